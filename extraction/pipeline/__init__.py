@@ -1,0 +1,18 @@
+"""The extraction pipeline: pure Python (Pillow, exifread), no Django and no Channels."""
+
+from .errors import PipelineError
+from .runner import run_pipeline
+from .stages import ANALYSE, EXTRACT, FINALISE, START, STAGES, STORE, VALIDATE, Stage
+
+__all__ = [
+    "ANALYSE",
+    "EXTRACT",
+    "FINALISE",
+    "PipelineError",
+    "STAGES",
+    "START",
+    "STORE",
+    "Stage",
+    "VALIDATE",
+    "run_pipeline",
+]

@@ -1,0 +1,66 @@
+"""Decides an image's format from its first bytes, never from its name or declared type."""
+
+from dataclasses import dataclass
+
+HEAD_BYTES = 64
+
+
+@dataclass(frozen=True)
+class ImageFormat:
+    name: str  # ExifTool's FileType spelling: JPEG, PNG, HEIC, ...
+    mime: str
+    extension: str
+
+
+JPEG = ImageFormat("JPEG", "image/jpeg", "jpg")
+PNG = ImageFormat("PNG", "image/png", "png")
+GIF = ImageFormat("GIF", "image/gif", "gif")
+WEBP = ImageFormat("WEBP", "image/webp", "webp")
+TIFF = ImageFormat("TIFF", "image/tiff", "tif")
+BIGTIFF = ImageFormat("BTF", "image/x-tiff-big", "btf")
+BMP = ImageFormat("BMP", "image/bmp", "bmp")
+HEIC = ImageFormat("HEIC", "image/heic", "heic")
+HEIF = ImageFormat("HEIF", "image/heif", "heif")
+AVIF = ImageFormat("AVIF", "image/avif", "avif")
+
+_HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis"}
+_HEIF_BRANDS = {b"mif1", b"msf1", b"mif2"}
+_AVIF_BRANDS = {b"avif", b"avis"}
+
+
+def detect_format(head: bytes) -> ImageFormat | None:
+    """Return the image format that `head` (the file's first bytes) starts, or None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return GIF
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return TIFF
+    if head[:4] in (b"II+\x00", b"MM\x00+"):
+        return BIGTIFF
+    if head[:2] == b"BM" and len(head) >= 26:
+        return BMP
+    if head[4:8] == b"ftyp":
+        return _detect_isobmff(head)
+    return None
+
+
+def _detect_isobmff(head: bytes) -> ImageFormat | None:
+    box_size = int.from_bytes(head[0:4], "big")
+    major = head[8:12]
+    brands = {major} | {head[i : i + 4] for i in range(16, min(box_size, len(head)) - 3, 4)}
+    if major in _AVIF_BRANDS:
+        return AVIF
+    if major in _HEIC_BRANDS:
+        return HEIC
+    if brands & _AVIF_BRANDS and not brands & _HEIC_BRANDS:
+        return AVIF
+    if brands & _HEIC_BRANDS:
+        return HEIC
+    if brands & _HEIF_BRANDS:
+        return HEIF
+    return None

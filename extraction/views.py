@@ -1,0 +1,81 @@
+"""HTTP adapters: parse the request, call a service, render JSON."""
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from progress.messages import session_snapshot, status_url
+
+from .dispatch import session_dispatch
+from .models import ExtractionSession
+from .services import UploadRejected, session_create
+from .session_ids import is_valid_session_id
+from .uploads import UploadTooLarge
+
+HTTP_STATUS = {
+    "missing_file": 400,
+    "empty_file": 400,
+    "invalid_session_id": 400,
+    "invalid_request": 400,
+    "session_exists": 409,
+    "file_too_large": 413,
+    "unsupported_format": 415,
+    "session_not_found": 404,
+    "method_not_allowed": 405,
+}
+
+
+def error_response(code: str, message: str) -> JsonResponse:
+    return JsonResponse({"error": code, "message": message}, status=HTTP_STATUS[code])
+
+
+def _too_large() -> JsonResponse:
+    return error_response("file_too_large", f"The file is larger than the {settings.MAX_UPLOAD_BYTES} bytes allowed.")
+
+
+def _create_from_request(request: HttpRequest) -> ExtractionSession:
+    session_id = request.POST.get("session_id") or request.GET.get("session_id")
+    return session_create(session_id=session_id, upload=request.FILES.get("file"))
+
+
+@csrf_exempt  # an API for curl and scripts: no cookie-based auth is trusted here
+async def extract(request: HttpRequest) -> JsonResponse:
+    """POST /api/images_mvp/extract: store the upload, answer 202, extract in the background."""
+    if request.method != "POST":
+        return error_response("method_not_allowed", "Use POST with a multipart 'file' field.")
+    try:
+        if int(request.META.get("CONTENT_LENGTH") or 0) > settings.MAX_UPLOAD_BYTES + 1024 * 1024:
+            return _too_large()
+    except ValueError:
+        return error_response("invalid_request", "The Content-Length header is not a number.")
+    try:
+        session = await sync_to_async(_create_from_request)(request)
+    except UploadTooLarge:
+        return _too_large()
+    except UploadRejected as exc:
+        return error_response(exc.code, exc.message)
+    await session_dispatch(session_id=session.id)
+    scheme = "wss" if request.is_secure() else "ws"
+    return JsonResponse(
+        {
+            "sessionId": session.id,
+            "status": "processing",
+            "message": "File upload started",
+            "progressUrl": f"{scheme}://{request.get_host()}/api/images_mvp/progress/{session.id}",
+            "statusUrl": request.build_absolute_uri(status_url(session.id)),
+        },
+        status=202,
+    )
+
+
+async def session_status(request: HttpRequest, session_id: str) -> JsonResponse:
+    """GET /api/images_mvp/sessions/<id>: the session's saved state."""
+    if request.method != "GET":
+        return error_response("method_not_allowed", "Use GET.")
+    session = None
+    if is_valid_session_id(session_id):
+        session = await ExtractionSession.objects.filter(pk=session_id).afirst()
+    if session is None:
+        return error_response("session_not_found", f"No session {session_id}.")
+    return JsonResponse(session_snapshot(session))

@@ -1,0 +1,9 @@
+"""URL configuration: the API, the upload page and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("extraction.urls")),
+]

@@ -1,0 +1,32 @@
+"""Tells a session's watchers about its newly saved state through the channel layer."""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from extraction.models import ExtractionSession
+
+from .groups import session_group
+from .messages import session_message
+
+logger = logging.getLogger(__name__)
+
+EVENT_TYPE = "progress.update"
+
+
+def broadcast_session(session: ExtractionSession) -> None:
+    """Send the session's saved state to its group; a failed send is logged, never raised.
+
+    The row is already saved, so a lost message costs nothing: a watcher that reconnects gets the
+    saved snapshot.
+    """
+    layer = get_channel_layer()  # looked up per send, so settings overrides in tests take effect
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(
+            session_group(session.id), {"type": EVENT_TYPE, "message": session_message(session)}
+        )
+    except Exception:
+        logger.warning("could not broadcast session %s (seq %s)", session.id, session.seq, exc_info=True)
