@@ -34,16 +34,22 @@ class LostOwnership(Exception):
     """Another writer changed the row since we read it: this worker must stop writing."""
 
 
-def session_create(*, session_id: str | None, upload: UploadedFile | None) -> ExtractionSession:
-    """Store an upload and its pending row, or raise UploadRejected leaving nothing behind."""
+def session_id_check(session_id: str | None) -> str:
+    """Return the client's session id, or a new UUID4 when none was given; refuse a malformed one."""
     if session_id in (None, ""):
-        session_id = new_session_id()
-    elif not is_valid_session_id(session_id):
+        return new_session_id()
+    if not is_valid_session_id(session_id):
         raise UploadRejected(
             "invalid_session_id", "session_id must be 8 to 64 characters of A-Z, a-z, 0-9, '_' and '-'."
         )
+    return session_id
+
+
+def session_create(*, session_id: str | None, upload: UploadedFile | None) -> ExtractionSession:
+    """Store an upload and its pending row, or raise UploadRejected leaving nothing behind."""
+    session_id = session_id_check(session_id)
     if upload is None:
-        raise UploadRejected("missing_file", "Send the image as the multipart field 'file'.")
+        raise UploadRejected("missing_file", "Send the image as the multipart field 'file' or as the raw request body.")
     if upload.size == 0:
         raise UploadRejected("empty_file", "The uploaded file is empty.")
     if ExtractionSession.objects.filter(pk=session_id).exists():

@@ -1,5 +1,7 @@
 """HTTP adapters: parse the request, call a service, render JSON."""
 
+from urllib.parse import unquote
+
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
@@ -9,9 +11,9 @@ from progress.messages import session_snapshot, status_url
 
 from .dispatch import session_dispatch
 from .models import ExtractionSession
-from .services import UploadRejected, session_create
+from .services import UploadRejected, session_create, session_id_check
 from .session_ids import is_valid_session_id
-from .uploads import UploadTooLarge
+from .uploads import UploadTooLarge, upload_from_raw_body
 
 HTTP_STATUS = {
     "missing_file": 400,
@@ -35,15 +37,25 @@ def _too_large() -> JsonResponse:
 
 
 def _create_from_request(request: HttpRequest) -> ExtractionSession:
-    session_id = request.POST.get("session_id") or request.GET.get("session_id")
-    return session_create(session_id=session_id, upload=request.FILES.get("file"))
+    if request.content_type == "multipart/form-data":
+        session_id = request.POST.get("session_id") or request.GET.get("session_id")
+        return session_create(session_id=session_id, upload=request.FILES.get("file"))
+    # A raw body (Content-Type: image/jpeg, application/octet-stream, ...) skips multipart parsing.
+    session_id = session_id_check(request.GET.get("session_id"))  # before reading the body
+    name = unquote(request.headers.get("X-Filename") or request.GET.get("filename") or "upload")
+    upload = upload_from_raw_body(request, name)
+    try:
+        return session_create(session_id=session_id, upload=upload)
+    finally:
+        if upload is not None:
+            upload.close()
 
 
 @csrf_exempt  # an API for curl and scripts: no cookie-based auth is trusted here
 async def extract(request: HttpRequest) -> JsonResponse:
     """POST /api/images_mvp/extract: store the upload, answer 202, extract in the background."""
     if request.method != "POST":
-        return error_response("method_not_allowed", "Use POST with a multipart 'file' field.")
+        return error_response("method_not_allowed", "Use POST with a multipart 'file' field or a raw image body.")
     try:
         if int(request.META.get("CONTENT_LENGTH") or 0) > settings.MAX_UPLOAD_BYTES + 1024 * 1024:
             return _too_large()
