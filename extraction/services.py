@@ -65,7 +65,7 @@ def session_create(*, session_id: str | None, upload: UploadedFile | None) -> Ex
     storage = upload_storage()
     stored_path = storage.save(f"{secrets.token_hex(16)}.{fmt.extension}", upload)
     try:
-        return ExtractionSession.objects.create(
+        session = ExtractionSession.objects.create(
             id=session_id,
             seq=1,
             original_name=(upload.name or "")[:255],
@@ -80,6 +80,8 @@ def session_create(*, session_id: str | None, upload: UploadedFile | None) -> Ex
     except BaseException:
         storage.delete(stored_path)
         raise
+    broadcast_session(session)  # "Queued": a watcher that connected first learns the upload arrived
+    return session
 
 
 def session_run(*, session_id: str) -> None:
@@ -108,6 +110,9 @@ def _session_process(session: ExtractionSession) -> None:
     def on_progress(stage: Stage) -> None:
         _session_advance(session, progress=stage.progress, stage=stage.name, status_message=stage.status)
 
+    if not upload_storage().exists(session.stored_path):
+        session_fail(session=session, code="upload_missing", message="The uploaded file is no longer stored.")
+        return
     try:
         with local_path(session.stored_path) as path:
             result = run_pipeline(path, on_progress=on_progress, name=session.original_name)

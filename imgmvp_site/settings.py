@@ -100,6 +100,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests use a file too (not shared-cache memory), so threads lock it as production does.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 
 # REDIS_URL unset: one process, in-memory layer. Set: channels-redis carries groups across processes.
 REDIS_URL = os.environ.get("REDIS_URL", "")

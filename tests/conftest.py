@@ -1,0 +1,38 @@
+import pytest
+
+from extraction.dispatch import wait_for_inline_tasks
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(settings, tmp_path):
+    """Each test gets its own upload folders and its own in-memory channel layer."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "uploads": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media" / "uploads"},
+        },
+    }
+    (tmp_path / "upload-tmp").mkdir()
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "upload-tmp")
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    return settings
+
+
+@pytest.fixture
+async def drain_extractions():
+    """Wait, after the test, for extractions it started, so none outlives its database."""
+    yield
+    await wait_for_inline_tasks()
+
+
+def stored_files(settings) -> list:
+    uploads = settings.MEDIA_ROOT / "uploads"
+    return sorted(uploads.iterdir()) if uploads.exists() else []
+
+
+def temp_files(settings) -> list:
+    from pathlib import Path
+
+    return sorted(Path(settings.FILE_UPLOAD_TEMP_DIR).iterdir())

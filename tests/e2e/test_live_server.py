@@ -1,0 +1,100 @@
+"""End to end: a real daphne process, a real HTTP upload and a real WebSocket client."""
+
+import asyncio
+import json
+import shutil
+import subprocess
+import uuid
+
+import httpx
+import pytest
+import websockets
+
+from tests.support import servers
+from tests.support.images import jpeg_bytes
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("live")
+    env = servers.server_env(tmp)
+    servers.migrate(env)
+    process = servers.daphne(tmp, env)
+    yield process
+    process.stop()
+
+
+async def watch(url: str, started: asyncio.Event) -> list[dict]:
+    messages = []
+    async with websockets.connect(url) as socket:
+        messages.append(json.loads(await socket.recv()))
+        started.set()
+        async for frame in socket:
+            message = json.loads(frame)
+            messages.append(message)
+            if message["type"] in ("complete", "failed"):
+                return messages
+    return messages
+
+
+async def test_upload_then_watch_every_stage_live(server, tmp_path):
+    session_id = str(uuid.uuid4())
+    started = asyncio.Event()
+    watcher = asyncio.create_task(
+        asyncio.wait_for(watch(f"{server.ws_url}/api/images_mvp/progress/{session_id}", started), 30)
+    )
+    await asyncio.wait_for(started.wait(), 10)
+    async with httpx.AsyncClient() as client:
+        response = await client.post(
+            f"{server.base_url}/api/images_mvp/extract",
+            files={"file": ("camera.jpg", jpeg_bytes(make="LiveMake", model="LiveModel"), "image/jpeg")},
+            data={"session_id": session_id},
+        )
+    assert response.status_code == 202, response.text
+    assert response.json()["progressUrl"] == f"{server.ws_url}/api/images_mvp/progress/{session_id}"
+    messages = await watcher
+    assert messages[0]["type"] == "connected"
+    assert [m["progress"] for m in messages if m["type"] == "progress"] == [0, 10, 20, 30, 50, 70, 90]
+    assert messages[-1]["type"] == "complete"
+    assert messages[-1]["result"]["summary"]["Make"] == "LiveMake"
+    seqs = [m["seq"] for m in messages[1:]]
+    assert seqs == sorted(set(seqs))
+
+    async with httpx.AsyncClient() as client:
+        status = (await client.get(response.json()["statusUrl"])).json()
+    assert status["status"] == "complete"
+    assert status["result"]["summary"]["Model"] == "LiveModel"
+
+
+async def test_the_readme_curl_example_works_as_written(server, tmp_path):
+    curl = shutil.which("curl")
+    if curl is None:
+        pytest.skip("curl is not installed")
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(jpeg_bytes())
+    session_id = str(uuid.uuid4())
+    result = subprocess.run(
+        [curl, "-s", "-F", f"file=@{photo}", "-F", f"session_id={session_id}",
+         f"{server.base_url}/api/images_mvp/extract"],
+        capture_output=True, text=True, timeout=30, check=True,
+    )
+    assert json.loads(result.stdout)["sessionId"] == session_id
+    async with websockets.connect(f"{server.ws_url}/api/images_mvp/progress/{session_id}") as socket:
+        assert json.loads(await socket.recv())["type"] == "connected"
+        while (message := json.loads(await asyncio.wait_for(socket.recv(), 10)))["type"] not in ("complete", "failed"):
+            pass
+    assert message["type"] == "complete"
+
+
+async def test_a_cross_site_page_cannot_open_the_socket(server):
+    with pytest.raises(websockets.InvalidStatus):
+        async with websockets.connect(
+            f"{server.ws_url}/api/images_mvp/progress/{uuid.uuid4()}", origin="http://evil.example"
+        ):
+            pass
+    async with websockets.connect(
+        f"{server.ws_url}/api/images_mvp/progress/{uuid.uuid4()}", origin=f"http://127.0.0.1:{server.port}"
+    ) as socket:
+        assert json.loads(await socket.recv())["type"] == "connected"

@@ -1,0 +1,175 @@
+"""The HTTP API: POST /api/images_mvp/extract and GET /api/images_mvp/sessions/<id>."""
+
+import json
+import uuid
+
+import pytest
+from channels.testing import HttpCommunicator
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import AsyncClient
+
+from imgmvp_site.asgi import application
+from extraction.dispatch import wait_for_inline_tasks
+from extraction.models import ExtractionSession
+from tests.conftest import stored_files, temp_files
+from tests.support.images import jpeg_bytes
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+EXTRACT = "/api/images_mvp/extract"
+
+
+def jpeg_upload(name="photo.jpg", data=None):
+    return SimpleUploadedFile(name, data if data is not None else jpeg_bytes(), content_type="image/jpeg")
+
+
+async def post_multipart(**fields):
+    return await AsyncClient().post(EXTRACT, fields)
+
+
+async def assert_nothing_left(settings):
+    assert await ExtractionSession.objects.acount() == 0
+    assert stored_files(settings) == []
+    assert temp_files(settings) == []
+
+
+async def assert_error(response, status, code):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["error"] == code
+    assert isinstance(body["message"], str) and body["message"]
+
+
+async def test_upload_answers_202_with_urls_and_stores_a_pending_row(settings):
+    session_id = str(uuid.uuid4())
+    response = await post_multipart(file=jpeg_upload(), session_id=session_id)
+    assert response.status_code == 202
+    body = response.json()
+    assert body["sessionId"] == session_id
+    assert body["status"] == "processing"
+    assert body["message"] == "File upload started"
+    assert body["progressUrl"] == f"ws://testserver/api/images_mvp/progress/{session_id}"
+    assert body["statusUrl"] == f"http://testserver/api/images_mvp/sessions/{session_id}"
+    await wait_for_inline_tasks()
+    session = await ExtractionSession.objects.aget(pk=session_id)
+    assert session.status == "complete"
+    assert session.original_name == "photo.jpg"
+    assert session.format == "JPEG"
+    assert len(session.sha256) == 64
+
+
+async def test_without_a_session_id_the_server_makes_a_uuid4():
+    response = await post_multipart(file=jpeg_upload())
+    assert response.status_code == 202
+    assert uuid.UUID(response.json()["sessionId"]).version == 4
+    await wait_for_inline_tasks()
+
+
+async def test_raw_body_upload_with_query_session_id():
+    session_id = "raw-body-session-1"
+    response = await AsyncClient().post(
+        f"{EXTRACT}?session_id={session_id}",
+        jpeg_bytes(),
+        content_type="image/jpeg",
+        headers={"X-Filename": "my%20photo.jpg"},
+    )
+    assert response.status_code == 202, response.content
+    await wait_for_inline_tasks()
+    session = await ExtractionSession.objects.aget(pk=session_id)
+    assert session.original_name == "my photo.jpg"
+    assert session.status == "complete"
+
+
+async def test_missing_file_is_400(settings):
+    await assert_error(await post_multipart(session_id="abcdefgh"), 400, "missing_file")
+    await assert_error(await AsyncClient().post(EXTRACT, b"", content_type="image/jpeg"), 400, "missing_file")
+    await assert_nothing_left(settings)
+
+
+async def test_empty_file_is_400(settings):
+    await assert_error(await post_multipart(file=jpeg_upload(data=b"")), 400, "empty_file")
+    await assert_nothing_left(settings)
+
+
+@pytest.mark.parametrize("bad_id", ["short", "x" * 65, "has space", "semi;colon", "../etc/pass", "ünïcode-id"])
+async def test_malformed_session_id_is_400(settings, bad_id):
+    await assert_error(await post_multipart(file=jpeg_upload(), session_id=bad_id), 400, "invalid_session_id")
+    await assert_nothing_left(settings)
+
+
+async def test_session_id_already_used_is_409(settings):
+    assert (await post_multipart(file=jpeg_upload(), session_id="used-id-123")).status_code == 202
+    await wait_for_inline_tasks()
+    files_before = stored_files(settings)
+    await assert_error(await post_multipart(file=jpeg_upload(), session_id="used-id-123"), 409, "session_exists")
+    assert await ExtractionSession.objects.acount() == 1
+    assert stored_files(settings) == files_before
+    assert temp_files(settings) == []
+
+
+async def test_file_over_the_limit_is_413_and_nothing_is_kept(settings):
+    settings.MAX_UPLOAD_BYTES = 10_000
+    big = jpeg_bytes() + b"\x00" * 20_000
+    await assert_error(await post_multipart(file=jpeg_upload(data=big)), 413, "file_too_large")
+    await assert_error(await AsyncClient().post(EXTRACT, big, content_type="image/jpeg"), 413, "file_too_large")
+    await assert_nothing_left(settings)
+
+
+async def test_file_at_the_limit_is_accepted(settings):
+    data = jpeg_bytes()
+    settings.MAX_UPLOAD_BYTES = len(data)
+    assert (await post_multipart(file=jpeg_upload(data=data))).status_code == 202
+    await wait_for_inline_tasks()
+
+
+async def test_a_declared_length_far_over_the_limit_is_refused_before_parsing(settings):
+    settings.MAX_UPLOAD_BYTES = 10_000
+    communicator = HttpCommunicator(
+        application,
+        "POST",
+        EXTRACT,
+        body=b"x" * 100,
+        headers=[(b"host", b"localhost"), (b"content-type", b"image/jpeg"), (b"content-length", str(50 * 1024 * 1024).encode())],
+    )
+    response = await communicator.get_response()
+    assert response["status"] == 413
+    assert json.loads(response["body"])["error"] == "file_too_large"
+    await assert_nothing_left(settings)
+
+
+async def test_format_is_decided_by_content_not_name_or_type(settings):
+    text = SimpleUploadedFile("photo.jpg", b"this is not an image at all", content_type="image/jpeg")
+    await assert_error(await post_multipart(file=text), 415, "unsupported_format")
+    await assert_nothing_left(settings)
+    # A real JPEG named .txt and declared text/plain is still a JPEG.
+    disguised = SimpleUploadedFile("notes.txt", jpeg_bytes(), content_type="text/plain")
+    response = await post_multipart(file=disguised, session_id="disguised-jpeg")
+    assert response.status_code == 202
+    await wait_for_inline_tasks()
+    assert (await ExtractionSession.objects.aget(pk="disguised-jpeg")).format == "JPEG"
+
+
+async def test_get_on_extract_is_405_json():
+    await assert_error(await AsyncClient().get(EXTRACT), 405, "method_not_allowed")
+
+
+async def test_status_of_a_finished_session_has_the_result():
+    await post_multipart(file=jpeg_upload(data=jpeg_bytes(make="Acme", model="Cam 9")), session_id="status-ok-1")
+    await wait_for_inline_tasks()
+    response = await AsyncClient().get("/api/images_mvp/sessions/status-ok-1")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["sessionId"] == "status-ok-1"
+    assert body["status"] == "complete"
+    assert body["progress"] == 100
+    assert body["message"] == "Extraction complete!"
+    assert body["seq"] >= 8
+    assert body["error"] is None
+    assert body["result"]["summary"]["Make"] == "Acme"
+    assert body["result"]["summary"]["Model"] == "Cam 9"
+    assert body["file"]["format"] == "JPEG"
+
+
+async def test_status_of_an_unknown_or_malformed_session_is_404():
+    await assert_error(await AsyncClient().get("/api/images_mvp/sessions/nobody-has-this"), 404, "session_not_found")
+    await assert_error(await AsyncClient().get("/api/images_mvp/sessions/bad%20id"), 404, "session_not_found")

@@ -1,0 +1,207 @@
+"""ProgressConsumer through the real ASGI router, with uploads through the real view."""
+
+import asyncio
+
+import pytest
+from channels.testing import WebsocketCommunicator
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import AsyncClient
+
+from extraction import dispatch
+from extraction.dispatch import wait_for_inline_tasks
+from extraction.models import ExtractionSession
+from imgmvp_site.asgi import application
+from tests.support.images import corrupt_jpeg_bytes, jpeg_bytes
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+STAGES = [
+    (0, "Queued"),
+    (10, "Starting extraction..."),
+    (20, "Validating file..."),
+    (30, "Storing file..."),
+    (50, "Processing metadata..."),
+    (70, "Analyzing results..."),
+    (90, "Finalizing results..."),
+]
+
+
+async def connect(session_id: str) -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(application, f"/api/images_mvp/progress/{session_id}")
+    connected, _ = await communicator.connect()
+    assert connected
+    hello = await communicator.receive_json_from()
+    assert hello["type"] == "connected"
+    assert hello["sessionId"] == session_id
+    assert hello["timestamp"].endswith("Z")
+    return communicator
+
+
+async def upload(session_id: str, data: bytes | None = None) -> None:
+    file = SimpleUploadedFile("photo.jpg", data if data is not None else jpeg_bytes(make="Acme", model="Z1"))
+    response = await AsyncClient().post("/api/images_mvp/extract", {"file": file, "session_id": session_id})
+    assert response.status_code == 202, response.content
+
+
+async def receive_until_end(communicator: WebsocketCommunicator) -> list[dict]:
+    messages = []
+    while True:
+        message = await communicator.receive_json_from(timeout=10)
+        messages.append(message)
+        if message["type"] in ("complete", "failed"):
+            return messages
+
+
+def assert_full_sequence(messages: list[dict], session_id: str) -> None:
+    progress = [(m["progress"], m["status"]) for m in messages if m["type"] == "progress"]
+    assert progress == STAGES
+    assert messages[-1]["type"] == "complete"
+    seqs = [m["seq"] for m in messages]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs), seqs
+    assert all(m["sessionId"] == session_id for m in messages)
+    assert all(m["timestamp"] for m in messages)
+
+
+async def test_happy_path_sends_every_stage_in_order_then_complete():
+    watcher = await connect("happy-path-1")
+    await upload("happy-path-1")
+    messages = await receive_until_end(watcher)
+    assert_full_sequence(messages, "happy-path-1")
+    complete = messages[-1]
+    assert complete["progress"] == 100
+    assert complete["status"] == "Extraction complete!"
+    assert complete["result"]["summary"]["Make"] == "Acme"
+    assert complete["result"]["summary"]["Model"] == "Z1"
+    assert isinstance(complete["result"]["findings"], list)
+    assert complete["resultUrl"] == "/api/images_mvp/sessions/happy-path-1"
+    assert [m["stage"] for m in messages if m["type"] == "progress"][1:] == [
+        "start", "validate", "store", "extract", "analyse", "finalise"
+    ]
+    await watcher.disconnect()
+
+
+async def test_connect_after_complete_gets_the_terminal_snapshot():
+    await upload("late-comer-1")
+    await wait_for_inline_tasks()
+    saved = await ExtractionSession.objects.aget(pk="late-comer-1")
+    watcher = await connect("late-comer-1")
+    snapshot = await watcher.receive_json_from()
+    assert snapshot["type"] == "complete"
+    assert snapshot["seq"] == saved.seq
+    assert snapshot["result"]["summary"]["Model"] == "Z1"
+    assert await watcher.receive_nothing()
+    await watcher.disconnect()
+
+
+async def test_connect_while_queued_gets_the_current_state_first(settings):
+    settings.MAX_CONCURRENT_EXTRACTIONS = 1
+    async with dispatch._semaphore():  # the one extraction slot is busy: the upload waits queued
+        await upload("mid-run-1")
+        watcher = await connect("mid-run-1")
+        snapshot = await watcher.receive_json_from()
+        assert snapshot["type"] == "progress"
+        assert snapshot["status"] == "Queued"
+        assert snapshot["progress"] == 0
+        assert await watcher.receive_nothing(timeout=0.2)
+    rest = await receive_until_end(watcher)
+    assert rest[-1]["type"] == "complete"
+    assert all(m["seq"] > snapshot["seq"] for m in rest)
+    await watcher.disconnect()
+
+
+async def test_two_watchers_of_one_session_both_see_everything():
+    first, second = await connect("two-watchers"), await connect("two-watchers")
+    await upload("two-watchers")
+    assert_full_sequence(await receive_until_end(first), "two-watchers")
+    assert_full_sequence(await receive_until_end(second), "two-watchers")
+    await first.disconnect()
+    await second.disconnect()
+
+
+async def test_no_message_leaks_to_another_session():
+    mine, other = await connect("session-mine"), await connect("session-other")
+    await upload("session-mine")
+    await receive_until_end(mine)
+    assert await other.receive_nothing(timeout=0.3)
+    await mine.disconnect()
+    await other.disconnect()
+
+
+async def test_ping_gets_pong():
+    watcher = await connect("pinger-123")
+    await watcher.send_json_to({"type": "ping"})
+    pong = await watcher.receive_json_from()
+    assert pong["type"] == "pong"
+    assert pong["timestamp"]
+    await watcher.disconnect()
+
+
+async def test_server_pings_every_interval(settings):
+    settings.PROGRESS_PING_SECONDS = 1
+    watcher = await connect("pinged-123")
+    ping = await watcher.receive_json_from(timeout=3)
+    assert ping["type"] == "ping"
+    await watcher.disconnect()
+
+
+@pytest.mark.parametrize("frame", ["not json", "[1, 2]", '{"no": "type"}', '{"type": "dance"}', "null"])
+async def test_malformed_frame_gets_an_error_and_the_socket_stays_open(frame):
+    watcher = await connect("frames-123")
+    await watcher.send_to(text_data=frame)
+    error = await watcher.receive_json_from()
+    assert error["type"] == "error"
+    assert error["error"] == "invalid_message"
+    await watcher.send_json_to({"type": "ping"})
+    assert (await watcher.receive_json_from())["type"] == "pong"
+    await watcher.disconnect()
+
+
+@pytest.mark.parametrize("bad_id", ["short", "x" * 65, "semi;colon", "dots.are.not.ok"])
+async def test_malformed_session_id_is_closed_with_4400(bad_id):
+    communicator = WebsocketCommunicator(application, f"/api/images_mvp/progress/{bad_id}")
+    connected, _ = await communicator.connect()
+    assert connected
+    closed = await communicator.receive_output()
+    assert closed == {"type": "websocket.close", "code": 4400}
+    await communicator.wait()
+
+
+async def test_corrupt_image_ends_in_failed_with_a_stable_code():
+    watcher = await connect("corrupt-123")
+    await upload("corrupt-123", corrupt_jpeg_bytes())
+    messages = await receive_until_end(watcher)
+    failed = messages[-1]
+    assert failed["type"] == "failed"
+    assert failed["progress"] == 0
+    assert failed["status"] == "Extraction failed"
+    assert failed["error"]["code"] == "corrupt_image"
+    assert "Traceback" not in failed["error"]["message"]
+    saved = await ExtractionSession.objects.aget(pk="corrupt-123")
+    assert saved.status == "failed"
+    assert saved.error_code == "corrupt_image"
+    assert saved.finished_at is not None
+    await watcher.disconnect()
+
+
+async def test_disconnect_leaves_no_task_running(settings):
+    settings.PROGRESS_PING_SECONDS = 1
+    before = {task for task in asyncio.all_tasks()}
+    watcher = await connect("leaver-123")
+    await watcher.disconnect()
+    await asyncio.sleep(0.05)
+    leftover = [t for t in asyncio.all_tasks() - before if not t.done() and t is not asyncio.current_task()]
+    assert leftover == []
+
+
+async def test_extractions_beyond_the_limit_wait_queued(settings):
+    settings.MAX_CONCURRENT_EXTRACTIONS = 1
+    first, second = await connect("queue-first"), await connect("queue-second")
+    await upload("queue-first")
+    await upload("queue-second")
+    first_messages = await receive_until_end(first)
+    second_messages = await receive_until_end(second)
+    first_end = first_messages[-1]["timestamp"]
+    second_start = next(m for m in second_messages if m.get("stage") == "start")["timestamp"]
+    assert second_start >= first_end  # the second began only after the first had finished
+    await first.disconnect()
+    await second.disconnect()
