@@ -1,0 +1,98 @@
+"""One file in, one result record out: the schema shared by run_pipeline and extract_metadata."""
+
+from collections.abc import Callable
+from typing import Any
+
+from .composite import build_composite
+from .containers import READERS, Container, ContainerError
+from .errors import PipelineError
+from .findings import analyse
+from .formats import DNG
+from .metadata import read_groups
+from .source import Source, open_source
+from .stages import ANALYSE, EXTRACT, FINALISE, START, STORE, VALIDATE, Stage
+from .summary import build_summary
+
+ProgressCallback = Callable[[Stage], None]
+
+# Pillow's own decompression-bomb limit, doubled; we refuse by the header's pixel count, before any decode.
+MAX_IMAGE_PIXELS = 2 * 89_478_485
+
+
+def extract(path: str, *, on_progress: ProgressCallback, name: str | None = None) -> dict[str, Any]:
+    """Run every stage for the file at `path`, reporting each; raise PipelineError for a file we cannot use."""
+    on_progress(START)
+    on_progress(VALIDATE)
+    source = open_source(path, name)
+    container = read_container(source)
+
+    on_progress(STORE)
+    facts = file_facts(source, container)
+
+    on_progress(EXTRACT)
+    try:
+        groups, exif = read_groups(container)
+    except Exception as exc:  # a parser bug must not become a 500: report the file as unreadable
+        raise PipelineError("corrupt_image", f"The metadata could not be read: {exc}") from None
+    if exif is not None and exif.is_dng and source.format.name in ("TIFF", "BTF"):
+        facts["FileType"], facts["MIMEType"] = DNG.name, DNG.mime
+    if exif is not None and exif.byte_order:
+        facts["ExifByteOrder"] = exif.byte_order
+    summary = build_summary(groups, container.width, container.height)  # type: ignore[arg-type]
+    groups = {"File": facts, **groups, "Composite": build_composite(groups, summary)}
+    result = {"file": source.name, "ok": True, "error": None, "summary": summary, "groups": groups, "findings": []}
+
+    on_progress(ANALYSE)
+    result["findings"] = analyse(result)
+
+    on_progress(FINALISE)
+    return result
+
+
+def extract_file(path: str, *, name: str | None = None) -> dict[str, Any]:
+    """The result record for one file; a file we cannot use gives ok=False and its error, never an exception."""
+    try:
+        return extract(path, on_progress=_ignore, name=name)
+    except PipelineError as exc:
+        return error_record(name or path, exc)
+
+
+def error_record(name: str, exc: PipelineError) -> dict[str, Any]:
+    return {"file": name, "ok": False, "error": exc.as_dict(), "summary": {}, "groups": {}, "findings": []}
+
+
+def read_container(source: Source) -> Container:
+    """Walk the file's structure to its real pixel size; refuse broken files and decompression bombs."""
+    reader = READERS[source.format.name]
+    try:
+        container = reader(source.data)
+    except ContainerError as exc:
+        raise PipelineError("corrupt_image", str(exc)) from None
+    except Exception as exc:  # truncated or hostile structures raise many types; all mean the same here
+        raise PipelineError("corrupt_image", f"The image structure could not be read: {exc}") from None
+    width, height = container.width or 0, container.height or 0
+    if width <= 0 or height <= 0:
+        raise PipelineError("corrupt_image", "The image has no pixels.")
+    if width * height > MAX_IMAGE_PIXELS:
+        raise PipelineError(
+            "image_too_large", f"The image has {width}x{height} pixels, more than the {MAX_IMAGE_PIXELS} allowed."
+        )
+    return container
+
+
+def file_facts(source: Source, container: Container) -> dict[str, Any]:
+    facts: dict[str, Any] = {
+        "FileName": source.name,
+        "FileSize": source.size,
+        "FileType": source.format.name,
+        "MIMEType": source.format.mime,
+        "SHA256": source.sha256(),
+        "ImageWidth": container.width,
+        "ImageHeight": container.height,
+    }
+    facts.update(container.groups.get("File", {}))
+    return facts
+
+
+def _ignore(stage: Stage) -> None:
+    pass
