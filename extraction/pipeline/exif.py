@@ -11,6 +11,7 @@ from .exif_tags import (
     ICC_DATA,
     INTEROP_IFD,
     IPTC_DATA,
+    KODAK_IFD,
     MAKER_NOTE,
     SUB_IFDS,
     TEXT_UNDEFINED,
@@ -19,7 +20,7 @@ from .exif_tags import (
 from .tiff import ASCII, BYTE, UNDEFINED, Entry, Tiff, TiffError, decode_text
 
 _POINTERS = {EXIF_IFD, GPS_IFD, INTEROP_IFD, SUB_IFDS}
-_BLOBS = {MAKER_NOTE, XMP_PACKET, IPTC_DATA, ICC_DATA}
+_BLOBS = {MAKER_NOTE, XMP_PACKET, IPTC_DATA, ICC_DATA, KODAK_IFD}
 _XP_TAGS = {0x9C9B, 0x9C9C, 0x9C9D, 0x9C9E, 0x9C9F}
 _USER_COMMENT = 0x9286
 _MAX_SUB_IFDS = 8
@@ -34,6 +35,7 @@ class ExifData:
     gps: dict[str, Any] = field(default_factory=dict)
     tiff: Tiff | None = None
     maker_note: Entry | None = None
+    kodak_ifd: Entry | None = None  # Kodak pro backs keep camera settings in an IFD0 sub-directory
     xmp: bytes | None = None
     iptc: bytes | None = None
     icc: bytes | None = None
@@ -118,6 +120,8 @@ def _follow(tiff: Tiff, entry: Entry, result: ExifData, visited: set[int]) -> No
 def _keep_blob(tiff: Tiff, entry: Entry, result: ExifData) -> None:
     if entry.tag == MAKER_NOTE:
         result.maker_note = entry
+    elif entry.tag == KODAK_IFD:
+        result.kodak_ifd = entry
     elif entry.tag == XMP_PACKET:
         result.xmp = tiff.raw(entry)
     elif entry.tag == IPTC_DATA:

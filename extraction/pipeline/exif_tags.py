@@ -70,7 +70,7 @@ GPS_TAGS: dict[int, str] = dict(ExifTags.GPSTAGS)
 # Tags that point to other IFDs; their own value is an offset, not metadata.
 EXIF_IFD, GPS_IFD, INTEROP_IFD, SUB_IFDS = 0x8769, 0x8825, 0xA005, 0x014A
 # Tags whose bytes belong to another parser (maker notes, XMP, IPTC, ICC).
-MAKER_NOTE, XMP_PACKET, IPTC_DATA, ICC_DATA = 0x927C, 0x02BC, 0x83BB, 0x8773
+MAKER_NOTE, XMP_PACKET, IPTC_DATA, ICC_DATA, KODAK_IFD = 0x927C, 0x02BC, 0x83BB, 0x8773, 0x8290
 
 # UNDEFINED tags that are really short text (ExifTool shows them as text).
 TEXT_UNDEFINED = {0x9000, 0xA000, 0x0002, 0x1B, 0x1C}  # ExifVersion, FlashpixVersion, InteropVersion, GPS text

@@ -70,9 +70,10 @@ def read_container(source: Source) -> Container:
         raise PipelineError("corrupt_image", str(exc)) from None
     except Exception as exc:  # truncated or hostile structures raise many types; all mean the same here
         raise PipelineError("corrupt_image", f"The image structure could not be read: {exc}") from None
-    width, height = container.width or 0, container.height or 0
-    if width <= 0 or height <= 0:
-        raise PipelineError("corrupt_image", "The image has no pixels.")
+    if container.width is None or container.height is None:
+        raise PipelineError("corrupt_image", "The image declares no pixel size.")
+    # A zero stays as read: a JPEG may leave its height to a later DNL marker, and ExifTool reports 0 too.
+    width, height = container.width, container.height
     if width * height > MAX_IMAGE_PIXELS:
         raise PipelineError(
             "image_too_large", f"The image has {width}x{height} pixels, more than the {MAX_IMAGE_PIXELS} allowed."

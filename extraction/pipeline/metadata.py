@@ -4,6 +4,7 @@ from typing import Any
 
 from .containers import Container
 from .exif import ExifData, decode_exif
+from .flir import parse_flir
 from .icc import parse_icc
 from .iptc import parse_iptc
 from .makernotes import read_maker_notes
@@ -35,6 +36,8 @@ def read_groups(container: Container) -> tuple[dict[str, dict[str, Any]], ExifDa
     icc = container.icc or (exif.icc if exif is not None else None)
     if icc:
         _put(groups, "ICC", parse_icc(icc))
+    if "FLIR" in container.vendor:
+        _put(groups, "APP1", parse_flir(container.vendor["FLIR"], warnings))
     for name, values in container.groups.items():
         if name != "File":
             _put(groups, name, values)

@@ -9,7 +9,8 @@ _SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
     "Model": (("EXIF", "Model"), ("XMP", "Model")),
     "LensModel": (("EXIF", "LensModel"), ("MakerNotes", "LensModel"), ("XMP", "LensModel"), ("APP1", "LensModel")),
     "Software": (("EXIF", "Software"), ("PNG", "Software"), ("XMP", "Software")),
-    "DateTimeOriginal": (("EXIF", "DateTimeOriginal"), ("XMP", "DateTimeOriginal")),
+    "DateTimeOriginal": (("EXIF", "DateTimeOriginal"), ("MakerNotes", "DateTimeOriginal"), ("APP1", "DateTimeOriginal"),
+                         ("XMP", "DateTimeOriginal")),
     "ExposureTime": (("EXIF", "ExposureTime"), ("XMP", "ExposureTime")),
     "FNumber": (("EXIF", "FNumber"), ("XMP", "FNumber")),
     "ISO": (("EXIF", "ISO"), ("MakerNotes", "ISO"), ("XMP", "ISOSpeedRatings")),
@@ -29,7 +30,10 @@ def build_summary(groups: dict[str, dict[str, Any]], width: int, height: int) ->
                 summary[key] = value
                 break
     summary["ImageWidth"], summary["ImageHeight"] = width, height
-    summary.update(gps_position(groups.get("GPS", {})))
+    position = gps_position(groups.get("GPS", {}))
+    if not position:  # FLIR thermal cameras keep GPS in their own APP1 record, already signed
+        position = {k: v for k, v in groups.get("APP1", {}).items() if k in ("GPSLatitude", "GPSLongitude", "GPSAltitude")}
+    summary.update(position)
     return summary
 
 

@@ -22,6 +22,12 @@ def corpus_dir() -> Path:
 
 
 def agrees(ours, theirs) -> bool:
+    if isinstance(theirs, (int, float)) and isinstance(ours, str):
+        # ExifTool's JSON writes number-like strings ("4.1", "1.00") as numbers: compare them as numbers
+        try:
+            ours = float(ours)
+        except ValueError:
+            return False
     if isinstance(theirs, (int, float)) and not isinstance(theirs, bool):
         if not isinstance(ours, (int, float)) or isinstance(ours, bool):
             return False

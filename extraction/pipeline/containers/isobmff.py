@@ -39,10 +39,10 @@ def read_isobmff(data: bytes) -> Container:
     item = meta.items.get(meta.primary) if meta.primary is not None else None
     size = _item_size(item, meta) if item else None
     if size is None:
-        for prop_kind, prop in meta.properties:  # no usable primary item: the first spatial extent
+        # No usable item association: ExifTool then reads every spatial extent and the last one wins.
+        for prop_kind, prop in meta.properties:
             if prop_kind == b"ispe" and len(prop) >= 12:
                 size = struct.unpack_from(">II", prop, 4)
-                break
     if size is None:
         raise ContainerError("The HEIF/AVIF file declares no image size (no 'ispe' property).")
     container.width, container.height = size

@@ -19,8 +19,11 @@ def read_jpeg(data: bytes) -> Container:
     pos, end = 2, len(data)
     while pos < end:
         if data[pos] != 0xFF:
-            container.warnings.append(f"JPEG: no marker at offset {pos}")
-            break
+            skip_to = data.find(b"\xff", pos)  # junk between segments: ExifTool skips it too
+            if skip_to == -1:
+                break
+            container.warnings.append(f"JPEG: skipped {skip_to - pos} unknown bytes at offset {pos}")
+            pos = skip_to
         while pos < end and data[pos] == 0xFF:  # fill bytes
             pos += 1
         if pos >= end:
