@@ -13,6 +13,9 @@ from .exif_tags import (
     IPTC_DATA,
     KODAK_IFD,
     MAKER_NOTE,
+    APEX_APERTURE,
+    APEX_SECONDS,
+    SKIPPED,
     SUB_IFDS,
     TEXT_UNDEFINED,
     XMP_PACKET,
@@ -91,13 +94,19 @@ def _read_ifd(tiff: Tiff, offset: int, name: str, result: ExifData, visited: set
                 image[{0x00FE: "type", 0x0100: "width", 0x0101: "height"}[tag]] = value
         if name == "SubIFD":
             continue  # raw image data directories: only their size matters here
+        if tag in SKIPPED and name != "GPS":
+            continue
         key = table.get(tag) or f"{'GPS' if name == 'GPS' else 'Exif'}_0x{tag:04x}"
         if name == "IFD1" and key in target:
             continue  # the thumbnail's tags never replace the main image's
         value = _decode(tiff, entry)
-        if value is None or value == "" or value == []:
+        if value is None or value == []:
             continue
+        if name != "GPS" and tag in APEX_SECONDS | APEX_APERTURE:
+            value = _apex(tag, value)
         target[key] = value
+    if name == "IFD1" and "ThumbnailLength" in target and "ThumbnailImage" not in target:
+        target["ThumbnailImage"] = f"(Binary data {target['ThumbnailLength']} bytes)"
     if name in ("IFD0", "SubIFD"):
         image["ifd"] = 0 if name == "IFD0" else len(result.images)
         result.images.append(image)
@@ -115,6 +124,14 @@ def _follow(tiff: Tiff, entry: Entry, result: ExifData, visited: set[int]) -> No
             _read_ifd(tiff, offset, child, result, visited)
         except (TiffError, ValueError, OverflowError) as exc:
             result.warnings.append(f"{child}: {exc}")
+
+
+def _apex(tag: int, value: Any) -> Any:
+    if not isinstance(value, (int, float)):
+        return value
+    if tag in APEX_SECONDS:
+        return 2 ** -value if abs(value) < 100 else 0
+    return 2 ** (value / 2) if abs(value) < 100 else value
 
 
 def _keep_blob(tiff: Tiff, entry: Entry, result: ExifData) -> None:

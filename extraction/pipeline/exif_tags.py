@@ -5,7 +5,12 @@ from PIL import ExifTags
 # Pillow spells some tags after the EXIF spec; ExifTool (our reference) renames them.
 _EXIFTOOL_NAMES = {
     0x00FE: "SubfileType",
+    0x0101: "ImageHeight",
     0x0103: "Compression",
+    0x9290: "SubSecTime",
+    0x9291: "SubSecTimeOriginal",
+    0x9292: "SubSecTimeDigitized",
+    0xA000: "FlashpixVersion",
     0x0132: "ModifyDate",
     0x0201: "ThumbnailOffset",
     0x0202: "ThumbnailLength",
@@ -74,3 +79,9 @@ MAKER_NOTE, XMP_PACKET, IPTC_DATA, ICC_DATA, KODAK_IFD = 0x927C, 0x02BC, 0x83BB,
 
 # UNDEFINED tags that are really short text (ExifTool shows them as text).
 TEXT_UNDEFINED = {0x9000, 0xA000, 0x0002, 0x1B, 0x1C}  # ExifVersion, FlashpixVersion, InteropVersion, GPS text
+
+# Directories ExifTool shows as their own groups (PrintIM), not as EXIF tags.
+SKIPPED = {0xC4A5}
+# APEX values ExifTool's -n output converts to seconds and f-numbers.
+APEX_SECONDS = {0x9201}
+APEX_APERTURE = {0x9202, 0x9205}

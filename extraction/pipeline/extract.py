@@ -1,5 +1,6 @@
 """One file in, one result record out: the schema shared by run_pipeline and extract_metadata."""
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -8,6 +9,7 @@ from .containers import READERS, Container, ContainerError
 from .errors import PipelineError
 from .findings import analyse
 from .formats import DNG
+from .jsonsafe import json_safe
 from .metadata import read_groups
 from .source import Source, open_source
 from .stages import ANALYSE, EXTRACT, FINALISE, START, STORE, VALIDATE, Stage
@@ -39,7 +41,7 @@ def extract(path: str, *, on_progress: ProgressCallback, name: str | None = None
     if exif is not None and exif.byte_order:
         facts["ExifByteOrder"] = exif.byte_order
     summary = build_summary(groups, container.width, container.height)  # type: ignore[arg-type]
-    groups = {"File": facts, **groups, "Composite": build_composite(groups, summary)}
+    groups = json_safe({"File": facts, **groups, "Composite": build_composite(groups, summary)})
     result = {"file": source.name, "ok": True, "error": None, "summary": summary, "groups": groups, "findings": []}
 
     on_progress(ANALYSE)
@@ -54,7 +56,7 @@ def extract_file(path: str, *, name: str | None = None) -> dict[str, Any]:
     try:
         return extract(path, on_progress=_ignore, name=name)
     except PipelineError as exc:
-        return error_record(name or path, exc)
+        return error_record(name or os.path.basename(path), exc)
 
 
 def error_record(name: str, exc: PipelineError) -> dict[str, Any]:

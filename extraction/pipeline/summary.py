@@ -1,5 +1,6 @@
 """Picks the key fields, under ExifTool's names and units, from the groups that hold them."""
 
+import math
 import re
 from typing import Any
 
@@ -60,7 +61,7 @@ def to_number(value: Any) -> float | int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return value
+        return value if math.isfinite(value) else None
     if isinstance(value, str):
         text = value.strip()
         try:
@@ -68,6 +69,8 @@ def to_number(value: Any) -> float | int | None:
                 num, den = text.split("/", 1)
                 return float(num) / float(den) if float(den) else None
             number = float(text)
+            if not math.isfinite(number):
+                return None
             return int(number) if number.is_integer() and "." not in text else number
         except ValueError:
             return None

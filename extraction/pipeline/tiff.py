@@ -126,10 +126,10 @@ class Tiff:
         return values
 
 
-def rational(numerator: int, denominator: int) -> float | None:
-    """A rational as a float; None where ExifTool says 'undef' or 'inf'."""
+def rational(numerator: int, denominator: int) -> float | str:
+    """A rational as a float; ExifTool's words where it has no finite value (JSON has no infinity)."""
     if denominator == 0:
-        return None
+        return "undef" if numerator == 0 else "inf"
     return numerator / denominator
 
 
