@@ -37,7 +37,7 @@ def read_isobmff(data: bytes) -> Container:
         elif kind == b"meta" and len(body) >= 4:
             _read_meta(data, body[4:], meta, container)
     item = meta.items.get(meta.primary) if meta.primary is not None else None
-    size = _item_size(item, meta) if item else None
+    size = _item_size(item, meta, container) if item else None
     if size is None:
         # No usable item association: ExifTool then reads every spatial extent and the last one wins.
         for prop_kind, prop in meta.properties:
@@ -159,13 +159,24 @@ def _read_iprp(box: bytes, meta: _Meta, container: Container) -> None:
                         item.properties.append(value & 0x7F)
 
 
-def _item_size(item: _Item, meta: _Meta) -> tuple[int, int] | None:
+def _item_size(item: _Item, meta: _Meta, container: Container) -> tuple[int, int] | None:
+    size = crop = None
     for index in item.properties:
         if 1 <= index <= len(meta.properties):
             kind, prop = meta.properties[index - 1]
-            if kind == b"ispe" and len(prop) >= 12:
-                return struct.unpack_from(">II", prop, 4)
-    return None
+            if kind == b"ispe" and len(prop) >= 12 and size is None:
+                size = struct.unpack_from(">II", prop, 4)
+            elif kind == b"clap" and len(prop) >= 16:
+                width_n, width_d, height_n, height_d = struct.unpack_from(">IIII", prop)
+                if width_d and height_d:
+                    crop = (width_n // width_d, height_n // height_d)
+    if size is not None and crop is not None and crop != size and 0 < crop[0] <= size[0] and 0 < crop[1] <= size[1]:
+        # Encoders pad to whole blocks and crop back with 'clap': the image shown is the cropped one.
+        # (ExifTool 12.57 reports the padded ispe size here.)
+        container.put("QuickTime", "ImageSpatialExtent", f"{size[0]} {size[1]}")
+        container.put("QuickTime", "CleanAperture", f"{crop[0]} {crop[1]}")
+        return crop
+    return size
 
 
 def _item_data(data: bytes, item: _Item, meta: _Meta) -> bytes:
