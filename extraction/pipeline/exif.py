@@ -51,8 +51,14 @@ class ExifData:
         return "DNGVersion" in self.exif
 
 
-def decode_exif(data: bytes, base: int = 0) -> ExifData:
-    """Decode the TIFF structure at `data[base:]`; never raises, records warnings instead."""
+_FILE_OFFSETS = {0x0111, 0x0201}  # StripOffsets, ThumbnailOffset
+
+
+def decode_exif(data: bytes, base: int = 0, *, file_offset: int = 0) -> ExifData:
+    """Decode the TIFF structure at `data[base:]`; never raises, records warnings instead.
+
+    `file_offset` is where that structure sits in the file, so data offsets read as ExifTool's.
+    """
     result = ExifData()
     try:
         tiff = Tiff(data, base)
@@ -69,7 +75,30 @@ def decode_exif(data: bytes, base: int = 0) -> ExifData:
             _read_ifd(tiff, next_ifd, "IFD1", result, visited)
     except (TiffError, ValueError, OverflowError) as exc:  # struct errors are ValueError subclasses
         result.warnings.append(f"EXIF: {exc}")
+    _gps_as_exiftool(result.gps)
+    if file_offset:
+        for tag in _FILE_OFFSETS:
+            key = EXIF_TAGS[tag]
+            value = result.exif.get(key)
+            if isinstance(value, int):
+                result.exif[key] = value + file_offset
+            elif isinstance(value, list):
+                result.exif[key] = [v + file_offset if isinstance(v, int) else v for v in value]
     return result
+
+
+def _gps_as_exiftool(gps: dict[str, Any]) -> None:
+    """ExifTool's -n values: coordinates in unsigned decimal degrees, the time as HH:MM:SS."""
+    for key in ("GPSLatitude", "GPSLongitude", "GPSDestLatitude", "GPSDestLongitude"):
+        value = gps.get(key)
+        if isinstance(value, list) and value and all(isinstance(v, (int, float)) for v in value[:3]):
+            parts = list(value[:3]) + [0.0] * (3 - len(value[:3]))
+            gps[key] = parts[0] + parts[1] / 60 + parts[2] / 3600
+    stamp = gps.get("GPSTimeStamp")
+    if isinstance(stamp, list) and len(stamp) == 3 and all(isinstance(v, (int, float)) for v in stamp):
+        hours, minutes, seconds = stamp
+        text = f"{int(seconds):02d}" if float(seconds).is_integer() else f"{seconds:06.3f}".rstrip("0")
+        gps["GPSTimeStamp"] = f"{int(hours):02d}:{int(minutes):02d}:{text}"
 
 
 def _read_ifd(tiff: Tiff, offset: int, name: str, result: ExifData, visited: set[int]) -> int:
@@ -106,7 +135,7 @@ def _read_ifd(tiff: Tiff, offset: int, name: str, result: ExifData, visited: set
             value = _apex(tag, value)
         target[key] = value
     if name == "IFD1" and "ThumbnailLength" in target and "ThumbnailImage" not in target:
-        target["ThumbnailImage"] = f"(Binary data {target['ThumbnailLength']} bytes)"
+        target["ThumbnailImage"] = f"(Binary data {target['ThumbnailLength']} bytes, use -b option to extract)"
     if name in ("IFD0", "SubIFD"):
         image["ifd"] = 0 if name == "IFD0" else len(result.images)
         result.images.append(image)
@@ -170,7 +199,7 @@ def _undefined(tag: int, raw: bytes) -> Any:
         return stripped.decode("ascii")
     if len(raw) <= 16:
         return list(raw)
-    return f"(Binary data {len(raw)} bytes)"
+    return f"(Binary data {len(raw)} bytes, use -b option to extract)"
 
 
 def decode_user_comment(raw: bytes) -> str:

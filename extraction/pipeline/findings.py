@@ -1,5 +1,6 @@
 """The analysis stage: what the metadata says about privacy and provenance."""
 
+import re
 from typing import Any
 
 Finding = dict[str, str]
@@ -10,6 +11,8 @@ _PEOPLE = (("EXIF", "Artist"), ("EXIF", "OwnerName"), ("EXIF", "XPAuthor"), ("EX
            ("MakerNotes", "OwnerName"), ("XMP", "Creator"), ("XMP", "Rights"), ("IPTC", "By-line"),
            ("IPTC", "CopyrightNotice"))
 _METADATA_GROUPS = ("EXIF", "GPS", "XMP", "IPTC", "MakerNotes")
+# Cameras and phones write their firmware version as Software ("13.4.1", "Ver.5.01"): that is not an edit.
+_FIRMWARE = re.compile(r"^(v(er)?\.?\s*)?[\d.\s_-]+[a-z]?$|firmware", re.I)
 
 
 def analyse(result: dict[str, Any]) -> list[Finding]:
@@ -20,7 +23,10 @@ def analyse(result: dict[str, Any]) -> list[Finding]:
         where = f"{summary['GPSLatitude']:.6f}, {summary['GPSLongitude']:.6f}"
         if "GPSAltitude" in summary:
             where += f" at {summary['GPSAltitude']:.1f} m"
-        findings.append(_finding("gps_location", "high", f"The image records where it was taken: {where}."))
+        if summary["GPSLatitude"] == 0 and summary["GPSLongitude"] == 0:
+            findings.append(_finding("gps_location", "low", "The image has GPS tags, but at 0, 0: probably no fix."))
+        else:
+            findings.append(_finding("gps_location", "high", f"The image records where it was taken: {where}."))
     serials = _values(groups, _SERIALS)
     if serials:
         findings.append(_finding("device_serial_number", "medium",
@@ -30,7 +36,7 @@ def analyse(result: dict[str, Any]) -> list[Finding]:
         findings.append(_finding("personal_names", "medium",
                                  f"The image names its owner, author or rights holder: {', '.join(people)}."))
     software = summary.get("Software") or groups.get("XMP", {}).get("CreatorTool")
-    if software:
+    if software and not _is_firmware(str(software), str(summary.get("Model", ""))):
         findings.append(_finding("edited_by_software", "info", f"The image was written by software: {software}."))
     original, modified = groups.get("EXIF", {}).get("DateTimeOriginal"), groups.get("EXIF", {}).get("ModifyDate")
     if isinstance(original, str) and isinstance(modified, str) and original and modified and original != modified:
@@ -46,6 +52,11 @@ def analyse(result: dict[str, Any]) -> list[Finding]:
     if not any(groups.get(name) for name in _METADATA_GROUPS):
         findings.append(_finding("no_metadata", "info", "The image carries no EXIF, XMP or IPTC metadata."))
     return findings
+
+
+def _is_firmware(software: str, model: str) -> bool:
+    software = software.strip()
+    return bool(_FIRMWARE.search(software)) or bool(model and software.upper().startswith(model.upper()))
 
 
 def _finding(code: str, severity: str, message: str) -> Finding:

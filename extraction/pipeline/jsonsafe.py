@@ -18,7 +18,7 @@ def json_safe(value: Any, depth: int = 0) -> Any:
             return value
         return "undef" if math.isnan(value) else ("inf" if value > 0 else "-inf")
     if isinstance(value, (bytes, bytearray, memoryview)):
-        return f"(Binary data {len(value)} bytes)"
+        return f"(Binary data {len(value)} bytes, use -b option to extract)"
     if isinstance(value, dict):
         return {str(k): json_safe(v, depth + 1) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -17,7 +17,7 @@ def read_groups(container: Container) -> tuple[dict[str, dict[str, Any]], ExifDa
     warnings = list(container.warnings)
     exif = container.vendor.get("decoded_exif")
     if exif is None and container.exif:
-        exif = decode_exif(container.exif)
+        exif = decode_exif(container.exif, file_offset=container.exif_offset)
     if exif is not None:
         warnings.extend(exif.warnings)
         _put(groups, "EXIF", exif.exif)

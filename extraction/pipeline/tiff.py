@@ -111,9 +111,9 @@ class Tiff:
         if typ == ASCII:
             return decode_text(self.raw(entry))
         if typ in (UNDEFINED, BYTE) and entry.size > MAX_DECODED_BYTES:
-            return f"(Binary data {entry.size} bytes)"
+            return f"(Binary data {entry.size} bytes, use -b option to extract)"
         if entry.size > MAX_DECODED_BYTES:
-            return f"(Binary data {entry.size} bytes)"
+            return f"(Binary data {entry.size} bytes, use -b option to extract)"
         if typ in (5, 10):
             parts = struct.unpack_from(f"{self.order}{2 * n}{'I' if typ == 5 else 'i'}", self.data, entry.offset)
             values = [rational(parts[i], parts[i + 1]) for i in range(0, 2 * n, 2)]

@@ -13,6 +13,7 @@ class Container:
     width: int | None = None
     height: int | None = None
     exif: bytes | None = None  # a TIFF structure (the bytes after "Exif\0\0")
+    exif_offset: int = 0  # where that structure starts in the file (ExifTool reports file offsets)
     xmp: list[bytes] = field(default_factory=list)
     iptc: bytes | None = None  # IPTC-IIM records
     icc: bytes | None = None

@@ -53,6 +53,8 @@ def read_isobmff(data: bytes) -> Container:
             if len(payload) >= 4:
                 skip = struct.unpack_from(">I", payload)[0]
                 container.exif = payload[4 + skip :] if 4 + skip < len(payload) else None
+                if item.method == 0 and item.extents:
+                    container.exif_offset = item.extents[0][0] + 4 + skip
         elif item.item_type == b"mime" and ("xmp" in item.content_type or "rdf+xml" in item.content_type):
             container.xmp.append(_item_data(data, item, meta))
     return container

@@ -47,7 +47,7 @@ def read_jpeg(data: bytes) -> Container:
             container.put("File", "BitsPerSample", bits)
             container.put("File", "ColorComponents", components)
         elif marker == 0xE1:
-            _app1(container, body)
+            _app1(container, body, pos - length + 2)
         elif marker == 0xE2 and body.startswith(_ICC_ID) and len(body) > 14:
             icc_chunks.setdefault(body[12], body[14:])
         elif marker == 0xED and body.startswith(_PHOTOSHOP_ID):
@@ -71,9 +71,10 @@ def read_jpeg(data: bytes) -> Container:
     return container
 
 
-def _app1(container: Container, body: bytes) -> None:
+def _app1(container: Container, body: bytes, body_offset: int) -> None:
     if body.startswith(b"Exif\x00") and container.exif is None:
         container.exif = body[6:]
+        container.exif_offset = body_offset + 6
     elif body.startswith(_XMP_ID):
         container.xmp.append(body[len(_XMP_ID) :])
     elif body.startswith(b"FLIR\x00"):

@@ -35,6 +35,7 @@ def read_png(data: bytes) -> Container:
             break
         if kind == b"eXIf":
             container.exif = strip_exif_header(body)
+            container.exif_offset = pos - 4 - length + (len(body) - len(container.exif))
         elif kind in (b"tEXt", b"zTXt", b"iTXt"):
             _text(container, kind, body)
         elif kind == b"iCCP":

@@ -27,6 +27,7 @@ def read_webp(data: bytes) -> Container:
             frame = ((bits & 0x3FFF) + 1, (bits >> 14 & 0x3FFF) + 1)
         elif kind == b"EXIF":
             container.exif = strip_exif_header(body)
+            container.exif_offset = pos - size - (size & 1) + (len(body) - len(container.exif))
         elif kind == b"XMP ":
             container.xmp.append(body)
         elif kind == b"ICCP":
