@@ -319,3 +319,31 @@ def test_missing_file_is_unreadable(tmp_path):
     record = extract_file(str(tmp_path / "nowhere.jpg"))
     assert record["error"]["code"] == "unreadable_file"
     assert record["file"] == "nowhere.jpg"
+
+
+def test_icc_profile_header(tmp_path):
+    from PIL import ImageCms
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    path = write(tmp_path, "icc.jpg", Image.new("RGB", (4, 4)), "JPEG", icc_profile=profile)
+    icc = extract_file(str(path))["groups"]["ICC"]
+    assert icc["ColorSpaceData"] == "RGB" and icc["ProfileClass"] == "mntr"
+    assert "sRGB" in icc["ProfileDescription"]
+
+
+def test_iptc_in_photoshop_segment(tmp_path):
+    def dataset(number: int, text: str) -> bytes:
+        raw = text.encode()
+        return b"\x1c\x02" + bytes([number]) + struct.pack(">H", len(raw)) + raw
+
+    iptc = dataset(80, "Katherine Johnson") + dataset(25, "moon") + dataset(25, "orbit")
+    resource = b"8BIM\x04\x04\x00\x00" + struct.pack(">I", len(iptc)) + iptc
+    app13 = b"Photoshop 3.0\x00" + resource
+    jpeg = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(jpeg, "JPEG")
+    data = jpeg.getvalue()
+    path = tmp_path / "iptc.jpg"
+    path.write_bytes(data[:2] + b"\xff\xed" + struct.pack(">H", len(app13) + 2) + app13 + data[2:])
+    result = extract_file(str(path))
+    assert result["groups"]["IPTC"] == {"By-line": ["Katherine Johnson"], "Keywords": ["moon", "orbit"]}
+    assert "Katherine Johnson" in {f["code"]: f for f in result["findings"]}["personal_names"]["message"]
