@@ -32,23 +32,34 @@ def extract(path: str, *, on_progress: ProgressCallback, name: str | None = None
     facts = file_facts(source, container)
 
     on_progress(EXTRACT)
-    try:
-        groups, exif = read_groups(container)
-    except Exception as exc:  # a parser bug must not become a 500: report the file as unreadable
-        raise PipelineError("corrupt_image", f"The metadata could not be read: {exc}") from None
+    result = _guarded(read_result, source, container, facts)
+
+    on_progress(ANALYSE)
+    result["findings"] = _guarded(analyse, result)
+
+    on_progress(FINALISE)
+    return result
+
+
+def read_result(source: Source, container: Container, facts: dict[str, Any]) -> dict[str, Any]:
+    """The record for a readable file, findings still empty: summary and groups from every metadata block."""
+    groups, exif = read_groups(container)
     if exif is not None and exif.is_dng and source.format.name in ("TIFF", "BTF"):
         facts["FileType"], facts["MIMEType"] = DNG.name, DNG.mime
     if exif is not None and exif.byte_order:
         facts["ExifByteOrder"] = exif.byte_order
-    summary = build_summary(groups, container.width, container.height)  # type: ignore[arg-type]
+    summary = json_safe(build_summary(groups, container.width, container.height))  # type: ignore[arg-type]
     groups = json_safe({"File": facts, **groups, "Composite": build_composite(groups, summary)})
-    result = {"file": source.name, "ok": True, "error": None, "summary": summary, "groups": groups, "findings": []}
+    return {"file": source.name, "ok": True, "error": None, "summary": summary, "groups": groups, "findings": []}
 
-    on_progress(ANALYSE)
-    result["findings"] = analyse(result)
 
-    on_progress(FINALISE)
-    return result
+def _guarded(step: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return step(*args)
+    except PipelineError:
+        raise
+    except Exception as exc:  # a parser gap on hostile bytes must end as a clean code, never a traceback
+        raise PipelineError("corrupt_image", f"The metadata could not be read: {exc}") from None
 
 
 def extract_file(path: str, *, name: str | None = None) -> dict[str, Any]:

@@ -112,3 +112,26 @@ def test_truncated_heif_ends_cleanly(tmp_path, cut):
     path.write_bytes(source.read_bytes()[:cut])
     record = extract_file(str(path))
     assert record["ok"] or record["error"]["code"] in CODES
+
+
+CORPUS_IMAGES = sorted(p for p in (CORPUS / "images").rglob("*") if p.is_file()) if (CORPUS / "images").is_dir() else []
+
+
+@pytest.mark.skipif(not CORPUS_IMAGES, reason=f"no corpus images at {CORPUS / 'images'} (set IMGMVP_CORPUS)")
+def test_mutated_corpus_files_end_cleanly(tmp_path):
+    """Seeded fuzzing: truncations and byte flips of real files never raise anything but PipelineError."""
+    import random
+
+    rng = random.Random(20261125)
+    path = tmp_path / "mutant"
+    for _ in range(400):
+        data = bytearray(rng.choice(CORPUS_IMAGES).read_bytes())
+        if rng.random() < 0.3:
+            data = data[: rng.randrange(1, len(data))]
+        else:
+            for _ in range(rng.randint(1, 20)):
+                data[rng.randrange(0, min(len(data), 65536))] = rng.randrange(256)
+        path.write_bytes(data)
+        started = time.perf_counter()
+        _run(path)
+        assert time.perf_counter() - started < SECONDS_PER_FILE
