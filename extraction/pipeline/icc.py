@@ -9,7 +9,7 @@ def parse_icc(data: bytes) -> dict[str, Any]:
         return {}
     tags: dict[str, Any] = {
         "ProfileCMMType": _sig(data[4:8]),
-        "ProfileVersion": f"{data[8]}.{data[9] >> 4}.{data[9] & 15}",
+        "ProfileVersion": struct.unpack_from(">H", data, 8)[0],  # ExifTool -n: 0x0210 is 528 (2.1.0)
         "ProfileClass": _sig(data[12:16]),
         "ColorSpaceData": _sig(data[16:20]),
         "ProfileConnectionSpace": _sig(data[20:24]),
@@ -18,6 +18,11 @@ def parse_icc(data: bytes) -> dict[str, Any]:
         "DeviceModel": _sig(data[52:56]),
         "RenderingIntent": struct.unpack_from(">I", data, 64)[0],
         "ProfileCreator": _sig(data[80:84]),
+        "ProfileFileSignature": _sig(data[36:40]),
+        "CMMFlags": struct.unpack_from(">I", data, 44)[0],
+        "DeviceAttributes": list(struct.unpack_from(">II", data, 56)),
+        "ConnectionSpaceIlluminant": [round(v / 65536, 4) for v in struct.unpack_from(">iii", data, 68)],
+        "ProfileID": data[84:100].hex() if any(data[84:100]) else "0",
     }
     y, mo, d, h, mi, s = struct.unpack_from(">6H", data, 24)
     if y:

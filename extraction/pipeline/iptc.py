@@ -13,11 +13,17 @@ _NAMES = {
     120: "Caption-Abstract", 122: "Writer-Editor", 0: "ApplicationRecordVersion",
 }
 _REPEATABLE = {20, 25, 80, 85, 118, 122, 12}
+_ENVELOPE = {0: "EnvelopeRecordVersion", 5: "Destination", 20: "FileFormat", 22: "FileVersion",
+             30: "ServiceIdentifier", 40: "EnvelopeNumber", 50: "ProductID", 60: "EnvelopePriority",
+             70: "DateSent", 80: "TimeSent", 90: "CodedCharacterSet", 100: "UniqueObjectName"}
+_NUMERIC = {(1, 0), (1, 20), (1, 22), (2, 0)}
+_DATES = {(1, 70), (2, 30), (2, 55), (2, 62)}
+_TIMES = {(1, 80), (2, 35), (2, 60), (2, 63)}
 _UTF8_ESCAPE = b"\x1b%G"
 
 
 def parse_iptc(data: bytes) -> dict[str, Any]:
-    """Return {TagName: value}; repeatable datasets become lists."""
+    """Return {TagName: value}; repeatable datasets met more than once become lists."""
     tags: dict[str, Any] = {}
     utf8 = False
     pos, end = 0, len(data)
@@ -33,18 +39,24 @@ def parse_iptc(data: bytes) -> dict[str, Any]:
         pos += size
         if record == 1 and dataset == 90:
             utf8 = _UTF8_ESCAPE in value
+        if record not in (1, 2):
             continue
-        if record != 2:
+        names = _ENVELOPE if record == 1 else _NAMES
+        name = names.get(dataset, f"IPTC_{record}_{dataset}")
+        if (record, dataset) in _NUMERIC:
+            tags[name] = int.from_bytes(value, "big")
             continue
-        if dataset == 0:
-            tags["ApplicationRecordVersion"] = int.from_bytes(value, "big")
-            continue
-        name = _NAMES.get(dataset, f"IPTC_2_{dataset}")
         text = _text(value, utf8).strip("\x00").strip()
-        if dataset in _REPEATABLE:
-            tags.setdefault(name, []).append(text)
+        if (record, dataset) in _DATES and len(text) == 8 and text.isdigit():
+            text = f"{text[:4]}:{text[4:6]}:{text[6:]}"
+        elif (record, dataset) in _TIMES and len(text) >= 6 and text[:6].isdigit():
+            zone = text[6:]
+            text = f"{text[:2]}:{text[2:4]}:{text[4:6]}" + (f"{zone[:3]}:{zone[3:5]}" if len(zone) == 5 else "")
+        if record == 2 and dataset in _REPEATABLE and name in tags:
+            previous = tags[name]
+            tags[name] = (previous if isinstance(previous, list) else [previous]) + [text]
         else:
-            tags[name] = text
+            tags[name] = text  # ExifTool shows a repeatable dataset met once as a plain value
     return tags
 
 

@@ -14,7 +14,7 @@ _SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
                          ("XMP", "DateTimeOriginal")),
     "ExposureTime": (("EXIF", "ExposureTime"), ("XMP", "ExposureTime")),
     "FNumber": (("EXIF", "FNumber"), ("XMP", "FNumber")),
-    "ISO": (("EXIF", "ISO"), ("MakerNotes", "ISO"), ("XMP", "ISOSpeedRatings")),
+    "ISO": (("EXIF", "ISO"), ("MakerNotes", "ISO"), ("XMP", "ISO")),
     "FocalLength": (("EXIF", "FocalLength"), ("XMP", "FocalLength")),
     "Orientation": (("EXIF", "Orientation"), ("XMP", "Orientation")),
 }

@@ -14,6 +14,14 @@ _ENDS = (b"</x:xmpmeta>", b"</x:xapmeta>", b"</rdf:RDF>")
 # XMP is text; a packet bigger than this is not metadata worth parsing.
 MAX_XMP = 4 * 1024 * 1024
 _MAX_DEPTH = 16
+_XMP_TOOLKIT = "{adobe:ns:meta/}xmptk"
+# ExifTool names a few XMP properties after their EXIF twins.
+_RENAMES = {
+    "PixelXDimension": "ExifImageWidth", "PixelYDimension": "ExifImageHeight", "ISOSpeedRatings": "ISO",
+    "ExposureBiasValue": "ExposureCompensation",
+    "ImageLength": "ImageHeight", "ICCProfile": "ICCProfileName", "About": "About",
+}
+_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:\d{2})?)?)?$")
 
 
 def parse_xmp(packet: bytes, warnings: list[str]) -> dict[str, Any]:
@@ -36,20 +44,38 @@ def parse_xmp(packet: bytes, warnings: list[str]) -> dict[str, Any]:
         warnings.append(f"XMP: {exc}")
         return {}
     tags: dict[str, Any] = {}
+    if root.get(_XMP_TOOLKIT):
+        tags["XMPToolkit"] = root.get(_XMP_TOOLKIT)
     for description in root.iter(f"{_RDF}Description"):
+        about = description.get(f"{_RDF}about")
+        if about:
+            tags.setdefault("About", about)
         for name, value in description.attrib.items():
             if not name.startswith(_RDF) and name != _XML_LANG:
-                tags.setdefault(_tag_name(name), value.strip())
+                tags.setdefault(_tag_name(name), exiftool_date(value.strip()))
         for child in description:
             value = _value(child, 0)
             if value not in (None, "", [], {}):
-                tags.setdefault(_tag_name(child.tag), value)
+                tags.setdefault(_tag_name(child.tag), exiftool_date(value) if isinstance(value, str) else value)
     return tags
+
+
+def exiftool_date(value: str) -> str:
+    """XMP dates ("2020-05-04T18:39:11.644") as ExifTool prints them ("2020:05:04 18:39:11.644")."""
+    match = _DATE.match(value)
+    if not match:
+        return value
+    year, month, day, clock, zone = match.groups()
+    text = ":".join(part for part in (year, month, day) if part)
+    if clock:
+        text += " " + (clock if clock.count(":") == 2 else clock + ":00")
+    return text + ("+00:00" if zone == "Z" else zone or "")
 
 
 def _tag_name(qualified: str) -> str:
     local = qualified.rsplit("}", 1)[-1]
-    return local[:1].upper() + local[1:]
+    name = local[:1].upper() + local[1:]
+    return _RENAMES.get(name, name)
 
 
 def _value(element: Element, depth: int) -> Any:

@@ -345,5 +345,5 @@ def test_iptc_in_photoshop_segment(tmp_path):
     path = tmp_path / "iptc.jpg"
     path.write_bytes(data[:2] + b"\xff\xed" + struct.pack(">H", len(app13) + 2) + app13 + data[2:])
     result = extract_file(str(path))
-    assert result["groups"]["IPTC"] == {"By-line": ["Katherine Johnson"], "Keywords": ["moon", "orbit"]}
+    assert result["groups"]["IPTC"] == {"By-line": "Katherine Johnson", "Keywords": ["moon", "orbit"]}
     assert "Katherine Johnson" in {f["code"]: f for f in result["findings"]}["personal_names"]["message"]

@@ -26,7 +26,7 @@ def read_png(data: bytes) -> Container:
             first = False
             width, height, depth, color, compression, filt, interlace = struct.unpack_from(">IIBBBBB", body)
             container.width, container.height = width, height
-            for name, value in (("BitDepth", depth), ("ColorType", color), ("Compression", compression),
+            for name, value in (("ImageWidth", width), ("ImageHeight", height), ("BitDepth", depth), ("ColorType", color), ("Compression", compression),
                                 ("Filter", filt), ("Interlace", interlace)):
                 container.put("PNG", name, value)
             continue
