@@ -162,6 +162,13 @@ def test_formats_without_exif(tmp_path, fmt, file_type):
     assert (result["summary"]["ImageWidth"], result["summary"]["ImageHeight"]) == (17, 9)
 
 
+def test_bigtiff(tmp_path):
+    path = write(tmp_path, "big.tif", Image.new("RGB", (21, 13)), "TIFF", big_tiff=True)
+    result = extract_file(str(path))
+    assert result["groups"]["File"]["FileType"] == "BTF"
+    assert (result["summary"]["ImageWidth"], result["summary"]["ImageHeight"]) == (21, 13)
+
+
 def test_format_is_decided_by_content_not_name(tmp_path):
     path = write(tmp_path, "really-a-png.jpg", Image.new("RGB", (3, 4)), "PNG")
     assert extract_file(str(path))["groups"]["File"]["FileType"] == "PNG"
