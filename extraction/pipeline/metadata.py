@@ -15,7 +15,7 @@ def read_groups(container: Container) -> tuple[dict[str, dict[str, Any]], ExifDa
     """Return the metadata groups (without File and Composite) and the decoded EXIF block."""
     groups: dict[str, dict[str, Any]] = {}
     warnings = list(container.warnings)
-    exif = container.vendor.get("decoded_exif")
+    exif: ExifData | None = container.decoded_exif
     if exif is None and container.exif:
         exif = decode_exif(container.exif, file_offset=container.exif_offset)
     if exif is not None:

@@ -110,8 +110,6 @@ class Tiff:
         typ, n = entry.type, entry.count
         if typ == ASCII:
             return decode_text(self.raw(entry))
-        if typ in (UNDEFINED, BYTE) and entry.size > MAX_DECODED_BYTES:
-            return f"(Binary data {entry.size} bytes, use -b option to extract)"
         if entry.size > MAX_DECODED_BYTES:
             return f"(Binary data {entry.size} bytes, use -b option to extract)"
         if typ in (5, 10):

@@ -354,3 +354,14 @@ def test_iptc_in_photoshop_segment(tmp_path):
     result = extract_file(str(path))
     assert result["groups"]["IPTC"] == {"By-line": "Katherine Johnson", "Keywords": ["moon", "orbit"]}
     assert "Katherine Johnson" in {f["code"]: f for f in result["findings"]}["personal_names"]["message"]
+
+
+def test_pipeline_imports_neither_django_nor_channels():
+    import ast
+
+    package = Path(__file__).resolve().parents[2] / "extraction" / "pipeline"
+    for source in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not any(n.split(".")[0] in ("django", "channels") for n in names), source

@@ -22,6 +22,8 @@ class Container:
     # Vendor blocks a maker-note reader may want (e.g. FLIR's APP1 records).
     vendor: dict[str, bytes] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # A TIFF file's reader already decoded its EXIF structure to find the image: spare a second pass.
+    decoded_exif: Any = None
 
     def put(self, group: str, name: str, value: Any) -> None:
         if value is None or value == "":

@@ -11,5 +11,5 @@ def read_tiff(data: bytes) -> Container:
     if size is None:
         raise ContainerError("The TIFF holds no image directory with a size.")
     container.width, container.height = size
-    container.vendor["decoded_exif"] = decoded  # type: ignore[assignment]  # spare a second decode
+    container.decoded_exif = decoded
     return container
