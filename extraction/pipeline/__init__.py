@@ -1,6 +1,7 @@
-"""The extraction pipeline: pure Python (Pillow, exifread), no Django and no Channels."""
+"""The extraction pipeline: pure Python (Pillow, defusedxml), no Django and no Channels."""
 
 from .errors import PipelineError
+from .extract import extract_file
 from .runner import run_pipeline
 from .stages import ANALYSE, EXTRACT, FINALISE, START, STAGES, STORE, VALIDATE, Stage
 
@@ -14,5 +15,6 @@ __all__ = [
     "STORE",
     "Stage",
     "VALIDATE",
+    "extract_file",
     "run_pipeline",
 ]

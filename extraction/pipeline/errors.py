@@ -2,7 +2,7 @@
 
 
 class PipelineError(Exception):
-    """A file the pipeline cannot handle, with a stable lowercase code (see docs/protocol.md)."""
+    """A file the pipeline cannot handle, with a stable lowercase code (see docs/metadata.md)."""
 
     def __init__(self, code: str, message: str):
         super().__init__(message)

@@ -22,6 +22,8 @@ BMP = ImageFormat("BMP", "image/bmp", "bmp")
 HEIC = ImageFormat("HEIC", "image/heic", "heic")
 HEIF = ImageFormat("HEIF", "image/heif", "heif")
 AVIF = ImageFormat("AVIF", "image/avif", "avif")
+# Known only after reading IFD0 (a DNGVersion tag): the bytes start like any TIFF.
+DNG = ImageFormat("DNG", "image/x-adobe-dng", "dng")
 
 _HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis"}
 _HEIF_BRANDS = {b"mif1", b"msf1", b"mif2"}

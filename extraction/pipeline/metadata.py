@@ -1,75 +1,51 @@
-"""Reads an image's metadata into ExifTool-style groups and a summary of key fields."""
+"""Turns one image's container and metadata blocks into ExifTool-style groups."""
 
-import warnings
 from typing import Any
 
-import pillow_heif
-from PIL import ExifTags, Image
-
-from .errors import PipelineError
-from .formats import ImageFormat
-
-pillow_heif.register_heif_opener()
-
-# Pillow refuses to open more pixels than this (a decompression bomb); we refuse them earlier.
-MAX_IMAGE_PIXELS = 2 * Image.MAX_IMAGE_PIXELS
-
-_SUMMARY_TAGS = ("Make", "Model", "Software", "LensModel", "DateTimeOriginal", "ExposureTime",
-                 "FNumber", "ISO", "FocalLength", "Orientation")
+from .containers import Container
+from .exif import ExifData, decode_exif
+from .flir import parse_flir
+from .icc import parse_icc
+from .iptc import parse_iptc
+from .makernotes import read_maker_notes
+from .xmp import parse_xmp
 
 
-def image_size(path: str) -> tuple[int, int]:
-    """Open the image header (no pixel decode) and return its real pixel size."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with Image.open(path) as image:
-                width, height = image.size
-    except Image.DecompressionBombError as exc:
-        raise PipelineError("image_too_large", str(exc)) from None
-    except Exception as exc:  # Pillow raises many types for broken files
-        raise PipelineError("corrupt_image", f"The image could not be read: {exc}") from None
-    if width <= 0 or height <= 0:
-        raise PipelineError("corrupt_image", "The image has no pixels.")
-    if width * height > MAX_IMAGE_PIXELS:
-        raise PipelineError(
-            "image_too_large",
-            f"The image has {width}x{height} pixels, more than the {MAX_IMAGE_PIXELS} allowed.",
-        )
-    return width, height
+def read_groups(container: Container) -> tuple[dict[str, dict[str, Any]], ExifData | None]:
+    """Return the metadata groups (without File and Composite) and the decoded EXIF block."""
+    groups: dict[str, dict[str, Any]] = {}
+    warnings = list(container.warnings)
+    exif: ExifData | None = container.decoded_exif
+    if exif is None and container.exif:
+        exif = decode_exif(container.exif, file_offset=container.exif_offset)
+    if exif is not None:
+        warnings.extend(exif.warnings)
+        _put(groups, "EXIF", exif.exif)
+        _put(groups, "GPS", exif.gps)
+        maker_notes = read_maker_notes(exif, container, warnings)
+        _put(groups, "MakerNotes", maker_notes)
+    xmp_packets = list(container.xmp) + ([exif.xmp] if exif is not None and exif.xmp else [])
+    xmp: dict[str, Any] = {}
+    for packet in xmp_packets:
+        for key, value in parse_xmp(packet, warnings).items():
+            xmp.setdefault(key, value)
+    _put(groups, "XMP", xmp)
+    iptc = container.iptc or (exif.iptc if exif is not None else None)
+    if iptc:
+        _put(groups, "IPTC", parse_iptc(iptc))
+    icc = container.icc or (exif.icc if exif is not None else None)
+    if icc:
+        _put(groups, "ICC", parse_icc(icc))
+    if "FLIR" in container.vendor:
+        _put(groups, "APP1", parse_flir(container.vendor["FLIR"], warnings))
+    for name, values in container.groups.items():
+        if name != "File":
+            _put(groups, name, values)
+    if warnings:
+        groups.setdefault("ExifTool", {})["Warning"] = warnings[:20]
+    return groups, exif
 
 
-def read_metadata(path: str, fmt: ImageFormat) -> dict[str, Any]:
-    """Return {"summary": {...}, "groups": {...}} for the image at `path`."""
-    width, height = image_size(path)
-    exif: dict[str, Any] = {}
-    try:
-        with Image.open(path) as image:
-            raw = image.getexif()
-            merged = dict(raw)
-            merged.update(raw.get_ifd(ExifTags.IFD.Exif))
-            for tag, value in merged.items():
-                name = ExifTags.TAGS.get(tag)
-                if name:
-                    exif[name] = _json_safe(value)
-    except Exception as exc:
-        raise PipelineError("corrupt_image", f"The metadata could not be read: {exc}") from None
-    if "ISOSpeedRatings" in exif:
-        exif["ISO"] = exif.pop("ISOSpeedRatings")
-    summary = {tag: exif[tag] for tag in _SUMMARY_TAGS if tag in exif and exif[tag] not in ("", None)}
-    summary["ImageWidth"], summary["ImageHeight"] = width, height
-    groups = {"EXIF": exif} if exif else {}
-    groups["Composite"] = {"ImageSize": f"{width}x{height}", "Megapixels": round(width * height / 1e6, 3)}
-    return {"summary": summary, "groups": groups}
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, bytes):
-        return value.rstrip(b"\x00").decode("latin-1")
-    if isinstance(value, str):
-        return value.strip().rstrip("\x00").strip()
-    if isinstance(value, tuple):
-        return [_json_safe(item) for item in value]
-    if hasattr(value, "numerator") and hasattr(value, "denominator"):
-        return float(value) if value.denominator else None
-    return value
+def _put(groups: dict[str, dict[str, Any]], name: str, values: dict[str, Any] | None) -> None:
+    if values:
+        groups[name] = values

@@ -1,0 +1,194 @@
+"""Walks ISO base media boxes (HEIC, HEIF, AVIF): the primary item's size, and its Exif and XMP items."""
+
+import struct
+from dataclasses import dataclass, field
+
+from .base import Container, ContainerError
+
+_CONTAINERS = {b"iprp", b"ipco", b"dinf"}
+_MAX_BOXES = 10_000
+
+
+@dataclass
+class _Item:
+    item_type: bytes = b""
+    content_type: str = ""
+    method: int = 0
+    extents: list[tuple[int, int]] = field(default_factory=list)
+    properties: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Meta:
+    primary: int | None = None
+    items: dict[int, _Item] = field(default_factory=dict)
+    properties: list[tuple[bytes, bytes]] = field(default_factory=list)
+    idat: bytes = b""
+
+
+def read_isobmff(data: bytes) -> Container:
+    container = Container()
+    meta = _Meta()
+    for kind, body in _boxes(data, 0, len(data), container):
+        if kind == b"ftyp" and len(body) >= 8:
+            container.put("QuickTime", "MajorBrand", body[:4].decode("latin-1"))
+            brands = [body[i : i + 4].decode("latin-1") for i in range(8, len(body) - 3, 4)]
+            container.put("QuickTime", "CompatibleBrands", brands)
+        elif kind == b"meta" and len(body) >= 4:
+            _read_meta(data, body[4:], meta, container)
+    item = meta.items.get(meta.primary) if meta.primary is not None else None
+    size = _item_size(item, meta, container) if item else None
+    if size is None:
+        # No usable item association: ExifTool then reads every spatial extent and the last one wins.
+        for prop_kind, prop in meta.properties:
+            if prop_kind == b"ispe" and len(prop) >= 12:
+                size = struct.unpack_from(">II", prop, 4)
+    if size is None:
+        raise ContainerError("The HEIF/AVIF file declares no image size (no 'ispe' property).")
+    container.width, container.height = size
+    container.put("QuickTime", "PrimaryItemReference", meta.primary)
+    for item in meta.items.values():
+        if item.item_type == b"Exif" and container.exif is None:
+            payload = _item_data(data, item, meta)
+            if len(payload) >= 4:
+                skip = struct.unpack_from(">I", payload)[0]
+                container.exif = payload[4 + skip :] if 4 + skip < len(payload) else None
+                if item.method == 0 and item.extents:
+                    container.exif_offset = item.extents[0][0] + 4 + skip
+        elif item.item_type == b"mime" and ("xmp" in item.content_type or "rdf+xml" in item.content_type):
+            container.xmp.append(_item_data(data, item, meta))
+    return container
+
+
+def _boxes(data: bytes, start: int, end: int, container: Container):
+    pos = start
+    for _ in range(_MAX_BOXES):
+        if pos + 8 > end:
+            return
+        size, kind = struct.unpack_from(">I4s", data, pos)
+        head = 8
+        if size == 1 and pos + 16 <= end:
+            size = struct.unpack_from(">Q", data, pos + 8)[0]
+            head = 16
+        elif size == 0:
+            size = end - pos
+        if size < head or pos + size > end:
+            container.warnings.append(f"Invalid atom size for '{kind.decode('latin-1')}'")
+            size = max(end - pos, head)  # read what is there, as ExifTool does, then stop
+            yield kind, data[pos + head : end]
+            return
+        yield kind, data[pos + head : pos + size]
+        pos += size
+
+
+def _read_meta(data: bytes, body: bytes, meta: _Meta, container: Container) -> None:
+    for kind, box in _boxes(body, 0, len(body), container):
+        try:
+            if kind == b"pitm":
+                meta.primary = struct.unpack_from(">H" if box[0] == 0 else ">I", box, 4)[0]
+            elif kind == b"iinf":
+                _read_iinf(box, meta, container)
+            elif kind == b"iloc":
+                _read_iloc(box, meta)
+            elif kind == b"iprp":
+                _read_iprp(box, meta, container)
+            elif kind == b"idat":
+                meta.idat = box
+            elif kind == b"hdlr" and len(box) >= 12:
+                container.put("QuickTime", "HandlerType", box[8:12].decode("latin-1"))
+        except struct.error:
+            container.warnings.append(f"Truncated '{kind.decode('latin-1')}' box")
+
+
+def _read_iinf(box: bytes, meta: _Meta, container: Container) -> None:
+    start = 6 if box[0] == 0 else 8
+    for kind, infe in _boxes(box, start, len(box), container):
+        if kind != b"infe" or len(infe) < 4 or infe[0] < 2:
+            continue
+        if infe[0] == 2:
+            item_id, pos = struct.unpack_from(">H", infe, 4)[0], 6
+        else:
+            item_id, pos = struct.unpack_from(">I", infe, 4)[0], 8
+        item_type = infe[pos + 2 : pos + 6]
+        item = meta.items.setdefault(item_id, _Item())
+        item.item_type = item_type
+        if item_type == b"mime":
+            _name, _, rest = infe[pos + 6 :].partition(b"\x00")
+            item.content_type = rest.split(b"\x00", 1)[0].decode("latin-1").lower()
+
+
+def _read_iloc(box: bytes, meta: _Meta) -> None:
+    version = box[0]
+    offset_size, length_size = box[4] >> 4, box[4] & 15
+    base_size, index_size = box[5] >> 4, (box[5] & 15 if version in (1, 2) else 0)
+    pos = 6
+    count, pos = _uint(box, pos, 2 if version < 2 else 4)
+    for _ in range(count):
+        item_id, pos = _uint(box, pos, 2 if version < 2 else 4)
+        method = 0
+        if version in (1, 2):
+            method, pos = _uint(box, pos, 2)
+            method &= 15
+        pos += 2  # data_reference_index
+        base, pos = _uint(box, pos, base_size)
+        extents, pos = _uint(box, pos, 2)
+        item = meta.items.setdefault(item_id, _Item())
+        item.method = method
+        for _ in range(extents):
+            _, pos = _uint(box, pos, index_size)
+            offset, pos = _uint(box, pos, offset_size)
+            length, pos = _uint(box, pos, length_size)
+            item.extents.append((base + offset, length))
+
+
+def _read_iprp(box: bytes, meta: _Meta, container: Container) -> None:
+    for kind, child in _boxes(box, 0, len(box), container):
+        if kind == b"ipco":
+            meta.properties = list(_boxes(child, 0, len(child), container))
+        elif kind == b"ipma":
+            version, flags = child[0], int.from_bytes(child[1:4], "big")
+            count, pos = _uint(child, 4, 4)
+            for _ in range(count):
+                item_id, pos = _uint(child, pos, 2 if version < 1 else 4)
+                n, pos = _uint(child, pos, 1)
+                item = meta.items.setdefault(item_id, _Item())
+                for _ in range(n):
+                    if flags & 1:
+                        value, pos = _uint(child, pos, 2)
+                        item.properties.append(value & 0x7FFF)
+                    else:
+                        value, pos = _uint(child, pos, 1)
+                        item.properties.append(value & 0x7F)
+
+
+def _item_size(item: _Item, meta: _Meta, container: Container) -> tuple[int, int] | None:
+    size = crop = None
+    for index in item.properties:
+        if 1 <= index <= len(meta.properties):
+            kind, prop = meta.properties[index - 1]
+            if kind == b"ispe" and len(prop) >= 12 and size is None:
+                size = struct.unpack_from(">II", prop, 4)
+            elif kind == b"clap" and len(prop) >= 16:
+                width_n, width_d, height_n, height_d = struct.unpack_from(">IIII", prop)
+                if width_d and height_d:
+                    crop = (width_n // width_d, height_n // height_d)
+    if size is not None and crop is not None and crop != size and 0 < crop[0] <= size[0] and 0 < crop[1] <= size[1]:
+        # Encoders pad to whole blocks and crop back with 'clap': the image shown is the cropped one.
+        # (ExifTool 12.57 reports the padded ispe size here.)
+        container.put("QuickTime", "ImageSpatialExtent", f"{size[0]} {size[1]}")
+        container.put("QuickTime", "CleanAperture", f"{crop[0]} {crop[1]}")
+        return crop
+    return size
+
+
+def _item_data(data: bytes, item: _Item, meta: _Meta) -> bytes:
+    source = meta.idat if item.method == 1 else data
+    return b"".join(bytes(source[offset : offset + length]) for offset, length in item.extents)
+
+
+def _uint(buf: bytes, pos: int, size: int) -> tuple[int, int]:
+    if size == 0:
+        return 0, pos
+    if pos + size > len(buf):
+        raise struct.error("box truncated")
+    return int.from_bytes(buf[pos : pos + size], "big"), pos + size

@@ -1,0 +1,126 @@
+"""Walks PNG chunks (never the pixel data): IHDR size, eXIf, text chunks, iCCP, tIME."""
+
+import binascii
+import struct
+import zlib
+
+from .base import Container, ContainerError, strip_exif_header
+
+# Text and profiles are small; a chunk inflating past this is a zip bomb, not metadata.
+MAX_INFLATED = 8 * 1024 * 1024
+_XMP_KEY = "XML:com.adobe.xmp"
+_COLOR_TYPES = {0: 0, 2: 2, 3: 3, 4: 4, 6: 6}
+
+
+def read_png(data: bytes) -> Container:
+    container = Container()
+    pos, end = 8, len(data)
+    first = True
+    while pos + 8 <= end:
+        length, kind = struct.unpack_from(">I4s", data, pos)
+        body = data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+        if first:
+            if kind != b"IHDR" or len(body) < 13:
+                raise ContainerError("The PNG does not start with an image header (IHDR).")
+            first = False
+            width, height, depth, color, compression, filt, interlace = struct.unpack_from(">IIBBBBB", body)
+            container.width, container.height = width, height
+            for name, value in (("ImageWidth", width), ("ImageHeight", height), ("BitDepth", depth), ("ColorType", color), ("Compression", compression),
+                                ("Filter", filt), ("Interlace", interlace)):
+                container.put("PNG", name, value)
+            continue
+        if len(body) < length:
+            container.warnings.append(f"PNG: truncated {kind.decode('latin-1')} chunk")
+            break
+        if kind == b"eXIf":
+            container.exif = strip_exif_header(body)
+            container.exif_offset = pos - 4 - length + (len(body) - len(container.exif))
+        elif kind in (b"tEXt", b"zTXt", b"iTXt"):
+            _text(container, kind, body)
+        elif kind == b"iCCP":
+            name, _, rest = body.partition(b"\x00")
+            container.put("PNG", "ProfileName", name.decode("latin-1"))
+            container.icc = _inflate(rest[1:], container) if rest else None
+        elif kind == b"tIME" and len(body) >= 7:
+            y, mo, d, h, mi, s = struct.unpack_from(">HBBBBB", body)
+            container.put("PNG", "ModifyDate", f"{y:04d}:{mo:02d}:{d:02d} {h:02d}:{mi:02d}:{s:02d}")
+        elif kind == b"pHYs" and len(body) >= 9:
+            x, y, unit = struct.unpack_from(">IIB", body)
+            container.put("PNG", "PixelsPerUnitX", x)
+            container.put("PNG", "PixelsPerUnitY", y)
+            container.put("PNG", "PixelUnits", unit)
+        elif kind == b"gAMA" and len(body) >= 4:
+            container.put("PNG", "Gamma", round(100000 / struct.unpack(">I", body[:4])[0], 5) if body[:4] != b"\0\0\0\0" else None)
+        elif kind == b"sRGB" and body:
+            container.put("PNG", "SRGBRendering", body[0])
+        elif kind == b"IEND":
+            break
+    if first:
+        raise ContainerError("The PNG has no image header (IHDR).")
+    return container
+
+
+def _text(container: Container, kind: bytes, body: bytes) -> None:
+    keyword, _, rest = body.partition(b"\x00")
+    key = keyword.decode("latin-1")
+    if kind == b"tEXt":
+        raw: bytes | None = rest
+        text = rest.decode("latin-1")
+    elif kind == b"zTXt":
+        raw = _inflate(rest[1:], container)
+        text = raw.decode("latin-1") if raw is not None else None
+    else:  # iTXt: compression flag, method, language\0, translated keyword\0, text
+        if len(rest) < 2:
+            return
+        compressed = rest[0] == 1
+        _lang, _, rest2 = rest[2:].partition(b"\x00")
+        _translated, _, payload = rest2.partition(b"\x00")
+        raw = _inflate(payload, container) if compressed else payload
+        text = raw.decode("utf-8", "replace") if raw is not None else None
+    if text is None or raw is None:
+        return
+    if key == _XMP_KEY:
+        container.xmp.append(raw)
+    elif key.lower() in ("raw profile type exif", "raw profile type app1"):
+        exif = _raw_profile(text)
+        if exif and container.exif is None:
+            container.exif = strip_exif_header(exif)
+    elif key.lower() == "raw profile type iptc":
+        container.iptc = container.iptc or _raw_profile(text)
+    elif key.lower() == "raw profile type xmp":
+        profile = _raw_profile(text)
+        if profile:
+            container.xmp.append(profile)
+    else:
+        container.put("PNG", _tag_name(key), text.strip("\x00").strip())
+
+
+def _tag_name(keyword: str) -> str:
+    """ExifTool names PNG text tags after the keyword, without spaces."""
+    words = keyword.replace("-", " ").replace("_", " ").split()
+    return "".join(w[:1].upper() + w[1:] for w in words) or "Text"
+
+
+def _raw_profile(text: str) -> bytes | None:
+    """ImageMagick's 'Raw profile type ...': a name line, a length line, then hex digits."""
+    lines = text.strip().split("\n", 2)
+    if len(lines) < 3:
+        return None
+    try:
+        return binascii.unhexlify("".join(lines[2].split()))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _inflate(payload: bytes, container: Container) -> bytes | None:
+    try:
+        inflater = zlib.decompressobj()
+        out = inflater.decompress(payload, MAX_INFLATED)
+    except zlib.error as exc:
+        container.warnings.append(f"PNG: {exc}")
+        return None
+    if inflater.unconsumed_tail:
+        container.warnings.append("PNG: compressed text too large; skipped")
+        return None
+    return out

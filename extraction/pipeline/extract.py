@@ -1,0 +1,112 @@
+"""One file in, one result record out: the schema shared by run_pipeline and extract_metadata."""
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from .composite import build_composite
+from .containers import READERS, Container, ContainerError
+from .errors import PipelineError
+from .findings import analyse
+from .formats import DNG
+from .jsonsafe import json_safe
+from .metadata import read_groups
+from .source import Source, open_source
+from .stages import ANALYSE, EXTRACT, FINALISE, START, STORE, VALIDATE, Stage
+from .summary import build_summary
+
+ProgressCallback = Callable[[Stage], None]
+
+# Pillow's own decompression-bomb limit, doubled; we refuse by the header's pixel count, before any decode.
+MAX_IMAGE_PIXELS = 2 * 89_478_485
+
+
+def extract(path: str, *, on_progress: ProgressCallback, name: str | None = None) -> dict[str, Any]:
+    """Run every stage for the file at `path`, reporting each; raise PipelineError for a file we cannot use."""
+    on_progress(START)
+    on_progress(VALIDATE)
+    source = open_source(path, name)
+    container = read_container(source)
+
+    on_progress(STORE)
+    facts = file_facts(source, container)
+
+    on_progress(EXTRACT)
+    result = _guarded(read_result, source, container, facts)
+
+    on_progress(ANALYSE)
+    result["findings"] = _guarded(analyse, result)
+
+    on_progress(FINALISE)
+    return result
+
+
+def read_result(source: Source, container: Container, facts: dict[str, Any]) -> dict[str, Any]:
+    """The record for a readable file, findings still empty: summary and groups from every metadata block."""
+    groups, exif = read_groups(container)
+    if exif is not None and exif.is_dng and source.format.name in ("TIFF", "BTF"):
+        facts["FileType"], facts["MIMEType"] = DNG.name, DNG.mime
+    if exif is not None and exif.byte_order:
+        facts["ExifByteOrder"] = exif.byte_order
+    summary = json_safe(build_summary(groups, container.width, container.height))  # type: ignore[arg-type]
+    groups = json_safe({"File": facts, **groups, "Composite": build_composite(groups, summary)})
+    return {"file": source.name, "ok": True, "error": None, "summary": summary, "groups": groups, "findings": []}
+
+
+def _guarded(step: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return step(*args)
+    except PipelineError:
+        raise
+    except Exception as exc:  # a parser gap on hostile bytes must end as a clean code, never a traceback
+        raise PipelineError("corrupt_image", f"The metadata could not be read: {exc}") from None
+
+
+def extract_file(path: str, *, name: str | None = None) -> dict[str, Any]:
+    """The result record for one file; a file we cannot use gives ok=False and its error, never an exception."""
+    try:
+        return extract(path, on_progress=_ignore, name=name)
+    except PipelineError as exc:
+        return error_record(name or os.path.basename(path), exc)
+
+
+def error_record(name: str, exc: PipelineError) -> dict[str, Any]:
+    return {"file": name, "ok": False, "error": exc.as_dict(), "summary": {}, "groups": {}, "findings": []}
+
+
+def read_container(source: Source) -> Container:
+    """Walk the file's structure to its real pixel size; refuse broken files and decompression bombs."""
+    reader = READERS[source.format.name]
+    try:
+        container = reader(source.data)
+    except ContainerError as exc:
+        raise PipelineError("corrupt_image", str(exc)) from None
+    except Exception as exc:  # truncated or hostile structures raise many types; all mean the same here
+        raise PipelineError("corrupt_image", f"The image structure could not be read: {exc}") from None
+    if container.width is None or container.height is None:
+        raise PipelineError("corrupt_image", "The image declares no pixel size.")
+    # A zero stays as read: a JPEG may leave its height to a later DNL marker, and ExifTool reports 0 too.
+    width, height = container.width, container.height
+    if width * height > MAX_IMAGE_PIXELS:
+        raise PipelineError(
+            "image_too_large", f"The image has {width}x{height} pixels, more than the {MAX_IMAGE_PIXELS} allowed."
+        )
+    return container
+
+
+def file_facts(source: Source, container: Container) -> dict[str, Any]:
+    facts: dict[str, Any] = {
+        "FileName": source.name,
+        "FileSize": source.size,
+        "FileType": source.format.name,
+        "MIMEType": source.format.mime,
+        "SHA256": source.sha256(),
+        "ImageWidth": container.width,
+        "ImageHeight": container.height,
+    }
+    facts.update(container.groups.get("File", {}))
+    return facts
+
+
+def _ignore(stage: Stage) -> None:
+    pass
