@@ -29,6 +29,17 @@ new MutationObserver((records) => {
 }).observe(document, { subtree: true, attributes: true, attributeFilter: ['value'] });
 """
 
+RECORD_STATUS_TEXTS = """
+window.__statusTexts = {};
+new MutationObserver((records) => {
+  for (const record of records) {
+    const status = record.target.closest && record.target.closest('.card-status');
+    if (!status) continue;
+    (window.__statusTexts[status.closest('.card').id] ||= []).push(status.textContent);
+  }
+}).observe(document, { subtree: true, childList: true, characterData: true });
+"""
+
 
 def corpus_photos(count: int) -> list[dict]:
     """Up to `count` corpus JPEGs with the Make and Model that ExifTool reports, distinct models."""
@@ -108,6 +119,11 @@ def test_photo_upload_reaches_100_and_shows_the_camera(browser, page_server, scr
     context, page, errors = open_page(browser, page_server)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=page_server.base_url)
     assert any(cookie["name"] == "sessionid" for cookie in context.cookies()), "the page starts a Django session"
+    # A slow uplink (as on a phone), so the upload itself reports progress more than once.
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions",
+             {"offline": False, "latency": 20, "downloadThroughput": -1, "uploadThroughput": 500_000})
     [photo] = photos(1)
     page.set_input_files("#file-input", as_input(photo))
     card = card_for(page, photo)
@@ -115,8 +131,11 @@ def test_photo_upload_reaches_100_and_shows_the_camera(browser, page_server, scr
 
     values = page.evaluate("Object.values(window.__barValues)[0]")
     assert values == sorted(values), f"the bar never goes backwards: {values}"
+    assert any(0 < value < 40 for value in values), f"bytes sent moved the bar: {values}"
     assert any(40 < value < 100 for value in values), f"the server's stages moved the bar: {values}"
     assert values[-1] == 100
+    cdp.send("Network.emulateNetworkConditions",
+             {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
 
     # The full metadata arrives, is searchable, and can be downloaded and copied.
     card.locator(".metadata-details > summary").click()
@@ -143,10 +162,35 @@ def test_photo_upload_reaches_100_and_shows_the_camera(browser, page_server, scr
     context.close()
 
 
+class StaleReplayer:
+    """Passes the server's messages through, each progress message followed by the one before it again."""
+
+    def __init__(self):
+        self.replayed = 0
+
+    def __call__(self, route):
+        server = route.connect_to_server()
+        previous = []
+
+        def forward(message):
+            route.send(message)
+            if json.loads(message).get("type") == "progress":
+                if previous:
+                    route.send(previous[-1])  # an old seq: the page must ignore it
+                    self.replayed += 1
+                previous.append(message)
+
+        server.on_message(forward)
+
+
 def test_three_files_each_complete_on_their_own(browser, page_server):
     from playwright.sync_api import expect
 
     context, page, errors = open_page(browser, page_server)
+    page.add_init_script(RECORD_STATUS_TEXTS)
+    replayer = StaleReplayer()
+    page.route_web_socket(SOCKET_URL, replayer)
+    page.reload()
     three = photos(3)
     page.set_input_files("#file-input", [as_input(photo) for photo in three])
     expect(page.locator(".card")).to_have_count(3)
@@ -155,6 +199,12 @@ def test_three_files_each_complete_on_their_own(browser, page_server):
     session_ids = page.locator(".card").evaluate_all("cards => cards.map(card => card.dataset.sessionId)")
     assert len(set(session_ids)) == 3, "each file has its own session"
     expect(page.locator("#upload-count")).to_have_text("3 of 3 done")
+    assert replayer.replayed, "stale messages were sent"
+    for card_id, texts in page.evaluate("window.__statusTexts").items():
+        # One callback can see several records of one change: collapse repeats in a row, then an
+        # earlier state showing up again would mean a stale message was applied.
+        shown = [text for index, text in enumerate(texts) if index == 0 or texts[index - 1] != text]
+        assert len(shown) == len(set(shown)), f"{card_id} went back to an older state: {shown}"
     assert not errors
     context.close()
 
@@ -316,5 +366,52 @@ def test_phone_view_fits_and_controls_are_reachable(browser, page_server, screen
         assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"control off screen: {control} {box}"
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=screenshots / f"phone-{scheme}.png", full_page=True)
+    assert not errors
+    context.close()
+
+
+def test_results_render_any_group_gps_severities_and_untrusted_text_safely(browser, page_server):
+    """The result views, fed a result the pipeline may produce later (GPS, new groups, new severities)."""
+    from playwright.sync_api import expect
+
+    context, page, errors = open_page(browser, page_server)
+    hostile = '<img src=x onerror="window.__owned = true">'
+    result = {
+        "summary": {"Make": "NIKON CORPORATION", "Model": "NIKON D70", "LensModel": hostile,
+                    "GPSLatitude": -33.8568, "GPSLongitude": 151.2153, "GPSAltitude": 12.5,
+                    "ImageWidth": 3008, "ImageHeight": 2000},
+        "findings": [{"code": "x_info", "severity": "info", "message": "Just so you know."},
+                     {"code": "x_new", "severity": "surprising", "message": "A severity nobody planned for."},
+                     {"code": "gps_location", "severity": "high", "message": "The image records where it was taken."},
+                     {"code": "x_medium", "severity": "medium", "message": "Something to look at."}],
+        "groups": {"File": {"FileName": "nikon.jpg"}, "MakerNotes:Nikon": {"ShutterCount": 1234, "Blob": "A" * 900},
+                   "XMP-dc": {"Subject": ["beach", "sunset"], "Rights": {"en": "CC BY"}}},
+    }
+    page.evaluate(
+        """async (result) => {
+            const { createCard, updateCard } = await import('/static/js/upload/render.js');
+            const card = createCard({ name: 'nikon.jpg', size: 1234 }, { onRetry() {}, onRemove() {} });
+            document.getElementById('cards').append(card.root);
+            updateCard(card, { phase: 'complete', percent: 100, statusText: 'Extraction complete!',
+                               connection: 'closed', result: { summary: result.summary, findings: result.findings },
+                               fullResult: result });
+        }""",
+        result,
+    )
+    card = page.locator(".card")
+    expect(card.locator('.summary-row[data-field="camera"] dd')).to_have_text("NIKON CORPORATION NIKON D70")
+    expect(card.locator('.summary-row[data-field="lens"] dd')).to_have_text(hostile)
+    link = card.get_by_role("link", name="Open map")
+    assert link.get_attribute("href").startswith("https://www.openstreetmap.org/?mlat=-33.856800&mlon=151.215300")
+    expect(card.locator('.summary-row[data-field="location"]')).to_contain_text("12.5 m")
+    assert card.locator(".finding").evaluate_all("items => items.map(item => item.dataset.code)") == [
+        "gps_location", "x_medium", "x_info", "x_new"]
+    card.locator(".metadata-details > summary").click()
+    expect(card.locator("tbody[data-group]")).to_have_count(3)
+    expect(card.locator("tr", has_text="Subject")).to_contain_text("beach, sunset")
+    card.locator(".metadata-search").fill("shuttercount")
+    expect(card.locator(".metadata-count")).to_have_text("1 of 5 tags")
+    expect(card.locator("tbody[data-group='XMP-dc']")).to_be_hidden()
+    assert page.evaluate("window.__owned") is None, "metadata is shown as text, never as markup"
     assert not errors
     context.close()

@@ -61,6 +61,7 @@ export class UploadSession {
     this.timers = new Set();
     this.uploadStarted = false;
     this.uploadSettled = false;
+    this.everConnected = false;
     this.ended = false;
     this.disposed = false;
     this.state = {
@@ -131,6 +132,7 @@ export class UploadSession {
     }
     if (message.type === "connected") {
       this.attempts = 0;
+      this.everConnected = true;
       this.stopPolling();
       this.set({ connection: "live" });
       if (!this.uploadStarted) this.upload();
@@ -238,8 +240,9 @@ export class UploadSession {
       if (this.state.phase === "uploading") {
         this.set({ phase: "processing", percent: UPLOAD_SHARE, statusText: "Queued on the server..." });
       }
-      // The socket was never up: do not wait for it to learn how this ends.
-      if (!this.ws || this.state.connection !== "live") this.startPolling();
+      // The socket has never been up: do not wait for it to learn how this ends. (After a drop,
+      // the reconnect's snapshot or the polling that follows failed attempts covers it.)
+      if (!this.everConnected) this.startPolling();
       return;
     }
     const error = body && body.error
