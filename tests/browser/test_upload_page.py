@@ -238,7 +238,7 @@ class SocketDropper:
         server.on_message(forward)
 
 
-def test_socket_drop_mid_run_reconnects_and_ends_right(browser, page_server):
+def test_socket_drop_mid_run_reconnects_and_ends_right(browser, page_server, screenshots):
     from playwright.sync_api import expect
 
     context, page, errors = open_page(browser, page_server)
@@ -249,6 +249,7 @@ def test_socket_drop_mid_run_reconnects_and_ends_right(browser, page_server):
     card = card_for(page, photo)
     expect(card.locator(".connection-text")).to_have_text("Reconnecting...")
     assert dropper.dropped
+    card.screenshot(path=screenshots / "card-reconnecting.png")
     dropper.refusing = False  # the network is back
     expect_complete(page, card, photo)
     assert dropper.connections >= 2, "the page came back over a new socket"
@@ -331,6 +332,28 @@ def test_non_image_and_oversize_files_show_clear_messages(browser, page_server):
     expect(sent_card.get_by_role("alert")).to_contain_text(f"larger than the {MAX_UPLOAD_BYTES} bytes allowed")
     expect(sent_card.get_by_role("alert")).to_contain_text("file_too_large")
     expect(sent_card.locator("progress")).to_be_hidden()
+    assert not errors
+    context.close()
+
+
+def test_failed_session_shows_its_message_and_retries(browser, page_server):
+    from playwright.sync_api import expect
+
+    context, page, errors = open_page(browser, page_server)
+    # Starts like a JPEG, so the upload is accepted; the extraction then fails on it.
+    broken = {"name": "broken.jpg", "mimeType": "image/jpeg",
+              "buffer": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x13" * 200}
+    page.set_input_files("#file-input", broken)
+    card = page.locator(".card")
+    expect(card).to_have_attribute("data-phase", "failed")
+    expect(card.get_by_role("alert")).to_contain_text("Extraction failed")
+    expect(card.get_by_role("alert")).to_contain_text("corrupt_image")
+    expect(card.locator("progress")).to_be_hidden()
+    first_session = card.get_attribute("data-session-id")
+    card.get_by_role("button", name="Retry").click()
+    expect(card).not_to_have_attribute("data-session-id", first_session)
+    expect(card).to_have_attribute("data-phase", "failed")
+    expect(card.get_by_role("button", name="Retry")).to_be_visible()
     assert not errors
     context.close()
 

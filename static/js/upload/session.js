@@ -8,6 +8,9 @@ const CONNECT_WAIT_MS = 3000; // upload anyway when the socket is slow: snapshot
 const FULL_RESULT_RETRIES = 3;
 const UPLOAD_SHARE = 40; // the bar's first 40% is bytes sent; the server's 10..100 fills the rest
 const CLOSE_INVALID_SESSION_ID = 4400;
+// The server pings every PROGRESS_PING_SECONDS (30 by default); this much silence means a dead link
+// that the browser has not noticed (a phone changing networks), so we drop it and reconnect.
+const SILENCE_LIMIT_MS = 75000;
 
 export function newSessionId() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -112,11 +115,24 @@ export class UploadSession {
     this.ws = ws;
     ws.onmessage = (event) => this.onSocketMessage(event);
     ws.onclose = (event) => this.onSocketClose(ws, event);
+    this.watchSilence();
+  }
+
+  watchSilence() {
+    clearTimeout(this.silenceTimer);
+    this.timers.delete(this.silenceTimer);
+    this.silenceTimer = this.later(() => {
+      const ws = this.ws;
+      if (!ws) return;
+      this.closeSocket();
+      this.onSocketClose(ws, { code: 1006 }, true);
+    }, SILENCE_LIMIT_MS);
   }
 
   closeSocket() {
     const ws = this.ws;
     this.ws = null;
+    clearTimeout(this.silenceTimer);
     if (!ws) return;
     ws.onmessage = null;
     ws.onclose = null;
@@ -124,6 +140,7 @@ export class UploadSession {
   }
 
   onSocketMessage(event) {
+    this.watchSilence();
     let message;
     try {
       message = JSON.parse(event.data);
@@ -142,9 +159,10 @@ export class UploadSession {
     // ping, pong and error need nothing from us.
   }
 
-  onSocketClose(ws, event) {
-    if (ws !== this.ws) return;
+  onSocketClose(ws, event, alreadyDetached = false) {
+    if (!alreadyDetached && ws !== this.ws) return;
     this.ws = null;
+    clearTimeout(this.silenceTimer);
     if (this.disposed || this.ended) return;
     if (event.code === CLOSE_INVALID_SESSION_ID) {
       this.end("failed", { code: "invalid_session_id", message: "The server refused this session id." }, true);
