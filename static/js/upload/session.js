@@ -11,6 +11,9 @@ const CLOSE_INVALID_SESSION_ID = 4400;
 // The server pings every PROGRESS_PING_SECONDS (30 by default); this much silence means a dead link
 // that the browser has not noticed (a phone changing networks), so we drop it and reconnect.
 const SILENCE_LIMIT_MS = 75000;
+// A link counts as healthy (backoff reset) only after staying up this long, so a server that accepts
+// and at once closes still escalates the backoff and reaches polling.
+const HEALTHY_AFTER_MS = 5000;
 
 export function newSessionId() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -113,7 +116,7 @@ export class UploadSession {
     if (this.disposed || this.ended) return;
     const ws = new WebSocket(this.urls.socket(this.id));
     this.ws = ws;
-    ws.onmessage = (event) => this.onSocketMessage(event);
+    ws.onmessage = (event) => this.onSocketMessage(ws, event);
     ws.onclose = (event) => this.onSocketClose(ws, event);
     this.watchSilence();
   }
@@ -139,7 +142,7 @@ export class UploadSession {
     if (ws.readyState === WebSocket.CONNECTING || ws.readyState === WebSocket.OPEN) ws.close(1000);
   }
 
-  onSocketMessage(event) {
+  onSocketMessage(ws, event) {
     this.watchSilence();
     let message;
     try {
@@ -148,7 +151,9 @@ export class UploadSession {
       return;
     }
     if (message.type === "connected") {
-      this.attempts = 0;
+      this.later(() => {
+        if (this.ws === ws) this.attempts = 0;
+      }, HEALTHY_AFTER_MS);
       this.everConnected = true;
       this.stopPolling();
       this.set({ connection: "live" });
