@@ -1,0 +1,210 @@
+// The upload page: turns chosen or dropped files into cards, each driven by its own UploadSession.
+
+import { createCard, formatBytes, updateCard } from "./render.js";
+import { UploadSession } from "./session.js";
+
+const MAX_PARALLEL_UPLOADS = 3; // the rest wait their turn, so each bar moves at a useful speed
+
+const uploader = document.getElementById("uploader");
+const input = document.getElementById("file-input");
+const cardList = document.getElementById("cards");
+const toolbar = document.getElementById("toolbar");
+const countText = document.getElementById("upload-count");
+const startOverButton = document.getElementById("start-over");
+
+const config = uploader.dataset;
+const urls = {
+  extract: config.extractUrl,
+  status: (id) => config.statusUrl.replace("SESSION_ID", encodeURIComponent(id)),
+  socket: (id) => {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    return `${scheme}://${location.host}${config.progressPath}${encodeURIComponent(id)}`;
+  },
+};
+
+/** Every card on the page: { file, card, session, waiting }. */
+const entries = new Set();
+const queue = [];
+let activeUploads = 0;
+
+function maxUploadBytes() {
+  return Number(config.maxUploadBytes) || Infinity;
+}
+
+function refreshToolbar() {
+  toolbar.hidden = entries.size === 0;
+  const done = [...entries].filter((entry) => entry.card.root.dataset.phase === "complete").length;
+  countText.textContent = entries.size ? `${done} of ${entries.size} done` : "";
+}
+
+function addFiles(files) {
+  for (const file of files) {
+    const entry = { file, session: null, waiting: false };
+    entry.card = createCard(file, { onRetry: () => retry(entry), onRemove: () => remove(entry) });
+    entries.add(entry);
+    cardList.append(entry.card.root);
+    begin(entry);
+  }
+  refreshToolbar();
+}
+
+/** Check what the browser can know before uploading; the server still has the last word. */
+function clientProblem(file) {
+  if (file.size === 0) return { code: "empty_file", message: "The file is empty." };
+  if (file.size > maxUploadBytes()) {
+    return {
+      code: "file_too_large",
+      message: `The file is ${formatBytes(file.size)}, more than the ${formatBytes(maxUploadBytes())} allowed.`,
+    };
+  }
+  return null;
+}
+
+function begin(entry) {
+  const problem = clientProblem(entry.file);
+  if (problem) {
+    updateCard(entry.card, {
+      phase: "rejected", percent: 0, statusText: problem.message, connection: "closed", error: problem,
+      retryable: false,
+    });
+    refreshToolbar();
+    return;
+  }
+  updateCard(entry.card, { phase: "waiting", percent: 0, statusText: "Waiting to upload...", connection: "closed" });
+  entry.waiting = true;
+  queue.push(entry);
+  pump();
+}
+
+function pump() {
+  while (activeUploads < MAX_PARALLEL_UPLOADS && queue.length) {
+    const entry = queue.shift();
+    entry.waiting = false;
+    activeUploads += 1;
+    let settled = false;
+    const release = () => {
+      if (settled) return;
+      settled = true;
+      activeUploads -= 1;
+      pump();
+    };
+    entry.release = release;
+    entry.session = new UploadSession(entry.file, {
+      urls,
+      csrfToken: config.csrfToken,
+      onChange: (state) => {
+        updateCard(entry.card, state);
+        refreshToolbar();
+      },
+      onUploadSettled: release,
+    });
+    entry.session.start();
+  }
+}
+
+function stop(entry) {
+  if (entry.waiting) {
+    queue.splice(queue.indexOf(entry), 1);
+    entry.waiting = false;
+  }
+  if (entry.session) {
+    entry.session.dispose();
+    entry.session = null;
+  }
+  entry.release?.(); // a disposed upload no longer holds a slot
+  entry.release = null;
+}
+
+function retry(entry) {
+  stop(entry);
+  begin(entry);
+}
+
+function remove(entry) {
+  stop(entry);
+  entries.delete(entry);
+  const next = entry.card.root.nextElementSibling || entry.card.root.previousElementSibling;
+  entry.card.root.remove();
+  refreshToolbar();
+  (next?.querySelector("button") || input).focus();
+}
+
+function startOver() {
+  queue.length = 0;
+  for (const entry of entries) {
+    entry.waiting = false;
+    stop(entry);
+  }
+  entries.clear();
+  cardList.replaceChildren();
+  input.value = "";
+  refreshToolbar();
+  input.focus();
+}
+
+input.addEventListener("change", () => {
+  addFiles([...input.files]);
+  input.value = ""; // choosing the same file again is a new upload
+});
+
+startOverButton.addEventListener("click", startOver);
+
+// The whole page takes drops, so a near miss does not make the browser open the image instead.
+let dragDepth = 0;
+document.addEventListener("dragenter", (event) => {
+  if (!event.dataTransfer?.types.includes("Files")) return;
+  event.preventDefault();
+  dragDepth += 1;
+  uploader.classList.add("dragging");
+});
+document.addEventListener("dragleave", () => {
+  dragDepth = Math.max(0, dragDepth - 1);
+  if (dragDepth === 0) uploader.classList.remove("dragging");
+});
+document.addEventListener("dragover", (event) => {
+  if (!event.dataTransfer?.types.includes("Files")) return;
+  event.preventDefault();
+  event.dataTransfer.dropEffect = "copy";
+});
+document.addEventListener("drop", (event) => {
+  if (!event.dataTransfer?.files.length) return;
+  event.preventDefault();
+  dragDepth = 0;
+  uploader.classList.remove("dragging");
+  addFiles([...event.dataTransfer.files]);
+});
+
+// Back online or back in view: reconnect now rather than after the backoff.
+function reconnectAll() {
+  for (const entry of entries) entry.session?.reconnectNow();
+}
+window.addEventListener("online", reconnectAll);
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") reconnectAll();
+});
+
+const FINISHED = new Set(["complete", "failed", "rejected"]);
+
+// Leaving the page closes every socket and timer.
+window.addEventListener("pagehide", () => {
+  queue.length = 0;
+  for (const entry of entries) {
+    entry.interrupted = !FINISHED.has(entry.card.root.dataset.phase);
+    entry.waiting = false;
+    stop(entry);
+  }
+});
+window.addEventListener("pageshow", (event) => {
+  if (!event.persisted) return;
+  // Back from the back/forward cache: what was still running was stopped on the way out.
+  for (const entry of entries) {
+    if (!entry.interrupted) continue;
+    entry.interrupted = false;
+    updateCard(entry.card, {
+      phase: "failed", percent: 0, statusText: "Interrupted", connection: "closed", retryable: true,
+      error: { code: "interrupted", message: "This upload stopped when you left the page." },
+    });
+  }
+});
+
+document.documentElement.classList.add("js");

@@ -1,0 +1,320 @@
+// Builds the upload cards and the result views; metadata is untrusted text, so only textContent is used.
+
+const SEVERITY_ORDER = ["critical", "high", "medium", "low", "info"];
+const CONNECTION_TEXT = {
+  connecting: "Connecting...",
+  live: "Live",
+  reconnecting: "Reconnecting...",
+  polling: "Reconnecting... (checking by polling)",
+  closed: "",
+};
+const LONG_VALUE = 240;
+
+/** document.createElement with attributes, properties and children in one call. */
+export function h(tag, props = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") element.className = value;
+    else if (key === "text") element.textContent = value;
+    else if (key === "dataset") Object.assign(element.dataset, value);
+    else if (key.startsWith("on")) element.addEventListener(key.slice(2), value);
+    else if (key in element && typeof value !== "string") element[key] = value;
+    else element.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) {
+      element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+  }
+  return element;
+}
+
+export function formatBytes(bytes) {
+  if (!Number.isFinite(bytes)) return "";
+  const units = ["bytes", "KB", "MB", "GB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} ${units[0]}` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+let cardCount = 0;
+
+/** A card for one file: header, progress bar, status line, and room for an error or the results. */
+export function createCard(file, { onRetry, onRemove }) {
+  cardCount += 1;
+  const id = `card-${cardCount}`;
+  const name = h("h3", { class: "card-name", id: `${id}-name`, text: file.name || "(unnamed file)" });
+  const bar = h("progress", { class: "card-bar", max: 100, value: 0, "aria-labelledby": `${id}-name` });
+  const percent = h("span", { class: "card-percent", text: "0%" });
+  const status = h("p", { class: "card-status", role: "status", "aria-live": "polite", text: "Waiting..." });
+  const connection = h("span", { class: "connection", dataset: { state: "connecting" } },
+    h("span", { class: "connection-dot", "aria-hidden": "true" }),
+    h("span", { class: "connection-text", text: "" }));
+  const problem = h("div", { class: "card-problem", hidden: true });
+  const results = h("div", { class: "card-results", hidden: true });
+  const root = h("li", { class: "card", id, dataset: { phase: "waiting" } },
+    h("div", { class: "card-head" },
+      h("div", { class: "card-title" }, name, h("p", { class: "card-size", text: formatBytes(file.size) })),
+      h("button", {
+        type: "button", class: "button icon", "aria-label": `Remove ${file.name}`, title: "Remove",
+        onclick: () => onRemove(),
+      }, "✕")),
+    h("div", { class: "card-progress" }, bar,
+      h("div", { class: "card-line" }, status, h("span", { class: "card-meta" }, percent, connection))),
+    problem,
+    results);
+  return { root, bar, percent, status, connection, problem, results, onRetry, rendered: {} };
+}
+
+/** Show a session's state on its card. */
+export function updateCard(card, state) {
+  const { root, bar, percent, status, connection } = card;
+  root.dataset.phase = state.phase;
+  if (state.sessionId) root.dataset.sessionId = state.sessionId;
+  const percentText = `${Math.round(state.percent)}%`;
+  bar.value = state.percent;
+  bar.setAttribute("aria-valuetext", `${percentText}, ${state.statusText}`);
+  percent.textContent = percentText;
+  if (status.textContent !== state.statusText) status.textContent = state.statusText;
+  connection.dataset.state = state.connection;
+  connection.querySelector(".connection-text").textContent = CONNECTION_TEXT[state.connection] ?? "";
+
+  const failed = state.phase === "failed" || state.phase === "rejected";
+  card.root.querySelector(".card-progress").hidden = failed;
+  if (failed && card.rendered.error !== state.error) {
+    card.rendered.error = state.error;
+    renderProblem(card, state);
+  } else if (!failed) {
+    card.problem.hidden = true;
+  }
+  if (state.result && card.rendered.result !== state.result) {
+    card.rendered.result = state.result;
+    card.results.hidden = false;
+    card.results.replaceChildren(renderSummary(state.result.summary || {}), renderFindings(state.result.findings || []));
+    card.metadataSlot = h("div", { class: "metadata-slot" }, h("p", { class: "muted", text: "Loading all metadata..." }));
+    card.results.append(card.metadataSlot);
+  }
+  if (state.fullResult && card.rendered.fullResult !== state.fullResult && card.metadataSlot) {
+    card.rendered.fullResult = state.fullResult;
+    card.metadataSlot.replaceChildren(renderMetadata(state.fullResult, card.root.querySelector(".card-name").textContent));
+  } else if (state.fullResultError && !state.fullResult && card.metadataSlot) {
+    card.metadataSlot.replaceChildren(h("p", { class: "muted", text: state.fullResultError }));
+  }
+}
+
+function renderProblem(card, state) {
+  const error = state.error || { code: "failed", message: "Something went wrong." };
+  const title = state.phase === "rejected" ? "Not uploaded" : "Extraction failed";
+  card.problem.hidden = false;
+  card.problem.replaceChildren(
+    h("div", { class: "alert", role: "alert" },
+      h("p", { class: "alert-title", text: title }),
+      h("p", { class: "alert-message", text: error.message }),
+      h("p", { class: "alert-code", text: `Error code: ${error.code}` })));
+  if (state.retryable) {
+    card.problem.append(h("button", { type: "button", class: "button", onclick: () => card.onRetry() }, "Retry"));
+  }
+}
+
+// -- the summary ---------------------------------------------------------------------------------
+
+function toNumber(value) {
+  if (typeof value === "number") return value;
+  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
+  if (Array.isArray(value) && value.length === 3 && value.every((part) => typeof part === "number")) {
+    return value[0] + value[1] / 60 + value[2] / 3600; // degrees, minutes, seconds
+  }
+  return null;
+}
+
+function trimNumber(value, digits = 2) {
+  return String(Number(value.toFixed(digits)));
+}
+
+function formatExposure(seconds) {
+  const value = toNumber(seconds);
+  if (value === null || value <= 0) return seconds === undefined ? null : String(seconds);
+  if (value < 1) return `1/${Math.round(1 / value)} s`;
+  return `${trimNumber(value, 1)} s`;
+}
+
+function formatDate(value) {
+  if (typeof value !== "string") return value === undefined ? null : String(value);
+  // EXIF writes "YYYY:MM:DD HH:MM:SS"; show it as an ISO-like date, untouched by time zones.
+  return value.replace(/^(\d{4}):(\d{2}):(\d{2})/, "$1-$2-$3");
+}
+
+function cameraText(make, model) {
+  const m = typeof make === "string" ? make.trim() : make;
+  const n = typeof model === "string" ? model.trim() : model;
+  if (m && n) return String(n).toLowerCase().startsWith(String(m).toLowerCase()) ? String(n) : `${m} ${n}`;
+  return m || n ? String(m || n) : null;
+}
+
+export function mapUrl(lat, lon) {
+  return `https://www.openstreetmap.org/?mlat=${lat.toFixed(6)}&mlon=${lon.toFixed(6)}#map=15/${lat.toFixed(6)}/${lon.toFixed(6)}`;
+}
+
+function renderSummary(summary) {
+  const rows = [];
+  const add = (label, value, key) => {
+    if (value !== null && value !== undefined && value !== "") rows.push([label, value, key]);
+  };
+  add("Camera", cameraText(summary.Make, summary.Model), "camera");
+  add("Lens", summary.LensModel, "lens");
+  const settings = [
+    formatExposure(summary.ExposureTime),
+    toNumber(summary.FNumber) !== null ? `f/${trimNumber(toNumber(summary.FNumber), 1)}` : null,
+    summary.ISO !== undefined ? `ISO ${Array.isArray(summary.ISO) ? summary.ISO[0] : summary.ISO}` : null,
+    toNumber(summary.FocalLength) !== null ? `${trimNumber(toNumber(summary.FocalLength), 1)} mm` : null,
+  ].filter(Boolean);
+  add("Exposure", settings.join(" · "), "exposure");
+  add("Taken", formatDate(summary.DateTimeOriginal), "date");
+  const width = toNumber(summary.ImageWidth);
+  const height = toNumber(summary.ImageHeight);
+  if (width && height) add("Dimensions", `${width} × ${height} px (${trimNumber((width * height) / 1e6, 1)} MP)`, "dimensions");
+  add("Software", summary.Software, "software");
+
+  const lat = toNumber(summary.GPSLatitude);
+  const lon = toNumber(summary.GPSLongitude);
+  if (lat !== null && lon !== null && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) {
+    const alt = toNumber(summary.GPSAltitude);
+    const text = `${lat.toFixed(5)}, ${lon.toFixed(5)}${alt !== null ? ` · ${trimNumber(alt, 1)} m` : ""}`;
+    add("Location", h("span", {}, `${text} `,
+      h("a", { href: mapUrl(lat, lon), target: "_blank", rel: "noopener noreferrer", class: "map-link" },
+        "Open map")), "location");
+  }
+
+  const list = h("dl", { class: "summary-list" });
+  for (const [label, value, key] of rows) {
+    list.append(h("div", { class: "summary-row", dataset: { field: key } },
+      h("dt", { text: label }), h("dd", {}, value)));
+  }
+  if (!rows.length) list.append(h("p", { class: "muted", text: "No camera details in this file." }));
+  return h("section", { class: "summary", "aria-label": "Summary" }, h("h4", { text: "Summary" }), list);
+}
+
+function severityRank(severity) {
+  const index = SEVERITY_ORDER.indexOf(severity);
+  return index === -1 ? SEVERITY_ORDER.length : index;
+}
+
+function renderFindings(findings) {
+  if (!findings.length) return h("section", { class: "findings", hidden: true });
+  const sorted = [...findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+  return h("section", { class: "findings", "aria-label": "Findings" },
+    h("h4", { text: "Findings" }),
+    h("ul", { class: "findings-list" }, sorted.map((finding) => {
+      const severity = /^[a-z]+$/.test(finding.severity || "") ? finding.severity : "other";
+      return h("li", { class: `finding sev-${severity}`, dataset: { code: finding.code || "" } },
+        h("span", { class: "severity", text: finding.severity || "note" }),
+        h("span", { class: "finding-message", text: finding.message || finding.code || "" }));
+    })));
+}
+
+// -- the full metadata ---------------------------------------------------------------------------
+
+function valueText(value) {
+  if (value === null || value === undefined) return "—";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value) && value.every((item) => item === null || typeof item !== "object")) {
+    return value.join(", ");
+  }
+  return JSON.stringify(value);
+}
+
+function valueCell(text) {
+  if (text.length <= LONG_VALUE) return h("td", { text });
+  return h("td", {}, h("details", { class: "long-value" },
+    h("summary", { text: `${text.slice(0, 80)}… (${text.length} characters)` }),
+    h("span", { text })));
+}
+
+function download(result, fileName) {
+  const blob = new Blob([JSON.stringify(result, null, 2)], { type: "application/json" });
+  const url = URL.createObjectURL(blob);
+  const link = h("a", { href: url, download: `${fileName.replace(/\.[^.]*$/, "") || "image"}.metadata.json` });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+async function copyText(text) {
+  if (navigator.clipboard && window.isSecureContext) {
+    await navigator.clipboard.writeText(text);
+    return;
+  }
+  // The Clipboard API needs a secure context; a phone on the LAN over http still gets a copy.
+  const area = h("textarea", { class: "visually-hidden", readonly: true });
+  area.value = text;
+  document.body.append(area);
+  area.select();
+  const ok = document.execCommand("copy");
+  area.remove();
+  if (!ok) throw new Error("copy refused");
+}
+
+function renderMetadata(result, fileName) {
+  const groups = result.groups && typeof result.groups === "object" ? result.groups : {};
+  const table = h("table", { class: "metadata-table" },
+    h("colgroup", {}, h("col", { class: "col-tag" }), h("col", { class: "col-value" })),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "Tag" }), h("th", { scope: "col", text: "Value" }))));
+  const rows = [];
+  for (const [group, tags] of Object.entries(groups)) {
+    if (!tags || typeof tags !== "object") continue;
+    const body = h("tbody", { dataset: { group } },
+      h("tr", { class: "group-row" }, h("th", { colspan: 2, scope: "rowgroup", text: group })));
+    for (const [tag, value] of Object.entries(tags)) {
+      const text = valueText(value);
+      const row = h("tr", {}, h("th", { scope: "row", text: tag }), valueCell(text));
+      rows.push({ row, body, haystack: `${group} ${tag} ${text}`.toLowerCase() });
+      body.append(row);
+    }
+    table.append(body);
+  }
+  const count = h("p", { class: "metadata-count", "aria-live": "polite", text: `${rows.length} tags` });
+  const search = h("input", {
+    type: "search", class: "metadata-search", placeholder: "Search tags and values",
+    "aria-label": `Search the metadata of ${fileName}`,
+    oninput: () => {
+      const query = search.value.trim().toLowerCase();
+      let shown = 0;
+      for (const item of rows) {
+        item.row.hidden = query !== "" && !item.haystack.includes(query);
+        if (!item.row.hidden) shown += 1;
+      }
+      for (const body of table.tBodies) body.hidden = ![...body.rows].some((row) => !row.hidden && !row.classList.contains("group-row"));
+      count.textContent = query ? `${shown} of ${rows.length} tags` : `${rows.length} tags`;
+    },
+  });
+  const feedback = h("span", { class: "copy-feedback", role: "status", "aria-live": "polite" });
+  const json = JSON.stringify(result, null, 2);
+  const actions = h("div", { class: "actions" },
+    h("button", { type: "button", class: "button", onclick: () => download(result, fileName) }, "Download JSON"),
+    h("button", {
+      type: "button", class: "button",
+      onclick: async () => {
+        try {
+          await copyText(json);
+          feedback.textContent = "Copied";
+        } catch {
+          feedback.textContent = "Could not copy";
+        }
+        setTimeout(() => { feedback.textContent = ""; }, 3000);
+      },
+    }, "Copy"),
+    feedback);
+  return h("section", { class: "metadata", "aria-label": "All metadata" },
+    actions,
+    h("details", { class: "metadata-details" },
+      h("summary", { class: "button-like", text: `All metadata (${rows.length} tags)` }),
+      h("div", { class: "metadata-tools" }, search, count),
+      h("div", { class: "table-wrap" }, table)));
+}

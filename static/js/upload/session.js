@@ -1,0 +1,370 @@
+// One file's journey: open its progress socket, upload it, follow the server, recover from drops.
+
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 15000;
+const ATTEMPTS_BEFORE_POLLING = 3;
+const POLL_INTERVAL_MS = 2000;
+const CONNECT_WAIT_MS = 3000; // upload anyway when the socket is slow: snapshots and polling cover the gap
+const FULL_RESULT_RETRIES = 3;
+const UPLOAD_SHARE = 40; // the bar's first 40% is bytes sent; the server's 10..100 fills the rest
+const CLOSE_INVALID_SESSION_ID = 4400;
+// The server pings every PROGRESS_PING_SECONDS (30 by default); this much silence means a dead link
+// that the browser has not noticed (a phone changing networks), so we drop it and reconnect.
+const SILENCE_LIMIT_MS = 75000;
+// A link counts as healthy (backoff reset) only after staying up this long, so a server that accepts
+// and at once closes still escalates the backoff and reaches polling.
+const HEALTHY_AFTER_MS = 5000;
+
+export function newSessionId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  // randomUUID exists only in secure contexts; a phone on http://192.168.x.x is not one.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Exponential backoff with "equal jitter": half the ceiling plus a random half, capped. */
+export function backoffDelay(attempt) {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+/** The snapshot document of GET /sessions/<id>, as the socket message it stands for. */
+function messageFromSnapshot(doc) {
+  const base = { sessionId: doc.sessionId, seq: doc.seq };
+  if (doc.status === "complete") {
+    const result = doc.result || {};
+    return { ...base, type: "complete", progress: 100, status: doc.message,
+             result: { summary: result.summary || {}, findings: result.findings || [] }, fullResult: result };
+  }
+  if (doc.status === "failed") {
+    return { ...base, type: "failed", progress: 0, status: doc.message, error: doc.error };
+  }
+  return { ...base, type: "progress", progress: doc.progress, status: doc.message, stage: doc.stage };
+}
+
+/**
+ * Watches and uploads one file. `onChange(state)` gets a fresh copy of the state after every change.
+ * `onUploadSettled()` is called once, when the upload request has ended one way or another.
+ */
+export class UploadSession {
+  constructor(file, { urls, csrfToken = "", onChange = () => {}, onUploadSettled = () => {} }) {
+    this.file = file;
+    this.urls = urls;
+    this.csrfToken = csrfToken;
+    this.onChange = onChange;
+    this.onUploadSettled = onUploadSettled;
+    this.id = newSessionId();
+    this.lastSeq = 0;
+    this.attempts = 0;
+    this.ws = null;
+    this.xhr = null;
+    this.polling = false;
+    this.pollAbort = null;
+    this.fetchAbort = null;
+    this.timers = new Set();
+    this.uploadStarted = false;
+    this.uploadSettled = false;
+    this.everConnected = false;
+    this.ended = false;
+    this.disposed = false;
+    this.state = {
+      sessionId: this.id, phase: "connecting", percent: 0, statusText: "Connecting...", stage: "",
+      connection: "connecting", sent: 0, total: file.size, result: null, fullResult: null,
+      fullResultError: null, error: null, retryable: false,
+    };
+  }
+
+  get statusUrl() {
+    return this.urls.status(this.id);
+  }
+
+  /** Open the socket first, then upload once it says `connected` (or after a short wait). */
+  start() {
+    this.emit();
+    this.connect();
+    this.connectWait = this.later(() => this.upload(), CONNECT_WAIT_MS);
+  }
+
+  /** Close the socket, stop every timer and request; nothing of this session runs afterwards. */
+  dispose() {
+    this.disposed = true;
+    this.closeSocket();
+    this.stopPolling();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.fetchAbort?.abort();
+    if (this.xhr) {
+      this.xhr.abort();
+      this.xhr = null;
+    }
+  }
+
+  /** Reconnect now (page visible again, network back) instead of waiting out the backoff. */
+  reconnectNow() {
+    if (this.disposed || this.ended || this.ws) return;
+    clearTimeout(this.reconnectTimer);
+    this.timers.delete(this.reconnectTimer);
+    this.connect();
+  }
+
+  // -- the socket ------------------------------------------------------------------------------
+
+  connect() {
+    if (this.disposed || this.ended) return;
+    const ws = new WebSocket(this.urls.socket(this.id));
+    this.ws = ws;
+    ws.onmessage = (event) => this.onSocketMessage(ws, event);
+    ws.onclose = (event) => this.onSocketClose(ws, event);
+    this.watchSilence();
+  }
+
+  watchSilence() {
+    clearTimeout(this.silenceTimer);
+    this.timers.delete(this.silenceTimer);
+    this.silenceTimer = this.later(() => {
+      const ws = this.ws;
+      if (!ws) return;
+      this.closeSocket();
+      this.onSocketClose(ws, { code: 1006 }, true);
+    }, SILENCE_LIMIT_MS);
+  }
+
+  closeSocket() {
+    const ws = this.ws;
+    this.ws = null;
+    clearTimeout(this.silenceTimer);
+    if (!ws) return;
+    ws.onmessage = null;
+    ws.onclose = null;
+    if (ws.readyState === WebSocket.CONNECTING || ws.readyState === WebSocket.OPEN) ws.close(1000);
+  }
+
+  onSocketMessage(ws, event) {
+    this.watchSilence();
+    let message;
+    try {
+      message = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    if (message.type === "connected") {
+      this.later(() => {
+        if (this.ws === ws) this.attempts = 0;
+      }, HEALTHY_AFTER_MS);
+      this.everConnected = true;
+      this.stopPolling();
+      this.set({ connection: "live" });
+      if (!this.uploadStarted) this.upload();
+    } else if (["progress", "complete", "failed"].includes(message.type)) {
+      this.apply(message);
+    }
+    // ping, pong and error need nothing from us.
+  }
+
+  onSocketClose(ws, event, alreadyDetached = false) {
+    if (!alreadyDetached && ws !== this.ws) return;
+    this.ws = null;
+    clearTimeout(this.silenceTimer);
+    if (this.disposed || this.ended) return;
+    if (event.code === CLOSE_INVALID_SESSION_ID) {
+      this.end("failed", { code: "invalid_session_id", message: "The server refused this session id." }, true);
+      return;
+    }
+    this.attempts += 1;
+    if (this.attempts >= ATTEMPTS_BEFORE_POLLING) this.startPolling();
+    this.set({ connection: this.polling ? "polling" : "reconnecting" });
+    this.reconnectTimer = this.later(() => this.connect(), backoffDelay(this.attempts - 1));
+  }
+
+  // -- polling, while the socket is away --------------------------------------------------------
+
+  startPolling() {
+    if (this.polling || this.ended || this.disposed) return;
+    this.polling = true;
+    this.pollOnce();
+  }
+
+  stopPolling() {
+    this.polling = false;
+    clearTimeout(this.pollTimer);
+    this.timers.delete(this.pollTimer);
+    this.pollAbort?.abort();
+    this.pollAbort = null;
+  }
+
+  async pollOnce() {
+    if (!this.polling) return;
+    this.pollAbort = new AbortController();
+    try {
+      const response = await fetch(this.statusUrl, {
+        signal: this.pollAbort.signal, cache: "no-store", credentials: "same-origin",
+      });
+      // 404 before our upload has landed is expected; anything else that is not OK we simply retry.
+      if (response.ok) this.apply(messageFromSnapshot(await response.json()));
+    } catch {
+      // Offline or aborted: try again on the next tick.
+    }
+    if (this.polling && !this.ended && !this.disposed) {
+      this.pollTimer = this.later(() => this.pollOnce(), POLL_INTERVAL_MS);
+    }
+  }
+
+  // -- the upload -------------------------------------------------------------------------------
+
+  upload() {
+    if (this.uploadStarted || this.disposed || this.ended) return;
+    this.uploadStarted = true;
+    clearTimeout(this.connectWait);
+    const xhr = new XMLHttpRequest();
+    this.xhr = xhr;
+    xhr.open("POST", `${this.urls.extract}?session_id=${encodeURIComponent(this.id)}`);
+    xhr.setRequestHeader("Content-Type", this.file.type || "application/octet-stream");
+    xhr.setRequestHeader("X-Filename", encodeURIComponent(this.file.name));
+    if (this.csrfToken) xhr.setRequestHeader("X-CSRFToken", this.csrfToken);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) this.uploadProgress(event.loaded, event.total);
+    };
+    xhr.upload.onload = () => this.uploadProgress(this.file.size, this.file.size);
+    xhr.onload = () => this.onUploadAnswer(xhr);
+    xhr.onerror = () => this.onUploadError(xhr);
+    xhr.send(this.file);
+    this.set({ phase: "uploading", statusText: "Uploading...", percent: 0 });
+  }
+
+  uploadProgress(sent, total) {
+    if (this.state.phase !== "uploading") return;
+    const fraction = total > 0 ? sent / total : 1;
+    this.set({
+      sent, total, percent: Math.max(this.state.percent, Math.floor(fraction * UPLOAD_SHARE)),
+      statusText: fraction >= 1 ? "Upload sent, waiting for the server..." : "Uploading...",
+    });
+  }
+
+  settleUpload() {
+    if (this.uploadSettled) return;
+    this.uploadSettled = true;
+    this.xhr = null;
+    this.onUploadSettled();
+  }
+
+  onUploadAnswer(xhr) {
+    this.settleUpload();
+    if (this.ended || this.disposed) return;
+    let body = null;
+    try {
+      body = JSON.parse(xhr.responseText);
+    } catch {
+      body = null;
+    }
+    if (xhr.status === 202) {
+      if (this.state.phase === "uploading") {
+        this.set({ phase: "processing", percent: UPLOAD_SHARE, statusText: "Queued on the server..." });
+      }
+      // The socket has never been up: do not wait for it to learn how this ends. (After a drop,
+      // the reconnect's snapshot or the polling that follows failed attempts covers it.)
+      if (!this.everConnected) this.startPolling();
+      return;
+    }
+    const error = body && body.error
+      ? { code: body.error, message: body.message || body.error }
+      : { code: `http_${xhr.status}`, message: `The server answered ${xhr.status} ${xhr.statusText}.`.trim() };
+    // A bad file stays bad; a server hiccup or a clashing id is worth another go.
+    const retryable = xhr.status >= 500 || error.code === "session_exists";
+    this.end("rejected", error, retryable);
+  }
+
+  onUploadError() {
+    this.settleUpload();
+    if (this.ended || this.disposed) return;
+    this.end("rejected", {
+      code: "network_error", message: "The upload did not reach the server. Check the connection and retry.",
+    }, true);
+  }
+
+  // -- the server's state ----------------------------------------------------------------------
+
+  /** Apply a progress/complete/failed message unless it is not newer than what we have. */
+  apply(message) {
+    if (this.ended || this.disposed) return;
+    if (typeof message.seq === "number") {
+      if (message.seq <= this.lastSeq) return;
+      this.lastSeq = message.seq;
+    }
+    if (message.type === "progress") {
+      const server = Math.max(0, Math.min(100, Number(message.progress) || 0));
+      this.set({
+        phase: "processing",
+        percent: Math.max(this.state.percent, Math.round(UPLOAD_SHARE + (server * (100 - UPLOAD_SHARE)) / 100)),
+        statusText: message.status || "Processing...", stage: message.stage || "",
+      });
+    } else if (message.type === "complete") {
+      this.set({ percent: 100, statusText: message.status || "Extraction complete!", stage: "complete",
+                 result: message.result || { summary: {}, findings: [] },
+                 fullResult: message.fullResult || null });
+      this.end("complete", null, false);
+      if (!message.fullResult) this.fetchFullResult(0);
+    } else if (message.type === "failed") {
+      const error = message.error || {};
+      this.end("failed", {
+        code: error.code || "failed", message: error.message || "The extraction failed.",
+      }, true);
+    }
+  }
+
+  /** The socket's `complete` carries the summary and findings; the groups come from the status URL. */
+  async fetchFullResult(attempt) {
+    if (this.disposed) return;
+    this.fetchAbort = new AbortController();
+    try {
+      const response = await fetch(this.statusUrl, {
+        signal: this.fetchAbort.signal, cache: "no-store", credentials: "same-origin",
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const doc = await response.json();
+      if (doc.result) {
+        this.set({ fullResult: doc.result });
+        return;
+      }
+      throw new Error("no result yet");
+    } catch (error) {
+      if (this.disposed || error.name === "AbortError") return;
+      if (attempt + 1 < FULL_RESULT_RETRIES) {
+        this.later(() => this.fetchFullResult(attempt + 1), backoffDelay(attempt + 1));
+      } else {
+        this.set({ fullResultError: "The full metadata could not be loaded." });
+      }
+    }
+  }
+
+  end(phase, error, retryable) {
+    this.ended = true;
+    this.closeSocket();
+    this.stopPolling();
+    clearTimeout(this.connectWait);
+    clearTimeout(this.reconnectTimer);
+    this.set({ phase, error, retryable, connection: "closed" });
+  }
+
+  // -- plumbing --------------------------------------------------------------------------------
+
+  later(callback, delay) {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      callback();
+    }, delay);
+    this.timers.add(timer);
+    return timer;
+  }
+
+  set(changes) {
+    Object.assign(this.state, changes);
+    this.emit();
+  }
+
+  emit() {
+    if (!this.disposed) this.onChange({ ...this.state });
+  }
+}
