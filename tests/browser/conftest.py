@@ -1,14 +1,11 @@
 """A real daphne serving the page, and Debian's Chromium driven by Playwright, for the page tests."""
 
 import os
-import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.support.servers import ROOT, ServerProcess, daphne, free_port, migrate, server_env
+from tests.support.servers import ROOT, daphne, migrate, server_env
 from tests.support.services import missing
 
 CHROMIUM = "/usr/bin/chromium"
@@ -19,14 +16,6 @@ SCREENSHOTS = Path(os.environ.get("IMGMVP_SCREENSHOTS") or ROOT / "test-artifact
 MAX_UPLOAD_BYTES = 2_000_000
 
 
-def _serves_page_assets(server: ServerProcess) -> bool:
-    try:
-        urllib.request.urlopen(f"{server.base_url}/static/js/upload/main.js", timeout=5)
-    except urllib.error.HTTPError:
-        return False
-    return True
-
-
 @pytest.fixture(scope="module")
 def page_server(tmp_path_factory):
     """The project's ASGI app under daphne, with its own SQLite file and a small upload limit."""
@@ -34,13 +23,6 @@ def page_server(tmp_path_factory):
     env = server_env(tmp_path, MAX_UPLOAD_BYTES=str(MAX_UPLOAD_BYTES), PROGRESS_PING_SECONDS="5")
     migrate(env)
     server = daphne(tmp_path, env)
-    if not _serves_page_assets(server):
-        # This app serves no static files under plain daphne: put the handler runserver uses in front.
-        server.stop()
-        port = free_port()
-        args = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                "tests.browser.asgi_static:application"]
-        server = ServerProcess(args, env, tmp_path / "daphne-static.log", port).start().wait_http()
     yield server
     server.stop()
 
