@@ -33,7 +33,10 @@ def error_response(code: str, message: str) -> JsonResponse:
 
 
 def _too_large() -> JsonResponse:
-    return error_response("file_too_large", f"The file is larger than the {settings.MAX_UPLOAD_BYTES} bytes allowed.")
+    limit = settings.MAX_UPLOAD_BYTES
+    return error_response(
+        "file_too_large", f"The file is larger than the {limit / 1048576:.1f} MiB ({limit} bytes) allowed."
+    )
 
 
 def _create_from_request(request: HttpRequest) -> ExtractionSession:

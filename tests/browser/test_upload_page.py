@@ -329,7 +329,7 @@ def test_non_image_and_oversize_files_show_clear_messages(browser, page_server):
     page.set_input_files("#file-input", {**too_big, "name": "huge-sent.jpg"})
     sent_card = page.locator(".card").filter(has_text="huge-sent.jpg")
     expect(sent_card).to_have_attribute("data-phase", "rejected")
-    expect(sent_card.get_by_role("alert")).to_contain_text(f"larger than the {MAX_UPLOAD_BYTES} bytes allowed")
+    expect(sent_card.get_by_role("alert")).to_contain_text(f"larger than the {MAX_UPLOAD_BYTES / 1048576:.1f} MiB ({MAX_UPLOAD_BYTES} bytes) allowed")
     expect(sent_card.get_by_role("alert")).to_contain_text("file_too_large")
     expect(sent_card.locator("progress")).to_be_hidden()
     assert not errors
