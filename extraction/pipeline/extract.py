@@ -9,7 +9,7 @@ from .containers import READERS, Container, ContainerError
 from .errors import PipelineError
 from .findings import analyse
 from .formats import DNG
-from .header import Header, TooLarge, open_header
+from .header import Header, TooLarge, UnidentifiedImageError, open_header
 from .jsonsafe import json_safe
 from .metadata import read_groups
 from .source import Source, open_source
@@ -109,10 +109,12 @@ def _pillow_header(source: Source, container: Container) -> Header | None:
     except TooLarge as exc:
         raise PipelineError("image_too_large", f"The image is too large: {exc}") from None
     except Exception as exc:  # Pillow raises many types on broken headers
+        # (its "cannot identify" message names a buffer's address: keep the text stable)
+        reason = "not a header Pillow recognises" if isinstance(exc, UnidentifiedImageError) else str(exc)
         if container.width is None or container.height is None:
-            raise PipelineError("corrupt_image", f"The image header could not be read: {exc}") from None
+            raise PipelineError("corrupt_image", f"The image header could not be read: {reason}") from None
         # ExifTool reads the metadata of files whose image data is broken; so do we, with a warning.
-        container.warnings.append(f"Pillow: the image header could not be read: {exc}")
+        container.warnings.append(f"Pillow: the image header could not be read: {reason}")
         return None
 
 

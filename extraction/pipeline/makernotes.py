@@ -13,8 +13,8 @@ import struct
 from collections.abc import Callable
 from typing import Any
 
-import exifread
-from exifread.core.exif_header import ExifHeader
+from exifread.core.ifd_tag import IfdTag
+from exifread.tags.fields import FieldType
 
 from .containers import Container
 from .exif import ExifData
@@ -75,15 +75,25 @@ def _merge(notes: MakerNotes, found: MakerNotes) -> None:
 
 
 def _exifread_pass(exif: ExifData, wanted: dict[str, str], notes: MakerNotes) -> None:
-    """Run exifread again with its maker-note decoders; keep the `wanted` tags under ExifTool's names."""
+    """Run exifread's maker-note decoder (its details=True work); keep the `wanted` tags under ExifTool's names.
+
+    `process_file(details=True)` would parse the whole block again and read the maker note one byte at
+    a time (most of its cost: ~60 files/s); we already know where the note is, so we hand exifread's
+    decoder the same inputs that pass would (Make, Model, the note's head and offset) and call it directly.
+    """
     block = exif.block
-    assert block is not None
-    # Stop each directory at the MakerNote: nothing after it is needed for this pass.
-    tags = exifread.process_file(block.handle, details=True, extract_thumbnail=False, strict=False,
-                                 stop_tag="MakerNote")
+    assert block is not None and exif.maker_note is not None
+    start, size = exif.maker_note
+    header = block.header(detailed=True)
+    for key, number in (("Make", 0x010F), ("Model", 0x0110)):
+        text = str(exif.exif.get(key, ""))
+        header.tags[f"Image {key}"] = IfdTag(text, number, FieldType.ASCII, text, 0, len(text))
+    head = list(block.slice(start, min(size, 64)))  # the decoders look at the first 14 bytes only
+    header.tags["EXIF MakerNote"] = IfdTag("", 0x927C, FieldType.UNDEFINED, head, start, size)
+    header.decode_maker_note()
     found = {}
     for name, exiftool_name in wanted.items():
-        tag = tags.get(f"MakerNote {name}")
+        tag = header.tags.get(f"MakerNote {name}")
         if tag is not None and hasattr(tag, "field_type") and tag.field_type:
             found[exiftool_name] = exiftool_value(tag)
     _merge(notes, found)
@@ -105,7 +115,7 @@ def _ifd_tags(exif: ExifData, base: int, ifd: int, wanted: dict[int, str], *, en
     """The `wanted` tags of the IFD at `ifd`, whose offsets count from `base` in the EXIF block."""
     block = exif.block
     assert block is not None
-    header = ExifHeader(block.handle, endian or block.endian, base, 0, False, False, True, True)
+    header = block.header(detailed=True, base=base, endian=endian)
     header.dump_ifd(ifd, "MakerNote", tag_dict={tag: (name, None) for tag, name in wanted.items()})
     found: MakerNotes = {}
     for tag in header.tags.values():
@@ -154,7 +164,7 @@ def _olympus(exif: ExifData, notes: MakerNotes) -> None:
         base, ifd = start, header  # new style: offsets count from the maker note's start
     else:
         endian, base, ifd = block.endian, 0, start + 8
-    main = ExifHeader(block.handle, endian, base, 0, False, False, True, True)
+    main = block.header(detailed=True, base=base, endian=endian)
     main.dump_ifd(ifd, "MakerNote", tag_dict={0x2010: ("Equipment", None), 0x0207: ("CameraType", None)})
     camera = main.tags.get("MakerNote CameraType")
     if camera is not None:
@@ -182,7 +192,7 @@ _KODAK_TEXT = re.compile(r"^([A-Za-z ]+):\s*(.*?)\s*$", re.M)
 def _kodak_ifd(exif: ExifData, notes: MakerNotes) -> None:
     block = exif.block
     assert block is not None
-    header = ExifHeader(block.handle, block.endian, 0, 0, False, False, True, True)
+    header = block.header(detailed=True)
     header.dump_ifd(exif.kodak_ifd, "KodakIFD", tag_dict={0x03F1: ("TextualInfo", None)})  # type: ignore[arg-type]
     tag = header.tags.get("KodakIFD TextualInfo")
     if tag is None:
