@@ -57,8 +57,10 @@ class Block:
         return bytes(self.data[offset : offset + size])
 
 
-_S2N = {(1, False): "B", (1, True): "b", (2, False): "H", (2, True): "h", (4, False): "I", (4, True): "i",
-        (8, False): "Q", (8, True): "q"}
+_S2N_CODES = {(1, False): "B", (1, True): "b", (2, False): "H", (2, True): "h", (4, False): "I", (4, True): "i",
+              (8, False): "Q", (8, True): "q"}
+_S2N = {(endian, length, signed): struct.Struct(("<" if endian == "I" else ">") + code)
+        for (length, signed), code in _S2N_CODES.items() for endian in ("I", "M")}
 
 
 class Header(ExifHeader):
@@ -76,13 +78,20 @@ class Header(ExifHeader):
         self.size = len(block.data)
 
     def s2n(self, offset: int, length: int, signed: bool = False) -> int:
-        code = _S2N.get((length, signed))
-        if code is None:
+        unpacker = _S2N.get((self.endian, length, signed))
+        if unpacker is None:
             raise ValueError(f"unexpected unpacking length: {length}")
         position = self.offset + offset
         if position < 0 or position + length > self.size:
             return 0
-        return struct.unpack_from(("<" if self.endian == "I" else ">") + code, self.data, position)[0]
+        return unpacker.unpack_from(self.data, position)[0]
+
+    def _get_printable_for_field(self, count, values, field_type, tag_entry, stop_tag):  # type: ignore[no-untyped-def]
+        # We convert exifread's raw values (exif_names.py), never its display strings: build those only
+        # where exifread's method does more than display, i.e. follows a sub-IFD (GPS, Interop).
+        if tag_entry and isinstance(tag_entry[1], tuple):
+            return super()._get_printable_for_field(count, values, field_type, tag_entry, stop_tag)
+        return "", False
 
 
 @dataclass
