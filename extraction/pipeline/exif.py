@@ -22,6 +22,7 @@ from .exif_names import (
     XMP_PACKET,
     binary_note,
     exiftool_value,
+    pillow_value,
     gps_as_exiftool,
     user_comment,
 )
@@ -273,6 +274,23 @@ def _read_sub_ifd_sizes(block: Block, tags: dict[str, Any], result: ExifData) ->
         # The size tags come first (tags are sorted by number): stop there, the rest is raw-data layout.
         header.dump_ifd(offset, name, stop_tag="ImageLength")
         result.images.append(_image(header.tags, name))
+
+
+def decode_pillow_tiff(directories: dict[str, dict[int, Any]]) -> ExifData:
+    """A BigTIFF's tags as Pillow decoded them (exifread reads classic TIFF only), under the same names."""
+    result = ExifData()
+    for name, tags in directories.items():
+        gps = name == "GPS"
+        target = result.gps if gps else result.exif
+        for number, value in tags.items():
+            if not gps and (number in POINTERS or number in BLOBS):
+                continue
+            converted = pillow_value(number, value, gps=gps)
+            if converted is not None and converted != []:
+                key = (GPS_NAMES if gps else EXIF_NAMES).get(number) or f"{'GPS' if gps else 'Exif'}_0x{number:04x}"
+                target[key] = converted
+    gps_as_exiftool(result.gps)
+    return result
 
 
 def main_image_size(data: ExifData) -> tuple[int, int] | None:

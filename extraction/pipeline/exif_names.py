@@ -107,6 +107,21 @@ def exiftool_value(tag: IfdTag, *, gps: bool = False) -> Any:
     return numbers[0] if len(numbers) == 1 else numbers
 
 
+def pillow_value(number: int, value: Any, *, gps: bool = False) -> Any:
+    """The `exiftool -n` value of a tag Pillow decoded (used for BigTIFF only)."""
+    if isinstance(value, str):
+        return text(value)
+    if isinstance(value, bytes):
+        if len(value) > MAX_DECODED_BYTES:
+            return binary_note(len(value))
+        return undefined(number, value, gps=gps)
+    items = list(value) if isinstance(value, tuple) else [value]
+    numbers = [rational(v) if hasattr(v, "denominator") and not isinstance(v, int) else v for v in items]
+    if not gps and number in APEX_SECONDS | APEX_APERTURE and len(numbers) == 1:
+        return apex(number, numbers[0])
+    return numbers[0] if len(numbers) == 1 else numbers
+
+
 def rational(value: Fraction) -> float | str:
     """A rational as a float; ExifTool's words where it has no finite value (JSON has no infinity)."""
     numerator, denominator = value.numerator, value.denominator

@@ -8,6 +8,7 @@ from .composite import build_composite
 from .containers import READERS, Container, ContainerError
 from .errors import PipelineError
 from .findings import analyse
+from .exif import decode_pillow_tiff
 from .formats import DNG
 from .header import Header, TooLarge, UnidentifiedImageError, open_header
 from .jsonsafe import json_safe
@@ -86,6 +87,8 @@ def read_container(source: Source) -> Container:
         raise PipelineError("corrupt_image", f"The image structure could not be read: {exc}") from None
     _refuse_bombs(container.width, container.height)  # before Pillow sees the file
     header = _pillow_header(source, container)
+    if header is not None and header.tiff_tags is not None:
+        container.decoded_exif = decode_pillow_tiff(header.tiff_tags)
     if header is not None and source.format.name in _PILLOW_SIZED and container.height != 0:
         # Pillow's size is the image's. Not for TIFF (a DNG or TIFF raw keeps the full-size image in a
         # SubIFD; Pillow reports IFD0, often a preview), HEIF/AVIF (pillow-heif reports the size after

@@ -50,6 +50,8 @@ class Header:
     width: int
     height: int
     mode: str
+    # BigTIFF only (exifread reads classic TIFF only): Pillow's decoded IFD0, Exif and GPS directories.
+    tiff_tags: dict[str, dict[int, Any]] | None = None
 
 
 _heif_registered = False
@@ -79,6 +81,10 @@ def open_header(data: Any, format_name: str) -> Header:
             raise TooLarge(str(exc)) from None
     try:
         width, height = image.size
-        return Header(width, height, image.mode)
+        header = Header(width, height, image.mode)
+        if format_name == "BTF":
+            exif = image.getexif()  # a TIFF's tags, read from its directories: no pixel is decoded
+            header.tiff_tags = {"IFD0": dict(exif), "ExifIFD": exif.get_ifd(0x8769), "GPS": exif.get_ifd(0x8825)}
+        return header
     finally:
         image.close()

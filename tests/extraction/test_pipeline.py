@@ -169,6 +169,16 @@ def test_bigtiff(tmp_path):
     assert (result["summary"]["ImageWidth"], result["summary"]["ImageHeight"]) == (21, 13)
 
 
+def test_bigtiff_tags_are_read(tmp_path):
+    """exifread reads classic TIFF only: a BigTIFF's own tags still reach the result (through Pillow)."""
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110], exif[0x0131] = "Canon", "Canon EOS 70D", "Darktable 4.6"
+    path = write(tmp_path, "big.tif", Image.new("RGB", (21, 13)), "TIFF", big_tiff=True, exif=exif)
+    result = extract_file(str(path))
+    assert result["summary"]["Make"] == "Canon" and result["summary"]["Model"] == "Canon EOS 70D"
+    assert result["groups"]["EXIF"]["ImageWidth"] == 21
+
+
 def test_format_is_decided_by_content_not_name(tmp_path):
     path = write(tmp_path, "really-a-png.jpg", Image.new("RGB", (3, 4)), "PNG")
     assert extract_file(str(path))["groups"]["File"]["FileType"] == "PNG"

@@ -21,7 +21,5 @@ def read_tiff(data: bytes) -> Container:
 
 
 def read_bigtiff(data: bytes) -> Container:
-    """BigTIFF: exifread reads classic TIFF only, so Pillow's header gives the size (see extract.py)."""
-    container = Container()
-    container.warnings.append("EXIF: BigTIFF directories are not decoded (exifread reads classic TIFF only)")
-    return container
+    """BigTIFF: exifread reads classic TIFF only, so Pillow's header gives the size and tags (see extract.py)."""
+    return Container()
