@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from exifread.core.exif_header import ExifHeader
-from exifread.tags import IGNORE_TAGS
+from exifread.tags import DEFAULT_STOP_TAG, IGNORE_TAGS
 
 from .exif_names import (
     BLOBS,
@@ -77,6 +77,16 @@ class Header(ExifHeader):
         super().__init__(block.handle, endian or block.endian, base, 0, False, False, detailed, True)
         self.data = block.data
         self.size = len(block.data)
+        self.warnings: list[str] = []
+
+    def dump_ifd(self, ifd, ifd_name, tag_dict=None, relative=0, stop_tag=DEFAULT_STOP_TAG):  # type: ignore[no-untyped-def]
+        # Real directories hold a few hundred entries at most; a hostile count (up to 65535, in each of
+        # several directories) would keep exifread busy for seconds on noise.
+        count = self.s2n(ifd, 2)
+        if count > _MAX_ENTRIES:
+            self.warnings.append(f"{ifd_name}: directory claims {count} entries; skipped")
+            return
+        super().dump_ifd(ifd, ifd_name, tag_dict=tag_dict, relative=relative, stop_tag=stop_tag)
 
     def s2n(self, offset: int, length: int, signed: bool = False) -> int:
         unpacker = _S2N.get((self.endian, length, signed))
@@ -146,6 +156,7 @@ def decode_exif(data: Any, *, file_offset: int = 0, sizes: bool = False) -> Exif
 
 def _decode(block: Block, result: ExifData, file_offset: int, sizes: bool) -> None:
     header = _process(block)
+    result.warnings.extend(f"EXIF {warning}" for warning in header.warnings)
     tags = header.tags
     thumbnail: dict[str, Any] = {}
     for key, tag in tags.items():
