@@ -67,12 +67,46 @@ def _register_heif() -> None:
         _heif_registered = True
 
 
+class _View(io.RawIOBase):
+    """A read-only file over a memory-mapped upload: closing the image closes this view, not the mmap
+    (Image.close() closes the file it was given, and the rest of the pipeline still reads the mmap)."""
+
+    def __init__(self, data: Any):
+        super().__init__()
+        self._view = memoryview(data)
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        chunk = self._view[self._pos : self._pos + len(buffer)]
+        buffer[: len(chunk)] = chunk
+        self._pos += len(chunk)
+        return len(chunk)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: len(self._view)}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def close(self) -> None:
+        if not self.closed:
+            self._view.release()
+        super().close()
+
+
 def open_header(data: Any, format_name: str) -> Header:
     """Parse the image header of `data` (bytes or mmap); raise what Pillow raises if it is not an image."""
     if "HEIF" in _PLUGINS.get(format_name, ()):
         _register_heif()
-    handle = data if hasattr(data, "seek") else io.BytesIO(data)
-    handle.seek(0)
+    handle: Any = io.BytesIO(data) if isinstance(data, bytes) else _View(data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # DecompressionBombWarning and plugin notes: we judge size ourselves
         try:

@@ -179,6 +179,19 @@ def test_bigtiff_tags_are_read(tmp_path):
     assert result["groups"]["EXIF"]["ImageWidth"] == 21
 
 
+@pytest.mark.parametrize("fmt", ["JPEG", "TIFF"])
+def test_memory_mapped_upload_stays_readable_after_the_header_is_opened(tmp_path, fmt):
+    """Files of 32 MB and more are memory-mapped: opening the header must not close the map under the rest."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30)).save(buffer, fmt, exif=camera_exif().tobytes() if fmt == "TIFF" else camera_exif())
+    path = tmp_path / "big"
+    path.write_bytes(buffer.getvalue() + b"\x00" * (33 * 1024 * 1024))
+    result = extract_file(str(path))
+    assert result["ok"], result["error"]
+    assert result["summary"]["Make"] == "Canon" and result["summary"]["ImageWidth"] == 40
+    assert result["groups"]["File"]["FileSize"] == path.stat().st_size
+
+
 def test_format_is_decided_by_content_not_name(tmp_path):
     path = write(tmp_path, "really-a-png.jpg", Image.new("RGB", (3, 4)), "PNG")
     assert extract_file(str(path))["groups"]["File"]["FileType"] == "PNG"
