@@ -1,7 +1,8 @@
 """Opens the image header with Pillow (pillow-heif registered for HEIC/HEIF): validates it, never decodes pixels.
 
-`Image.open` is lazy: it parses the header and stops; nothing here calls `.load()`, and nothing calls
-`getexif()`, which decodes every pixel of a PNG whose eXIf chunk follows the image data.
+`Image.open` is lazy: it parses the header and stops; nothing here calls `.load()`. `getexif()` is called
+for BigTIFF only (a TIFF's tags are its directories); never for a PNG, where it decodes every pixel
+when the eXIf chunk follows the image data.
 """
 
 import io
@@ -13,7 +14,7 @@ from PIL import Image, UnidentifiedImageError
 
 # The plugins we use, imported up front: asking Image.open for a format it has not registered yet makes
 # it import all ~40 of Pillow's plugins (Image.init(), 30 ms in a short batch).
-from PIL import (  # noqa: F401  (imported to register them)
+from PIL import (
     AvifImagePlugin,
     BmpImagePlugin,
     GifImagePlugin,
@@ -22,6 +23,9 @@ from PIL import (  # noqa: F401  (imported to register them)
     TiffImagePlugin,
     WebPImagePlugin,
 )
+
+REGISTERED = (AvifImagePlugin, BmpImagePlugin, GifImagePlugin, JpegImagePlugin, PngImagePlugin, TiffImagePlugin,
+              WebPImagePlugin)
 
 # Our format names to the Pillow plugins that may open them (Pillow 13 reads AVIF itself).
 _PLUGINS = {
@@ -49,7 +53,6 @@ class TooLarge(Exception):
 class Header:
     width: int
     height: int
-    mode: str
     # BigTIFF only (exifread reads classic TIFF only): Pillow's decoded IFD0, Exif and GPS directories.
     tiff_tags: dict[str, dict[int, Any]] | None = None
 
@@ -115,7 +118,7 @@ def open_header(data: Any, format_name: str) -> Header:
             raise TooLarge(str(exc)) from None
     try:
         width, height = image.size
-        header = Header(width, height, image.mode)
+        header = Header(width, height)
         if format_name == "BTF":
             exif = image.getexif()  # a TIFF's tags, read from its directories: no pixel is decoded
             header.tiff_tags = {"IFD0": dict(exif), "ExifIFD": exif.get_ifd(0x8769), "GPS": exif.get_ifd(0x8825)}
