@@ -1,11 +1,12 @@
 """Reads the few maker-note fields a key field needs (ISO, lens, capture time), only when EXIF lacks them.
 
-Maker notes are decoded by exifread: its own decoders (a second `details=True` pass) for the layouts
-it locates correctly, and its IFD reader (`ExifHeader.dump_ifd`) with our offsets and tag tables for the
-layouts it does not (Canon notes moved by editors, Olympus "new style", Casio type 2, Kodak's IFD). Only
-Kodak's and Reconyx's binary records, which are not IFDs at all, are unpacked here. ExifTool gives
-maker-note tags a lower priority than EXIF, so a maker note only matters where the standard tag is
-missing, and decoding one costs far more than the rest of the file: we skip it otherwise.
+Maker notes are decoded by exifread: its own maker-note decoders (the work of its `details=True` pass)
+for Nikon and Casio type 1, and its IFD reader (`ExifHeader.dump_ifd`) with ExifTool's offsets and a
+few tags for the layouts its decoders misplace (Canon notes moved by editors, Olympus "new style",
+Casio type 2, Kodak's IFD) or decode at length for one tag (Canon). Only Kodak's and Reconyx's binary
+records, which are not IFDs at all, are unpacked here. ExifTool gives maker-note tags a lower priority
+than EXIF, so a maker note only matters where the standard tag is missing, and decoding one costs far
+more than the rest of the file: we skip it otherwise, and skip makers whose note cannot hold the gap.
 """
 
 import re
@@ -74,7 +75,7 @@ def _merge(notes: MakerNotes, found: MakerNotes) -> None:
 # --- exifread's own maker-note decoders (second pass, details=True) --------------------------------
 
 
-def _exifread_pass(exif: ExifData, wanted: dict[str, str], notes: MakerNotes) -> None:
+def _exifread_pass(exif: ExifData, wanted: dict[str, str], notes: MakerNotes, *, make: str | None = None) -> None:
     """Run exifread's maker-note decoder (its details=True work); keep the `wanted` tags under ExifTool's names.
 
     `process_file(details=True)` would parse the whole block again and read the maker note one byte at
@@ -86,7 +87,7 @@ def _exifread_pass(exif: ExifData, wanted: dict[str, str], notes: MakerNotes) ->
     start, size = exif.maker_note
     header = block.header(detailed=True)
     for key, number in (("Make", 0x010F), ("Model", 0x0110)):
-        text = str(exif.exif.get(key, ""))
+        text = make if key == "Make" and make else str(exif.exif.get(key, ""))
         header.tags[f"Image {key}"] = IfdTag(text, number, FieldType.ASCII, text, 0, len(text))
     head = list(block.slice(start, min(size, 64)))  # the decoders look at the first 14 bytes only
     header.tags["EXIF MakerNote"] = IfdTag("", 0x927C, FieldType.UNDEFINED, head, start, size)
@@ -100,12 +101,13 @@ def _exifread_pass(exif: ExifData, wanted: dict[str, str], notes: MakerNotes) ->
 
 
 def _nikon(exif: ExifData, notes: MakerNotes) -> None:
+    # exifread picks its Nikon decoder by "NIKON" in Make; we pick by Make or the note's own label.
     _exifread_pass(exif, {"ISOSetting": "ISO", "SerialNumber": "SerialNumber",
-                          "LensMinMaxFocalMaxAperture": "Lens"}, notes)
+                          "LensMinMaxFocalMaxAperture": "Lens"}, notes, make="NIKON")
 
 
 def _casio1(exif: ExifData, notes: MakerNotes) -> None:
-    _exifread_pass(exif, {"CCDSpeed": "ISO"}, notes)
+    _exifread_pass(exif, {"CCDSpeed": "ISO"}, notes, make="CASIO")
 
 
 # --- exifread's IFD reader, at offsets exifread's decoders get wrong ----------------------------
