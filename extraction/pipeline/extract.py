@@ -7,8 +7,8 @@ from typing import Any
 from .composite import build_composite
 from .containers import READERS, Container, ContainerError
 from .errors import PipelineError
-from .findings import analyse
 from .exif import decode_pillow_tiff
+from .findings import analyse
 from .formats import DNG
 from .header import Header, TooLarge, UnidentifiedImageError, open_header
 from .jsonsafe import json_safe
