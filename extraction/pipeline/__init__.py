@@ -1,4 +1,4 @@
-"""The extraction pipeline: pure Python (Pillow, defusedxml), no Django and no Channels."""
+"""The extraction pipeline: pure Python (Pillow, pillow-heif, exifread, defusedxml), no Django and no Channels."""
 
 from .errors import PipelineError
 from .extract import extract_file

@@ -1,32 +1,108 @@
-"""Decodes an EXIF block (a TIFF structure) into ExifTool's EXIF and GPS groups."""
+"""Decodes an EXIF block (a TIFF structure) with exifread into ExifTool's EXIF and GPS groups."""
 
+import io
+import logging
+import struct
 from dataclasses import dataclass, field
 from typing import Any
 
-from .exif_tags import (
-    EXIF_IFD,
-    EXIF_TAGS,
-    GPS_IFD,
-    GPS_TAGS,
+from exifread.core.exif_header import ExifHeader
+from exifread.tags import DEFAULT_STOP_TAG, IGNORE_TAGS
+
+from .exif_names import (
+    BLOBS,
+    EXIF_NAMES,
+    GPS_NAMES,
     ICC_DATA,
-    INTEROP_IFD,
     IPTC_DATA,
     KODAK_IFD,
     MAKER_NOTE,
-    APEX_APERTURE,
-    APEX_SECONDS,
-    SKIPPED,
-    SUB_IFDS,
-    TEXT_UNDEFINED,
+    POINTERS,
+    USER_COMMENT,
     XMP_PACKET,
+    binary_note,
+    exiftool_value,
+    pillow_value,
+    gps_as_exiftool,
+    user_comment,
 )
-from .tiff import ASCII, BYTE, UNDEFINED, Entry, Tiff, TiffError, decode_text
 
-_POINTERS = {EXIF_IFD, GPS_IFD, INTEROP_IFD, SUB_IFDS}
-_BLOBS = {MAKER_NOTE, XMP_PACKET, IPTC_DATA, ICC_DATA, KODAK_IFD}
-_XP_TAGS = {0x9C9B, 0x9C9C, 0x9C9D, 0x9C9E, 0x9C9F}
-_USER_COMMENT = 0x9286
+# exifread logs what it skips on broken files; we record our own warnings, so keep its off stderr.
+logging.getLogger("exifread").addHandler(logging.NullHandler())
+
+# exifread's IFD names ("Image ExifOffset" -> "Image") and the group each one's tags go to.
+_GROUPS = {"Image": "EXIF", "EXIF": "EXIF", "Interoperability": "EXIF", "Thumbnail": "IFD1", "GPS": "GPS"}
 _MAX_SUB_IFDS = 8
+_MAX_ENTRIES = 1000
+_TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
+_MAGIC = {42, 0x4F52, 0x5352, 0x55}  # TIFF, and the ORF/RW2 variants that keep its layout
+_FILE_OFFSETS = ("StripOffsets", "ThumbnailOffset")
+_SIZE_TAGS = {"SubfileType": "type", "ImageWidth": "width", "ImageLength": "height"}
+
+
+class Block:
+    """Where one EXIF block's bytes live: exifread reads it as a file, our blob slices read it directly."""
+
+    def __init__(self, data: Any):
+        self.data = data
+        # mmap objects are file-like already; bytes are wrapped without a copy.
+        self.handle = data if hasattr(data, "seek") else io.BytesIO(data)
+        self.endian = "I" if bytes(data[:2]) == b"II" else "M"
+
+    def header(self, *, detailed: bool = False, base: int = 0, endian: str | None = None) -> "Header":
+        return Header(self, detailed=detailed, base=base, endian=endian)
+
+    def slice(self, offset: int, size: int) -> bytes:
+        if offset < 0 or size <= 0 or offset + size > len(self.data):
+            return b""
+        return bytes(self.data[offset : offset + size])
+
+
+_S2N_CODES = {(1, False): "B", (1, True): "b", (2, False): "H", (2, True): "h", (4, False): "I", (4, True): "i",
+              (8, False): "Q", (8, True): "q"}
+_S2N = {(endian, length, signed): struct.Struct(("<" if endian == "I" else ">") + code)
+        for (length, signed), code in _S2N_CODES.items() for endian in ("I", "M")}
+
+
+class Header(ExifHeader):
+    """exifread's EXIF reader, reading numbers straight from the in-memory block.
+
+    Profiling showed most of exifread's time in `s2n`, which seeks and reads the file for every single
+    number; the block is already in memory, so this unpacks from it instead (same results: a number
+    past the end reads as 0, as in exifread). Everything else (tag tables, value decoding, maker-note
+    decoders) is exifread's own.
+    """
+
+    def __init__(self, block: Block, *, detailed: bool = False, base: int = 0, endian: str | None = None):
+        super().__init__(block.handle, endian or block.endian, base, 0, False, False, detailed, True)
+        self.data = block.data
+        self.size = len(block.data)
+        self.warnings: list[str] = []
+
+    def dump_ifd(self, ifd, ifd_name, tag_dict=None, relative=0, stop_tag=DEFAULT_STOP_TAG):  # type: ignore[no-untyped-def]
+        # Real directories hold a few hundred entries at most; a hostile count (up to 65535, in each of
+        # several directories) would keep exifread busy for seconds on noise.
+        count = self.s2n(ifd, 2)
+        if count > _MAX_ENTRIES:
+            self.warnings.append(f"{ifd_name}: directory claims {count} entries; skipped")
+            return
+        super().dump_ifd(ifd, ifd_name, tag_dict=tag_dict, relative=relative, stop_tag=stop_tag)
+
+    def s2n(self, offset: int, length: int, signed: bool = False) -> int:
+        unpacker = _S2N.get((self.endian, length, signed))
+        if unpacker is None:
+            raise ValueError(f"unexpected unpacking length: {length}")
+        position = self.offset + offset
+        if position < 0 or position + length > self.size:
+            return 0
+        return unpacker.unpack_from(self.data, position)[0]
+
+    def _get_printable_for_field(self, count, values, field_type, tag_entry, stop_tag):  # type: ignore[no-untyped-def]
+        # We convert exifread's raw values (exif_names.py), never its display strings: build those only
+        # where exifread's method does more than display, i.e. follows a sub-IFD (GPS, Interop).
+        if tag_entry and isinstance(tag_entry[1], tuple):
+            return super()._get_printable_for_field(count, values, field_type, tag_entry, stop_tag)
+        return "", False
 
 
 @dataclass
@@ -36,9 +112,9 @@ class ExifData:
     byte_order: str = ""
     exif: dict[str, Any] = field(default_factory=dict)
     gps: dict[str, Any] = field(default_factory=dict)
-    tiff: Tiff | None = None
-    maker_note: Entry | None = None
-    kodak_ifd: Entry | None = None  # Kodak pro backs keep camera settings in an IFD0 sub-directory
+    block: Block | None = None
+    maker_note: tuple[int, int] | None = None  # (offset, size) in the block
+    kodak_ifd: int | None = None  # Kodak pro backs keep camera settings in an IFD0 sub-directory
     xmp: bytes | None = None
     iptc: bytes | None = None
     icc: bytes | None = None
@@ -51,168 +127,181 @@ class ExifData:
         return "DNGVersion" in self.exif
 
 
-_FILE_OFFSETS = {0x0111, 0x0201}  # StripOffsets, ThumbnailOffset
-
-
-def decode_exif(data: bytes, base: int = 0, *, file_offset: int = 0) -> ExifData:
-    """Decode the TIFF structure at `data[base:]`; never raises, records warnings instead.
+def decode_exif(data: Any, *, file_offset: int = 0, sizes: bool = False) -> ExifData:
+    """Decode the TIFF structure `data` (bytes or mmap); never raises, records warnings instead.
 
     `file_offset` is where that structure sits in the file, so data offsets read as ExifTool's.
+    `sizes` also reads each SubIFD's image size (TIFF-based raw files keep the full image there).
     """
     result = ExifData()
-    try:
-        tiff = Tiff(data, base)
-    except TiffError as exc:
-        result.warnings.append(f"EXIF: {exc}")
+    mark = bytes(data[:4])
+    if mark[:2] not in (b"II", b"MM"):
+        result.warnings.append("EXIF: no TIFF byte-order mark")
         return result
-    result.tiff = tiff
-    result.byte_order = tiff.byte_order_name
-    visited: set[int] = set()
+    if mark in (b"II+\x00", b"MM\x00+"):
+        result.warnings.append("EXIF: BigTIFF directories are not decoded (exifread reads classic TIFF)")
+        return result
+    magic = int.from_bytes(mark[2:4], "little" if mark[:2] == b"II" else "big")
+    if magic not in _MAGIC:  # exifread does not check it; ExifTool refuses such a block, and so do we
+        result.warnings.append(f"EXIF: unknown TIFF magic {magic}")
+        return result
+    block = Block(data)
+    result.block, result.byte_order = block, bytes(data[:2]).decode("ascii")
     try:
-        ifd0 = tiff.first_ifd()
-        next_ifd = _read_ifd(tiff, ifd0, "IFD0", result, visited)
-        if next_ifd:
-            _read_ifd(tiff, next_ifd, "IFD1", result, visited)
-    except (TiffError, ValueError, OverflowError) as exc:  # struct errors are ValueError subclasses
-        result.warnings.append(f"EXIF: {exc}")
-    _gps_as_exiftool(result.gps)
+        _decode(block, result, file_offset, sizes)
+    except Exception as exc:  # exifread raises many types on hostile directories: keep what was read
+        result.warnings.append(f"EXIF: {type(exc).__name__}: {exc}")
+    return result
+
+
+def _decode(block: Block, result: ExifData, file_offset: int, sizes: bool) -> None:
+    header = _process(block)
+    result.warnings.extend(f"EXIF {warning}" for warning in header.warnings)
+    tags = header.tags
+    thumbnail: dict[str, Any] = {}
+    for key, tag in tags.items():
+        ifd_name = key.partition(" ")[0]
+        group = _GROUPS.get(ifd_name)
+        if group is None or not hasattr(tag, "field_type") or tag.tag in POINTERS:
+            continue
+        if tag.tag in BLOBS and group != "GPS":
+            _keep_blob(block, tag.tag, tag.field_offset, tag.field_length, tag.values, result)
+            continue
+        gps = group == "GPS"
+        name = (GPS_NAMES if gps else EXIF_NAMES).get(tag.tag) or f"{'GPS' if gps else 'Exif'}_0x{tag.tag:04x}"
+        value = exiftool_value(tag, gps=gps)
+        if value is None or value == []:
+            continue
+        target = result.gps if gps else (thumbnail if group == "IFD1" else result.exif)
+        target[name] = value
+    _read_skipped_entries(block, header, result)
+    for name, value in thumbnail.items():
+        result.exif.setdefault(name, value)  # the thumbnail's tags never replace the main image's
+    if "ThumbnailLength" in thumbnail and "ThumbnailImage" not in result.exif:
+        result.exif["ThumbnailImage"] = binary_note(thumbnail["ThumbnailLength"])
+    gps_as_exiftool(result.gps)
     if file_offset:
-        for tag in _FILE_OFFSETS:
-            key = EXIF_TAGS[tag]
+        for key in _FILE_OFFSETS:
             value = result.exif.get(key)
             if isinstance(value, int):
                 result.exif[key] = value + file_offset
             elif isinstance(value, list):
                 result.exif[key] = [v + file_offset if isinstance(v, int) else v for v in value]
-    return result
+    result.images.append(_image(tags, "Image"))
+    if sizes:
+        _read_sub_ifd_sizes(block, tags, result)
 
 
-def _gps_as_exiftool(gps: dict[str, Any]) -> None:
-    """ExifTool's -n values: coordinates in unsigned decimal degrees, the time as HH:MM:SS."""
-    for key in ("GPSLatitude", "GPSLongitude", "GPSDestLatitude", "GPSDestLongitude"):
-        value = gps.get(key)
-        if isinstance(value, list) and value and all(isinstance(v, (int, float)) for v in value[:3]):
-            parts = list(value[:3]) + [0.0] * (3 - len(value[:3]))
-            gps[key] = parts[0] + parts[1] / 60 + parts[2] / 3600
-    stamp = gps.get("GPSTimeStamp")
-    if isinstance(stamp, list) and len(stamp) == 3 and all(isinstance(v, (int, float)) for v in stamp):
-        hours, minutes, seconds = stamp
-        text = f"{int(seconds):02d}" if float(seconds).is_integer() else f"{seconds:06.3f}".rstrip("0")
-        gps["GPSTimeStamp"] = f"{int(hours):02d}:{int(minutes):02d}:{text}"
+def _keep_blob(block: Block, tag: int, offset: int, size: int, values: Any, result: ExifData) -> None:
+    if tag == MAKER_NOTE:
+        result.maker_note = (offset, size)
+    elif tag == KODAK_IFD:
+        if isinstance(values, list) and values and isinstance(values[0], int):
+            result.kodak_ifd = values[0]
+    elif tag == XMP_PACKET:
+        result.xmp = block.slice(offset, size)
+    elif tag == IPTC_DATA:
+        result.iptc = block.slice(offset, size)
+    elif tag == ICC_DATA:
+        result.icc = block.slice(offset, size)
 
 
-def _read_ifd(tiff: Tiff, offset: int, name: str, result: ExifData, visited: set[int]) -> int:
-    if offset in visited or offset <= 0:
-        return 0
-    visited.add(offset)
-    entries, next_ifd = tiff.entries(offset)
-    table = GPS_TAGS if name == "GPS" else EXIF_TAGS
-    target = result.gps if name == "GPS" else result.exif
+def _process(block: Block) -> "Header":
+    """What `exifread.process_file(fh, details=False, extract_thumbnail=False)` does, on our Header.
+
+    details=False: no maker notes (see makernotes.py) and no SubIFDs; no thumbnail copy; and only
+    IFD0, IFD1 and the EXIF IFD (with GPS and Interop, which exifread follows itself), not the further
+    IFDs of a multi-page TIFF. We keep raw IfdTags rather than `builtin_types=True`, which turns a 0/0
+    rational into 0 and "2024:05:06 10:00:00" into "2024-05-06 10:00:00": -n values need the raw ones.
+    """
+    header = block.header()
+    for index, ifd in enumerate(header.list_ifd()[:2]):
+        header.dump_ifd(ifd, "Image" if index == 0 else "Thumbnail")
+    exif_ifd = header.tags.get("Image ExifOffset")
+    if exif_ifd is not None and exif_ifd.values:
+        header.dump_ifd(exif_ifd.values[0], "EXIF")
+    return header
+
+
+def _read_skipped_entries(block: Block, header: "Header", result: ExifData) -> None:
+    """exifread's fast mode (details=False) skips the MakerNote, XMP and UserComment entries outright
+    (its IGNORE_TAGS), and its detailed mode reads a maker note one byte at a time. So we only locate
+    those three entries, with exifread's own reader, and slice their bytes from the block ourselves."""
+    tags = header.tags
+    chain = header.list_ifd()[:2]  # IFD0, then IFD1 (the thumbnail's): its tags come last
+    ifds = chain[:1]
+    exif_ifd = tags.get("Image ExifOffset")
+    if exif_ifd is not None and exif_ifd.values:
+        ifds.append(exif_ifd.values[0])
+    for ifd in ifds + chain[1:]:
+        for tag, (offset, size) in _locate(header, ifd, IGNORE_TAGS).items():
+            if tag == USER_COMMENT:
+                raw = block.slice(offset, size)
+                if size > 64 * 1024:
+                    result.exif.setdefault("UserComment", binary_note(size))
+                elif raw:
+                    result.exif.setdefault("UserComment", user_comment(raw))  # ExifTool shows an empty one too
+            elif tag == MAKER_NOTE and result.maker_note is None:
+                result.maker_note = (offset, size)
+            elif tag == XMP_PACKET and result.xmp is None:
+                result.xmp = block.slice(offset, size)
+
+
+def _locate(header: "Header", ifd: int, wanted: Any) -> dict[int, tuple[int, int]]:
+    """The (offset, size) of the values of the `wanted` tags in the IFD at `ifd`."""
+    found: dict[int, tuple[int, int]] = {}
+    count = header.s2n(ifd, 2)
+    for index in range(min(count, _MAX_ENTRIES)):
+        entry = ifd + 2 + 12 * index
+        tag = header.s2n(entry, 2)
+        if tag not in wanted:
+            continue
+        unit = _TYPE_SIZES.get(header.s2n(entry + 2, 2))
+        if unit is None:
+            continue
+        size = unit * header.s2n(entry + 4, 4)
+        found[tag] = (header.s2n(entry + 8, 4) if size > 4 else entry + 8, size)
+    return found
+
+
+def _image(tags: dict[str, Any], ifd_name: str) -> dict[str, int]:
     image: dict[str, int] = {}
-    for entry in entries:
-        tag = entry.tag
-        if tag in _POINTERS and name != "GPS":
-            _follow(tiff, entry, result, visited)
+    for name, key in _SIZE_TAGS.items():
+        tag = tags.get(f"{ifd_name} {name}")
+        if tag is not None and isinstance(tag.values, list) and tag.values and isinstance(tag.values[0], int):
+            image[key] = tag.values[0]
+    return image
+
+
+def _read_sub_ifd_sizes(block: Block, tags: dict[str, Any], result: ExifData) -> None:
+    sub_ifds = tags.get("Image SubIFDs")
+    if sub_ifds is None or not isinstance(sub_ifds.values, list):
+        return
+    header = block.header()
+    for index, offset in enumerate(sub_ifds.values[:_MAX_SUB_IFDS]):
+        if not isinstance(offset, int) or offset <= 0:
             continue
-        if tag in _BLOBS and name != "GPS":
-            _keep_blob(tiff, entry, result)
-            continue
-        if name in ("IFD0", "SubIFD") and tag in (0x00FE, 0x0100, 0x0101):
-            value = tiff.value(entry)
-            if isinstance(value, int):
-                image[{0x00FE: "type", 0x0100: "width", 0x0101: "height"}[tag]] = value
-        if name == "SubIFD":
-            continue  # raw image data directories: only their size matters here
-        if tag in SKIPPED and name != "GPS":
-            continue
-        key = table.get(tag) or f"{'GPS' if name == 'GPS' else 'Exif'}_0x{tag:04x}"
-        if name == "IFD1" and key in target:
-            continue  # the thumbnail's tags never replace the main image's
-        value = _decode(tiff, entry)
-        if value is None or value == []:
-            continue
-        if name != "GPS" and tag in APEX_SECONDS | APEX_APERTURE:
-            value = _apex(tag, value)
-        target[key] = value
-    if name == "IFD1" and "ThumbnailLength" in target and "ThumbnailImage" not in target:
-        target["ThumbnailImage"] = f"(Binary data {target['ThumbnailLength']} bytes, use -b option to extract)"
-    if name in ("IFD0", "SubIFD"):
-        image["ifd"] = 0 if name == "IFD0" else len(result.images)
-        result.images.append(image)
-    return next_ifd
+        name = f"SubIFD{index}"
+        # The size tags come first (tags are sorted by number): stop there, the rest is raw-data layout.
+        header.dump_ifd(offset, name, stop_tag="ImageLength")
+        result.images.append(_image(header.tags, name))
 
 
-def _follow(tiff: Tiff, entry: Entry, result: ExifData, visited: set[int]) -> None:
-    value = tiff.value(entry)
-    offsets = value if isinstance(value, list) else [value]
-    child = {EXIF_IFD: "ExifIFD", GPS_IFD: "GPS", INTEROP_IFD: "InteropIFD", SUB_IFDS: "SubIFD"}[entry.tag]
-    for offset in offsets[:_MAX_SUB_IFDS]:
-        if not isinstance(offset, int):
-            continue
-        try:
-            _read_ifd(tiff, offset, child, result, visited)
-        except (TiffError, ValueError, OverflowError) as exc:
-            result.warnings.append(f"{child}: {exc}")
-
-
-def _apex(tag: int, value: Any) -> Any:
-    if not isinstance(value, (int, float)):
-        return value
-    if tag in APEX_SECONDS:
-        return 2 ** -value if abs(value) < 100 else 0
-    return 2 ** (value / 2) if abs(value) < 100 else value
-
-
-def _keep_blob(tiff: Tiff, entry: Entry, result: ExifData) -> None:
-    if entry.tag == MAKER_NOTE:
-        result.maker_note = entry
-    elif entry.tag == KODAK_IFD:
-        result.kodak_ifd = entry
-    elif entry.tag == XMP_PACKET:
-        result.xmp = tiff.raw(entry)
-    elif entry.tag == IPTC_DATA:
-        result.iptc = tiff.raw(entry)
-    elif entry.tag == ICC_DATA:
-        result.icc = tiff.raw(entry)
-
-
-def _decode(tiff: Tiff, entry: Entry) -> Any:
-    if entry.tag == _USER_COMMENT and entry.type in (UNDEFINED, BYTE, ASCII):
-        return decode_user_comment(tiff.raw(entry))
-    if entry.tag in _XP_TAGS and entry.type in (BYTE, UNDEFINED):
-        return tiff.raw(entry).decode("utf-16-le", "replace").split("\x00", 1)[0].strip()
-    value = tiff.value(entry)
-    if isinstance(value, bytes):
-        return _undefined(entry.tag, value)
-    if isinstance(value, str):
-        return value.strip()
-    return value
-
-
-def _undefined(tag: int, raw: bytes) -> Any:
-    if tag in TEXT_UNDEFINED:
-        return decode_text(raw).strip()
-    if len(raw) == 1:
-        return raw[0]
-    stripped = raw.rstrip(b"\x00 ")
-    if stripped and all(32 <= b < 127 for b in stripped):
-        return stripped.decode("ascii")
-    if len(raw) <= 16:
-        return list(raw)
-    return f"(Binary data {len(raw)} bytes, use -b option to extract)"
-
-
-def decode_user_comment(raw: bytes) -> str:
-    """UserComment: an 8-byte character-set prefix, then the text."""
-    prefix, body = raw[:8], raw[8:]
-    if prefix.startswith(b"UNICODE"):
-        encoding = "utf-16-be" if body[:1] == b"\x00" else "utf-16-le"
-        text = body.decode(encoding, "replace")
-    elif prefix.startswith((b"ASCII", b"JIS", b"\x00")):
-        text = body.decode("utf-8", "replace") if prefix.startswith((b"ASCII", b"\x00")) else body.decode("latin-1")
-    else:
-        text = raw.decode("latin-1")
-    return text.split("\x00", 1)[0].strip()
+def decode_pillow_tiff(directories: dict[str, dict[int, Any]]) -> ExifData:
+    """A BigTIFF's tags as Pillow decoded them (exifread reads classic TIFF only), under the same names."""
+    result = ExifData()
+    for name, tags in directories.items():
+        gps = name == "GPS"
+        target = result.gps if gps else result.exif
+        for number, value in tags.items():
+            if not gps and (number in POINTERS or number in BLOBS):
+                continue
+            converted = pillow_value(number, value, gps=gps)
+            if converted is not None and converted != []:
+                key = (GPS_NAMES if gps else EXIF_NAMES).get(number) or f"{'GPS' if gps else 'Exif'}_0x{number:04x}"
+                target[key] = converted
+    gps_as_exiftool(result.gps)
+    return result
 
 
 def main_image_size(data: ExifData) -> tuple[int, int] | None:

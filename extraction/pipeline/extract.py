@@ -7,8 +7,10 @@ from typing import Any
 from .composite import build_composite
 from .containers import READERS, Container, ContainerError
 from .errors import PipelineError
+from .exif import decode_pillow_tiff
 from .findings import analyse
 from .formats import DNG
+from .header import Header, TooLarge, UnidentifiedImageError, open_header
 from .jsonsafe import json_safe
 from .metadata import read_groups
 from .source import Source, open_source
@@ -75,7 +77,7 @@ def error_record(name: str, exc: PipelineError) -> dict[str, Any]:
 
 
 def read_container(source: Source) -> Container:
-    """Walk the file's structure to its real pixel size; refuse broken files and decompression bombs."""
+    """Find the metadata blocks and the real pixel size; refuse broken files and decompression bombs."""
     reader = READERS[source.format.name]
     try:
         container = reader(source.data)
@@ -83,15 +85,48 @@ def read_container(source: Source) -> Container:
         raise PipelineError("corrupt_image", str(exc)) from None
     except Exception as exc:  # truncated or hostile structures raise many types; all mean the same here
         raise PipelineError("corrupt_image", f"The image structure could not be read: {exc}") from None
+    _refuse_bombs(container.width, container.height)  # before Pillow sees the file
+    header = _pillow_header(source, container)
+    if header is not None and header.tiff_tags is not None:
+        container.decoded_exif = decode_pillow_tiff(header.tiff_tags)
+    if header is not None and source.format.name in _PILLOW_SIZED and container.height != 0:
+        # Pillow's size is the image's. Not for TIFF (a DNG or TIFF raw keeps the full-size image in a
+        # SubIFD; Pillow reports IFD0, often a preview), HEIF/AVIF (pillow-heif reports the size after
+        # rotation; ExifTool reports the stored, clean-aperture size), nor a JPEG whose height is left
+        # to a DNL marker after the scan (ExifTool reports 0, as does our SOF reading).
+        container.width, container.height = header.width, header.height
     if container.width is None or container.height is None:
         raise PipelineError("corrupt_image", "The image declares no pixel size.")
+    _refuse_bombs(container.width, container.height)
+    return container
+
+
+# Formats whose pixel size we take from Pillow's header; the others keep the container reader's size.
+_PILLOW_SIZED = {"JPEG", "PNG", "GIF", "WEBP", "BMP", "BTF"}
+
+
+def _pillow_header(source: Source, container: Container) -> Header | None:
+    """Pillow's header for the file; None (with a warning) where Pillow fails but our reader found an image."""
+    try:
+        return open_header(source.data, source.format.name)
+    except TooLarge as exc:
+        raise PipelineError("image_too_large", f"The image is too large: {exc}") from None
+    except Exception as exc:  # Pillow raises many types on broken headers
+        # (its "cannot identify" message names a buffer's address: keep the text stable)
+        reason = "not a header Pillow recognises" if isinstance(exc, UnidentifiedImageError) else str(exc)
+        if container.width is None or container.height is None:
+            raise PipelineError("corrupt_image", f"The image header could not be read: {reason}") from None
+        # ExifTool reads the metadata of files whose image data is broken; so do we, with a warning.
+        container.warnings.append(f"Pillow: the image header could not be read: {reason}")
+        return None
+
+
+def _refuse_bombs(width: int | None, height: int | None) -> None:
     # A zero stays as read: a JPEG may leave its height to a later DNL marker, and ExifTool reports 0 too.
-    width, height = container.width, container.height
-    if width * height > MAX_IMAGE_PIXELS:
+    if width is not None and height is not None and width * height > MAX_IMAGE_PIXELS:
         raise PipelineError(
             "image_too_large", f"The image has {width}x{height} pixels, more than the {MAX_IMAGE_PIXELS} allowed."
         )
-    return container
 
 
 def file_facts(source: Source, container: Container) -> dict[str, Any]:

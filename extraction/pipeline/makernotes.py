@@ -1,7 +1,12 @@
 """Reads the few maker-note fields a key field needs (ISO, lens, capture time), only when EXIF lacks them.
 
-Full maker-note decoding is slow and vendor-specific; ExifTool gives maker-note tags a lower
-priority than EXIF, so a maker note only matters where the standard tag is missing.
+Maker notes are decoded by exifread: its own maker-note decoders (the work of its `details=True` pass)
+for Nikon and Casio type 1, and its IFD reader (`ExifHeader.dump_ifd`) with ExifTool's offsets and a
+few tags for the layouts its decoders misplace (Canon notes moved by editors, Olympus "new style",
+Casio type 2, Kodak's IFD) or decode at length for one tag (Canon). Only Kodak's and Reconyx's binary
+records, which are not IFDs at all, are unpacked here. ExifTool gives maker-note tags a lower priority
+than EXIF, so a maker note only matters where the standard tag is missing, and decoding one costs far
+more than the rest of the file: we skip it otherwise, and skip makers whose note cannot hold the gap.
 """
 
 import re
@@ -9,9 +14,12 @@ import struct
 from collections.abc import Callable
 from typing import Any
 
+from exifread.core.ifd_tag import IfdTag
+from exifread.tags.fields import FieldType
+
 from .containers import Container
 from .exif import ExifData
-from .tiff import Tiff, TiffError
+from .exif_names import exiftool_value
 
 MakerNotes = dict[str, Any]
 _NEEDED = ("ISO", "LensModel", "DateTimeOriginal")
@@ -19,27 +27,26 @@ _NEEDED = ("ISO", "LensModel", "DateTimeOriginal")
 
 def read_maker_notes(exif: ExifData, container: Container, warnings: list[str]) -> MakerNotes:
     """Return the MakerNotes fields that fill gaps in EXIF; {} when EXIF already has them all."""
-    if all(key in exif.exif for key in _NEEDED) or exif.tiff is None:
+    missing = {key for key in _NEEDED if key not in exif.exif}
+    if not missing or exif.block is None:
         return {}
     notes: MakerNotes = {}
     try:
         if exif.maker_note is not None:
-            reader = _pick_reader(exif, exif.tiff.raw(exif.maker_note)[:32])
-            if reader is not None:
+            reader = _pick_reader(exif, exif.block.slice(exif.maker_note[0], min(32, exif.maker_note[1])))
+            if reader is not None and _PROVIDES[reader] & missing:
                 reader(exif, notes)
-        if exif.kodak_ifd is not None:
+        if exif.kodak_ifd is not None and "ISO" in missing:
             _kodak_ifd(exif, notes)
-    except (TiffError, struct.error, ValueError, IndexError, OverflowError) as exc:
+    except Exception as exc:  # exifread and struct raise many types on hostile maker notes: skip the note
         warnings.append(f"MakerNotes: {exc}")
     return notes
 
 
 def _pick_reader(exif: ExifData, head: bytes) -> Callable[[ExifData, MakerNotes], None] | None:
     make = str(exif.exif.get("Make", "")).upper()
-    if head.startswith(b"Nikon\x00\x02"):
-        return _nikon_tiff
-    if make.startswith("NIKON") and not head.startswith(b"Nikon"):
-        return _nikon_plain
+    if make.startswith("NIKON") or head.startswith(b"Nikon\x00"):
+        return _nikon
     if make.startswith("CANON"):
         return _canon
     if head.startswith((b"OLYMPUS\x00", b"OM SYSTEM\x00", b"OLYMP\x00", b"EPSON\x00")):
@@ -57,133 +64,180 @@ def _pick_reader(exif: ExifData, head: bytes) -> Callable[[ExifData, MakerNotes]
     return None
 
 
-def _ifd_tags(tiff: Tiff, offset: int, wanted: dict[int, str]) -> MakerNotes:
-    entries, _ = tiff.entries(offset)
-    found: MakerNotes = {}
-    for entry in entries:
-        if entry.tag in wanted:
-            value = tiff.value(entry)
-            if isinstance(value, str):
-                value = value.strip()
-            if value not in ("", None, b""):
-                found[wanted[entry.tag]] = value
-    return found
-
-
-def _guess_order(exif: ExifData, start: int) -> str:
-    """Headerless maker notes use the EXIF byte order, except some that do not: check the entry count."""
-    tiff = exif.tiff
-    count = struct.unpack_from(tiff.order + "H", tiff.data, start)[0]
-    if 0 < count < 512:
-        return tiff.order
-    return "<" if tiff.order == ">" else ">"
-
-
-def _absolute(exif: ExifData) -> int:
-    return exif.maker_note.offset  # type: ignore[union-attr]
-
-
 def _merge(notes: MakerNotes, found: MakerNotes) -> None:
     for key, value in found.items():
         if key == "ISO" and isinstance(value, list):
             value = value[0] if value else None  # Nikon writes "0 200": ExifTool's number is the first
-        if value is not None:
+        if value not in (None, "", []):
             notes.setdefault(key, value)
 
 
-_NIKON = {0x0002: "ISO", 0x001D: "SerialNumber", 0x0084: "Lens"}
+# --- exifread's own maker-note decoders (second pass, details=True) --------------------------------
 
 
-def _nikon_tiff(exif: ExifData, notes: MakerNotes) -> None:
-    inner = Tiff(exif.tiff.data, _absolute(exif) + 10)  # type: ignore[union-attr]
-    _merge(notes, _ifd_tags(inner, inner.first_ifd(), _NIKON))
+def _exifread_pass(exif: ExifData, wanted: dict[str, str], notes: MakerNotes, *, make: str | None = None) -> None:
+    """Run exifread's maker-note decoder (its details=True work); keep the `wanted` tags under ExifTool's names.
+
+    `process_file(details=True)` would parse the whole block again and read the maker note one byte at
+    a time (most of its cost: ~60 files/s); we already know where the note is, so we hand exifread's
+    decoder the same inputs that pass would (Make, Model, the note's head and offset) and call it directly.
+    """
+    block = exif.block
+    assert block is not None and exif.maker_note is not None
+    start, size = exif.maker_note
+    header = block.header(detailed=True)
+    for key, number in (("Make", 0x010F), ("Model", 0x0110)):
+        text = make if key == "Make" and make else str(exif.exif.get(key, ""))
+        header.tags[f"Image {key}"] = IfdTag(text, number, FieldType.ASCII, text, 0, len(text))
+    head = list(block.slice(start, min(size, 64)))  # the decoders look at the first 14 bytes only
+    header.tags["EXIF MakerNote"] = IfdTag("", 0x927C, FieldType.UNDEFINED, head, start, size)
+    header.decode_maker_note()
+    found = {}
+    for name, exiftool_name in wanted.items():
+        tag = header.tags.get(f"MakerNote {name}")
+        if tag is not None and hasattr(tag, "field_type") and tag.field_type:
+            found[exiftool_name] = exiftool_value(tag)
+    _merge(notes, found)
 
 
-def _nikon_plain(exif: ExifData, notes: MakerNotes) -> None:
-    start = _absolute(exif)
-    tiff = Tiff(exif.tiff.data, exif.tiff.base, byte_order=_guess_order(exif, start))  # type: ignore[union-attr]
-    _merge(notes, _ifd_tags(tiff, start - tiff.base, _NIKON))
-
-
-def _canon(exif: ExifData, notes: MakerNotes) -> None:
-    start = _absolute(exif)
-    base = exif.tiff.base  # type: ignore[union-attr]
-    raw = exif.tiff.raw(exif.maker_note)  # type: ignore[union-attr, arg-type]
-    footer = raw[-8:]
-    if footer[:4] in (b"II*\x00", b"MM\x00*"):
-        # Editors move the maker note; its footer keeps the original offset, so shift the base as ExifTool does.
-        original = struct.unpack_from("<I" if footer[:2] == b"II" else ">I", footer, 4)[0]
-        base += (start - base) - original
-    tiff = Tiff(exif.tiff.data, base, byte_order=_guess_order(exif, start))  # type: ignore[union-attr]
-    _merge(notes, _ifd_tags(tiff, start - tiff.base, {0x0095: "LensModel", 0x000C: "SerialNumber",
-                                                      0x0009: "OwnerName"}))
-
-
-def _olympus(exif: ExifData, notes: MakerNotes) -> None:
-    data, start = exif.tiff.data, _absolute(exif)  # type: ignore[union-attr]
-    if data[start : start + 8] in (b"OLYMPUS\x00",) or data[start : start + 10] == b"OM SYSTEM\x00":
-        header = 12 if data[start] == ord("O") and data[start + 1] == ord("L") else 16
-        order = "<" if data[start + header - 4 : start + header - 2] == b"II" else ">"
-        tiff = Tiff(data, start, byte_order=order)  # new style: offsets from the maker note's start
-        ifd = header
-    else:
-        tiff = Tiff(data, exif.tiff.base, byte_order=exif.tiff.order)  # type: ignore[union-attr]
-        ifd = start + 8 - tiff.base
-    entries, _ = tiff.entries(ifd)
-    for entry in entries:
-        if entry.tag == 0x2010:  # Equipment: an IFD, stored inline (undef) or by offset
-            offset = entry.offset - tiff.base if entry.type == 7 else tiff.value(entry)
-            if isinstance(offset, int):
-                _merge(notes, _ifd_tags(tiff, offset, {0x0203: "LensModel", 0x0101: "SerialNumber",
-                                                       0x0202: "LensSerialNumber"}))
-        elif entry.tag == 0x0207:
-            _merge(notes, {"CameraType": tiff.value(entry)})
+def _nikon(exif: ExifData, notes: MakerNotes) -> None:
+    # exifread picks its Nikon decoder by "NIKON" in Make; we pick by Make or the note's own label.
+    _exifread_pass(exif, {"ISOSetting": "ISO", "SerialNumber": "SerialNumber",
+                          "LensMinMaxFocalMaxAperture": "Lens"}, notes, make="NIKON")
 
 
 def _casio1(exif: ExifData, notes: MakerNotes) -> None:
-    start = _absolute(exif)
-    tiff = Tiff(exif.tiff.data, exif.tiff.base, byte_order=_guess_order(exif, start))  # type: ignore[union-attr]
-    _merge(notes, _ifd_tags(tiff, start - tiff.base, {0x0014: "ISO"}))
+    _exifread_pass(exif, {"CCDSpeed": "ISO"}, notes, make="CASIO")
+
+
+# --- exifread's IFD reader, at offsets exifread's decoders get wrong ----------------------------
+
+
+def _ifd_tags(exif: ExifData, base: int, ifd: int, wanted: dict[int, str], *, endian: str | None = None) -> MakerNotes:
+    """The `wanted` tags of the IFD at `ifd`, whose offsets count from `base` in the EXIF block."""
+    block = exif.block
+    assert block is not None
+    header = block.header(detailed=True, base=base, endian=endian)
+    header.dump_ifd(ifd, "MakerNote", tag_dict={tag: (name, None) for tag, name in wanted.items()})
+    found: MakerNotes = {}
+    for tag in header.tags.values():
+        if tag.tag in wanted:
+            found[wanted[tag.tag]] = exiftool_value(tag)
+    return found
+
+
+def _guess_endian(exif: ExifData, start: int) -> str:
+    """Headerless maker notes use the EXIF byte order, except some that do not: check the entry count."""
+    block = exif.block
+    assert block is not None
+    raw = block.slice(start, 2)
+    count = struct.unpack("<H" if block.endian == "I" else ">H", raw)[0] if len(raw) == 2 else 0
+    if 0 < count < 512:
+        return block.endian
+    return "M" if block.endian == "I" else "I"
+
+
+def _canon(exif: ExifData, notes: MakerNotes) -> None:
+    # exifread's Canon decoder also unpacks every settings array and CameraInfo (~1 ms a file); we need
+    # three tags of its Canon table, so its IFD reader reads just the note's directory.
+    start, size = exif.maker_note  # type: ignore[misc]
+    block = exif.block
+    assert block is not None
+    base = 0
+    footer = block.slice(start + size - 8, 8)
+    if footer[:4] in (b"II*\x00", b"MM\x00*"):
+        # Editors move the maker note; its footer keeps the original offset, so shift the base as ExifTool
+        # does (exifread's Canon decoder reads such a note at the wrong place and returns noise).
+        original = struct.unpack_from("<I" if footer[:2] == b"II" else ">I", footer, 4)[0]
+        base = start - original
+    wanted = {0x0095: "LensModel", 0x000C: "SerialNumber", 0x0009: "OwnerName"}
+    _merge(notes, _ifd_tags(exif, base, start - base, wanted, endian=_guess_endian(exif, start)))
+
+
+def _olympus(exif: ExifData, notes: MakerNotes) -> None:
+    # exifread reads Olympus notes as old-style only and does not follow the Equipment directory.
+    start, _size = exif.maker_note  # type: ignore[misc]
+    block = exif.block
+    assert block is not None
+    head = block.slice(start, 16)
+    if head.startswith((b"OLYMPUS\x00", b"OM SYSTEM\x00")):
+        header = 12 if head.startswith(b"OLYMPUS") else 16
+        endian = "I" if head[header - 4 : header - 2] == b"II" else "M"
+        base, ifd = start, header  # new style: offsets count from the maker note's start
+    else:
+        endian, base, ifd = block.endian, 0, start + 8
+    main = block.header(detailed=True, base=base, endian=endian)
+    main.dump_ifd(ifd, "MakerNote", tag_dict={0x2010: ("Equipment", None), 0x0207: ("CameraType", None)})
+    camera = main.tags.get("MakerNote CameraType")
+    if camera is not None:
+        _merge(notes, {"CameraType": exiftool_value(camera)})
+    equipment = main.tags.get("MakerNote Equipment")
+    if equipment is None:
+        return
+    # An IFD, stored inline (undefined) or by offset.
+    offset = equipment.field_offset if equipment.field_type == 7 else (equipment.values or [None])[0]
+    if isinstance(offset, int):
+        _merge(notes, _ifd_tags(exif, base, offset, {0x0203: "LensModel", 0x0101: "SerialNumber",
+                                                     0x0202: "LensSerialNumber"}, endian=endian))
 
 
 def _casio2(exif: ExifData, notes: MakerNotes) -> None:
-    start = _absolute(exif) + 6
-    tiff = Tiff(exif.tiff.data, exif.tiff.base, byte_order=_guess_order(exif, start))  # type: ignore[union-attr]
-    _merge(notes, _ifd_tags(tiff, start - tiff.base, {0x3014: "ISO", 0x2001: "SerialNumber"}))
-
-
-def _kodak_main(exif: ExifData, notes: MakerNotes) -> None:
-    data, start = exif.tiff.data, _absolute(exif)  # type: ignore[union-attr]
-    order = ">" if data[start : start + 8] == b"KDK INFO" else "<"
-    _merge(notes, {"ISO": struct.unpack_from(order + "H", data, start + 8 + 0x60)[0]})
-
-
-def _kodak_type3(exif: ExifData, notes: MakerNotes) -> None:
-    data, start = exif.tiff.data, _absolute(exif)  # type: ignore[union-attr]
-    _merge(notes, {"ISO": struct.unpack_from(">H", data, start + 0x4E)[0]})
+    # exifread reads every Casio note as type 1; type 2 ("QVC") has a 6-byte header and other tags.
+    start = exif.maker_note[0] + 6  # type: ignore[index]
+    _merge(notes, _ifd_tags(exif, 0, start, {0x3014: "ISO", 0x2001: "SerialNumber"},
+                            endian=_guess_endian(exif, start)))
 
 
 _KODAK_TEXT = re.compile(r"^([A-Za-z ]+):\s*(.*?)\s*$", re.M)
 
 
 def _kodak_ifd(exif: ExifData, notes: MakerNotes) -> None:
-    tiff = exif.tiff
-    offset = tiff.value(exif.kodak_ifd)  # type: ignore[union-attr, arg-type]
-    if not isinstance(offset, int):
+    block = exif.block
+    assert block is not None
+    header = block.header(detailed=True)
+    header.dump_ifd(exif.kodak_ifd, "KodakIFD", tag_dict={0x03F1: ("TextualInfo", None)})  # type: ignore[arg-type]
+    tag = header.tags.get("KodakIFD TextualInfo")
+    if tag is None:
         return
-    entries, _ = tiff.entries(offset)  # type: ignore[union-attr]
-    for entry in entries:
-        if entry.tag == 0x03F1:  # TextualInfo: "Camera body: ...\nISO:  100\n..."
-            text = tiff.raw(entry).decode("latin-1")  # type: ignore[union-attr]
-            for key, value in _KODAK_TEXT.findall(text):
-                if key.strip() == "ISO" and value.isdigit():
-                    _merge(notes, {"ISO": int(value)})
+    # "Camera body: ...\nISO:  100\n...": read the bytes themselves (exifread keeps no values past 1000).
+    text = block.slice(tag.field_offset, tag.field_length).decode("latin-1")
+    for key, value in _KODAK_TEXT.findall(text):
+        if key.strip() == "ISO" and value.isdigit():
+            _merge(notes, {"ISO": int(value)})
+
+
+# --- binary records that are not IFDs: no library reads them ------------------------------------
+
+
+def _kodak_main(exif: ExifData, notes: MakerNotes) -> None:
+    start = exif.maker_note[0]  # type: ignore[index]
+    data = exif.block.slice(start, 8 + 0x60 + 2)  # type: ignore[union-attr]
+    order = ">" if data[:8] == b"KDK INFO" else "<"
+    _merge(notes, {"ISO": struct.unpack_from(order + "H", data, 8 + 0x60)[0]})
+
+
+def _kodak_type3(exif: ExifData, notes: MakerNotes) -> None:
+    data = exif.block.slice(exif.maker_note[0], 0x50)  # type: ignore[union-attr, index]
+    _merge(notes, {"ISO": struct.unpack_from(">H", data, 0x4E)[0]})
 
 
 def _reconyx(exif: ExifData, notes: MakerNotes) -> None:
-    data, start = exif.tiff.data, _absolute(exif)  # type: ignore[union-attr]
-    parts = list(struct.unpack_from("<6H", data, start + 0x0B * 2))
+    data = exif.block.slice(exif.maker_note[0] + 0x0B * 2, 12)  # type: ignore[union-attr, index]
+    parts = list(struct.unpack("<6H", data))
     if parts[0] & 0xFF00 and not parts[0] & 0xFF:  # some firmware writes these big-endian
         parts = [(p >> 8) | ((p & 0xFF) << 8) for p in parts]
     sec, minute, hour, month, day, year = parts
     _merge(notes, {"DateTimeOriginal": f"{year:04d}:{month:02d}:{day:02d} {hour:02d}:{minute:02d}:{sec:02d}"})
+
+
+# Which key fields each reader can fill: a note is decoded only when it can fill a missing one.
+_PROVIDES: dict[Callable[[ExifData, MakerNotes], None], set[str]] = {
+    _nikon: {"ISO"},
+    _canon: {"LensModel"},
+    _olympus: {"LensModel"},
+    _casio1: {"ISO"},
+    _casio2: {"ISO"},
+    _kodak_main: {"ISO"},
+    _kodak_type3: {"ISO"},
+    _reconyx: {"DateTimeOriginal"},
+}

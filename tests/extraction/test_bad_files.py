@@ -1,5 +1,6 @@
 """Hostile input: broken files end in a result or a clean error code, quickly, in bounded memory."""
 
+import io
 import os
 import struct
 import time
@@ -101,6 +102,24 @@ def test_ifd_loops_and_huge_counts_end_cleanly(tmp_path):
     path.write_bytes(bytes(tiff))
     record = extract_file(str(path))
     assert record["ok"] and record["summary"]["ImageWidth"] == 16
+
+
+def test_exif_directory_with_a_hostile_entry_count_is_skipped(tmp_path):
+    """A JPEG's EXIF IFD0 claiming 65535 entries of noise: the image still reads, quickly, with a warning."""
+    from PIL import Image
+
+    tiff = b"MM\x00*\x00\x00\x00\x08" + b"\xff\xff" + bytes(range(256)) * 64
+    app1 = b"Exif\x00\x00" + tiff
+    jpeg = io.BytesIO()
+    Image.new("RGB", (6, 5)).save(jpeg, "JPEG")
+    data = jpeg.getvalue()
+    path = tmp_path / "noise.jpg"
+    path.write_bytes(data[:2] + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + data[2:])
+    started = time.perf_counter()
+    record = extract_file(str(path))
+    assert time.perf_counter() - started < 0.5
+    assert record["ok"] and record["summary"]["ImageWidth"] == 6
+    assert any("65535 entries" in warning for warning in record["groups"]["ExifTool"]["Warning"])
 
 
 @pytest.mark.parametrize("cut", [3, 20, 100, 400])

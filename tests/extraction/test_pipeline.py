@@ -169,6 +169,53 @@ def test_bigtiff(tmp_path):
     assert (result["summary"]["ImageWidth"], result["summary"]["ImageHeight"]) == (21, 13)
 
 
+def test_bigtiff_tags_are_read(tmp_path):
+    """exifread reads classic TIFF only: a BigTIFF's own tags still reach the result (through Pillow)."""
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110], exif[0x0131] = "Canon", "Canon EOS 70D", "Darktable 4.6"
+    path = write(tmp_path, "big.tif", Image.new("RGB", (21, 13)), "TIFF", big_tiff=True, exif=exif)
+    result = extract_file(str(path))
+    assert result["summary"]["Make"] == "Canon" and result["summary"]["Model"] == "Canon EOS 70D"
+    assert result["groups"]["EXIF"]["ImageWidth"] == 21
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "TIFF"])
+def test_memory_mapped_upload_stays_readable_after_the_header_is_opened(tmp_path, fmt):
+    """Files of 32 MB and more are memory-mapped: opening the header must not close the map under the rest."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30)).save(buffer, fmt, exif=camera_exif().tobytes() if fmt == "TIFF" else camera_exif())
+    path = tmp_path / "big"
+    path.write_bytes(buffer.getvalue() + b"\x00" * (33 * 1024 * 1024))
+    result = extract_file(str(path))
+    assert result["ok"], result["error"]
+    assert result["summary"]["Make"] == "Canon" and result["summary"]["ImageWidth"] == 40
+    assert result["groups"]["File"]["FileSize"] == path.stat().st_size
+
+
+def _nikon_note(iso: int) -> bytes:
+    """A Nikon type-2 maker note (its own TIFF header, offsets relative to it) holding ISO = (0, iso)."""
+    ifd = struct.pack(">H", 1) + struct.pack(">HHIHH", 0x0002, 3, 2, 0, iso) + b"\x00\x00\x00\x00"
+    return b"Nikon\x00\x02\x10\x00\x00" + b"MM\x00\x2a\x00\x00\x00\x08" + ifd
+
+
+@pytest.mark.parametrize("exif_iso", [None, 800])
+def test_maker_notes_are_read_only_when_a_key_field_needs_them(tmp_path, exif_iso):
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = "NIKON CORPORATION", "NIKON D1X"
+    sub = exif.get_ifd(EXIF)
+    sub[0x927C] = _nikon_note(200)
+    if exif_iso is not None:
+        sub[0x8827] = exif_iso
+    path = write(tmp_path, "nikon.jpg", Image.new("RGB", (8, 8)), "JPEG", exif=exif)
+    result = extract_file(str(path))
+    if exif_iso is None:
+        assert result["groups"]["MakerNotes"]["ISO"] == 0  # ExifTool's number is the first of "0 200"
+        assert result["summary"]["ISO"] == 0
+    else:
+        assert "MakerNotes" not in result["groups"]  # EXIF has every key field a Nikon note could fill
+        assert result["summary"]["ISO"] == 800
+
+
 def test_format_is_decided_by_content_not_name(tmp_path):
     path = write(tmp_path, "really-a-png.jpg", Image.new("RGB", (3, 4)), "PNG")
     assert extract_file(str(path))["groups"]["File"]["FileType"] == "PNG"

@@ -8,7 +8,7 @@ from .gif import read_gif
 from .isobmff import read_isobmff
 from .jpeg import read_jpeg
 from .png import read_png
-from .tiff_file import read_tiff
+from .tiff_file import read_bigtiff, read_tiff
 from .webp import read_webp
 
 READERS: dict[str, Callable[[bytes], Container]] = {
@@ -17,7 +17,7 @@ READERS: dict[str, Callable[[bytes], Container]] = {
     "GIF": read_gif,
     "WEBP": read_webp,
     "TIFF": read_tiff,
-    "BTF": read_tiff,
+    "BTF": read_bigtiff,
     "BMP": read_bmp,
     "HEIC": read_isobmff,
     "HEIF": read_isobmff,

@@ -1,0 +1,196 @@
+"""Maps exifread's tags (names, raw values) to ExifTool's tag names and `exiftool -n` values.
+
+exifread decodes the TIFF structure; its names follow the EXIF spec and its "printable" values are
+display strings. ExifTool (our reference) renames some tags and reports plain numbers, so this module
+names each tag by its number and converts exifread's raw `values`, never its printable text.
+"""
+
+from fractions import Fraction
+from typing import Any
+
+from exifread.core.ifd_tag import IfdTag
+from exifread.tags.exif import EXIF_TAGS as EXIFREAD_TAGS, INTEROP_TAGS as EXIFREAD_INTEROP
+from exifread.tags.fields import FieldType
+from PIL import ExifTags
+
+# Where ExifTool's name differs from exifread's (checked against exifread 3.5.1's tables).
+_RENAMED = {
+    0x0001: "InteropIndex",
+    0x0002: "InteropVersion",
+    0x00FF: "SubfileType",  # OldSubfileType
+    0x0101: "ImageHeight",
+    0x0132: "ModifyDate",
+    0x014A: "SubIFD",
+    0x014E: "NumberOfInks",
+    0x0201: "ThumbnailOffset",
+    0x0202: "ThumbnailLength",
+    0x1002: "RelatedImageHeight",
+    0x83BB: "IPTC-NAA",
+    0x8773: "ICC_Profile",
+    0x8827: "ISO",
+    0x9004: "CreateDate",
+    0x9204: "ExposureCompensation",
+    0xA000: "FlashpixVersion",
+    0xA003: "ExifImageHeight",
+    0xA005: "InteropOffset",
+    0xA302: "CFAPattern",
+    0xA405: "FocalLengthIn35mmFormat",
+    0xA430: "OwnerName",
+    0xA431: "SerialNumber",
+    0xA432: "LensInfo",
+    # Tags exifread's table does not name (DNG and EXIF 2.31+): Pillow's table does, ExifTool's way.
+    0x4749: "RatingPercent",
+    0x882A: "TimeZoneOffset",
+    0xA460: "CompositeImage",
+    0xEA1C: "Padding",
+    0xEA1D: "OffsetSchema",
+    0xC612: "DNGVersion",
+    0xC614: "UniqueCameraModel",
+}
+_GPS_RENAMED = {0x001D: "GPSDateStamp"}
+
+
+def _table() -> dict[int, str]:
+    names = dict(ExifTags.TAGS)  # only for the tags exifread's table lacks: exifread's names win below
+    names.update({tag: entry[0] for tag, entry in EXIFREAD_TAGS.items()})
+    names.update({tag: entry[0] for tag, entry in EXIFREAD_INTEROP.items()})
+    names.update(_RENAMED)
+    return names
+
+
+EXIF_NAMES: dict[int, str] = _table()
+GPS_NAMES: dict[int, str] = {tag: name for tag, name in ExifTags.GPSTAGS.items()} | _GPS_RENAMED
+
+# Tags that point to other IFDs: their value is an offset, not metadata.
+POINTERS = {0x8769, 0x8825, 0xA005, 0x014A}
+# Tags whose bytes belong to another parser (maker notes, XMP, IPTC, ICC, Kodak's IFD) or to ExifTool's
+# own groups (PrintIM): not EXIF values.
+MAKER_NOTE, XMP_PACKET, IPTC_DATA, ICC_DATA, KODAK_IFD, PRINT_IM = 0x927C, 0x02BC, 0x83BB, 0x8773, 0x8290, 0xC4A5
+BLOBS = {MAKER_NOTE, XMP_PACKET, IPTC_DATA, ICC_DATA, KODAK_IFD, PRINT_IM}
+USER_COMMENT = 0x9286
+XP_TAGS = {0x9C9B, 0x9C9C, 0x9C9D, 0x9C9E, 0x9C9F}
+# UNDEFINED tags that are really short text (ExifTool shows them as text).
+TEXT_UNDEFINED = {0x9000, 0xA000, 0x0002, 0x001B, 0x001C}  # ExifVersion, FlashpixVersion, InteropVersion, GPS text
+# APEX values ExifTool's -n output converts to seconds and f-numbers.
+APEX_SECONDS = {0x9201}
+APEX_APERTURE = {0x9202, 0x9205}
+# Values bigger than this are kept as a size note, as ExifTool does without -b.
+MAX_DECODED_BYTES = 64 * 1024
+
+
+def binary_note(size: int) -> str:
+    return f"(Binary data {size} bytes, use -b option to extract)"
+
+
+def exiftool_value(tag: IfdTag, *, gps: bool = False) -> Any:
+    """The `exiftool -n` value of one exifread tag, from its raw values; None when it holds nothing."""
+    kind, values, number = tag.field_type, tag.values, tag.tag
+    if kind == FieldType.ASCII:
+        return text(values)
+    if not isinstance(values, list):
+        return None
+    if not values:
+        # exifread leaves values empty for counts of 1000 and more: big binary blocks
+        return binary_note(tag.field_length) if tag.field_length else None
+    if tag.field_length > MAX_DECODED_BYTES:
+        return binary_note(tag.field_length)
+    if kind in (FieldType.RATIO, FieldType.SIGNED_RATIO):
+        numbers: list[Any] = [rational(v) for v in values]
+    elif kind in (FieldType.FLOAT_32, FieldType.FLOAT_64):
+        numbers = [v[0] if isinstance(v, tuple) else v for v in values]
+    elif kind == FieldType.UNDEFINED or (kind == FieldType.BYTE and number in XP_TAGS and not gps):
+        return undefined(number, bytes(values), gps=gps)
+    else:
+        numbers = list(values)
+    if not gps and number in APEX_SECONDS | APEX_APERTURE and len(numbers) == 1:
+        return apex(number, numbers[0])
+    return numbers[0] if len(numbers) == 1 else numbers
+
+
+def pillow_value(number: int, value: Any, *, gps: bool = False) -> Any:
+    """The `exiftool -n` value of a tag Pillow decoded (used for BigTIFF only)."""
+    if isinstance(value, str):
+        return text(value)
+    if isinstance(value, bytes):
+        if len(value) > MAX_DECODED_BYTES:
+            return binary_note(len(value))
+        return undefined(number, value, gps=gps)
+    items = list(value) if isinstance(value, tuple) else [value]
+    numbers = [rational(v) if hasattr(v, "denominator") and not isinstance(v, int) else v for v in items]
+    if not gps and number in APEX_SECONDS | APEX_APERTURE and len(numbers) == 1:
+        return apex(number, numbers[0])
+    return numbers[0] if len(numbers) == 1 else numbers
+
+
+def rational(value: Fraction) -> float | str:
+    """A rational as a float; ExifTool's words where it has no finite value (JSON has no infinity)."""
+    numerator, denominator = value.numerator, value.denominator
+    if denominator == 0:
+        return "undef" if numerator == 0 else "inf"
+    return numerator / denominator
+
+
+def text(value: str | bytes) -> str:
+    """Text as ExifTool reads it: cut at the first NUL, UTF-8 else Latin-1, spaces trimmed."""
+    if isinstance(value, bytes):
+        value = value.split(b"\x00", 1)[0]
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError:
+            value = value.decode("latin-1")
+    return value.strip()
+
+
+def undefined(number: int, raw: bytes, *, gps: bool = False) -> Any:
+    if not gps and number == USER_COMMENT:
+        return user_comment(raw)
+    if not gps and number in XP_TAGS:
+        return raw.decode("utf-16-le", "replace").split("\x00", 1)[0].strip()
+    if number in TEXT_UNDEFINED:
+        return text(raw)
+    if len(raw) == 1:
+        return raw[0]
+    stripped = raw.rstrip(b"\x00 ")
+    if stripped and all(32 <= b < 127 for b in stripped):
+        return stripped.decode("ascii")
+    if len(raw) <= 16:
+        return list(raw)
+    return binary_note(len(raw))
+
+
+
+def user_comment(raw: bytes) -> str:
+    """UserComment: an 8-byte character-set prefix, then the text."""
+    prefix, body = raw[:8], raw[8:]
+    if prefix.startswith(b"UNICODE"):
+        encoding = "utf-16-be" if body[:1] == b"\x00" else "utf-16-le"
+        value = body.decode(encoding, "replace")
+    elif prefix.startswith((b"ASCII", b"\x00")):
+        value = body.decode("utf-8", "replace")
+    elif prefix.startswith(b"JIS"):
+        value = body.decode("latin-1")
+    else:
+        value = raw.decode("latin-1")
+    return value.split("\x00", 1)[0].strip()
+
+
+def apex(number: int, value: Any) -> Any:
+    if not isinstance(value, (int, float)):
+        return value
+    if number in APEX_SECONDS:
+        return 2**-value if abs(value) < 100 else 0
+    return 2 ** (value / 2) if abs(value) < 100 else value
+
+
+def gps_as_exiftool(gps: dict[str, Any]) -> None:
+    """ExifTool's -n values: coordinates in unsigned decimal degrees, the time as HH:MM:SS."""
+    for key in ("GPSLatitude", "GPSLongitude", "GPSDestLatitude", "GPSDestLongitude"):
+        value = gps.get(key)
+        if isinstance(value, list) and value and all(isinstance(v, (int, float)) for v in value[:3]):
+            parts = list(value[:3]) + [0.0] * (3 - len(value[:3]))
+            gps[key] = parts[0] + parts[1] / 60 + parts[2] / 3600
+    stamp = gps.get("GPSTimeStamp")
+    if isinstance(stamp, list) and len(stamp) == 3 and all(isinstance(v, (int, float)) for v in stamp):
+        hours, minutes, seconds = stamp
+        second_text = f"{int(seconds):02d}" if float(seconds).is_integer() else f"{seconds:06.3f}".rstrip("0")
+        gps["GPSTimeStamp"] = f"{int(hours):02d}:{int(minutes):02d}:{second_text}"
