@@ -4,6 +4,7 @@ import asyncio
 import json
 import shutil
 import subprocess
+import sys
 import uuid
 
 import httpx
@@ -98,3 +99,28 @@ async def test_a_cross_site_page_cannot_open_the_socket(server):
         f"{server.ws_url}/api/images_mvp/progress/{uuid.uuid4()}", origin=f"http://127.0.0.1:{server.port}"
     ) as socket:
         assert json.loads(await socket.recv())["type"] == "connected"
+
+
+async def test_runserver_serves_websockets_too(tmp_path):
+    env = servers.server_env(tmp_path)
+    servers.migrate(env)
+    port = servers.free_port()
+    args = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
+    process = servers.ServerProcess(args, env, tmp_path / "runserver.log", port).start()
+    try:
+        process.wait_http()
+        async with websockets.connect(f"{process.ws_url}/api/images_mvp/progress/{uuid.uuid4()}") as socket:
+            assert json.loads(await socket.recv())["type"] == "connected"
+    finally:
+        process.stop()
+
+
+def test_servers_refuse_to_start_without_a_secret_key(tmp_path):
+    env = servers.server_env(tmp_path)
+    del env["DJANGO_SECRET_KEY"]
+    result = subprocess.run(
+        [sys.executable, "-m", "daphne", "-p", str(servers.free_port()), "imgmvp_site.asgi:application"],
+        cwd=servers.ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
