@@ -1,9 +1,11 @@
 """Tells a session's watchers about its newly saved state through the channel layer."""
 
+import asyncio
 import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 from extraction.models import ExtractionSession
 
@@ -24,9 +26,13 @@ def broadcast_session(session: ExtractionSession) -> None:
     layer = get_channel_layer()  # looked up per send, so settings overrides in tests take effect
     if layer is None:
         return
+    message = {"type": EVENT_TYPE, "message": session_message(session)}
     try:
-        async_to_sync(layer.group_send)(
-            session_group(session.id), {"type": EVENT_TYPE, "message": session_message(session)}
-        )
+        async_to_sync(_group_send_bounded)(layer, session_group(session.id), message)
     except Exception:
         logger.warning("could not broadcast session %s (seq %s)", session.id, session.seq, exc_info=True)
+
+
+async def _group_send_bounded(layer, group: str, message: dict) -> None:
+    # A Redis that hangs instead of refusing must not stall the extraction that is reporting.
+    await asyncio.wait_for(layer.group_send(group, message), timeout=settings.CHANNEL_SEND_TIMEOUT_SECONDS)
