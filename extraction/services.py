@@ -136,7 +136,9 @@ def _session_claim(session_id: str) -> ExtractionSession | None:
     if not claimed:
         logger.info("session %s is not pending; nothing to run", session_id)
         return None
-    return ExtractionSession.objects.get(pk=session_id)
+    session = ExtractionSession.objects.get(pk=session_id)
+    logger.info("session %s claimed by %s (attempt %d)", session_id, owner, session.attempts)
+    return session
 
 
 def session_lease_renew(*, session_id: str, owner: str) -> bool:
