@@ -1,6 +1,8 @@
 """Who may watch a session: the holder of its token, its uploader's browser, or (anonymous uploads
 with a client-chosen id) whoever knows that id."""
 
+import hashlib
+
 from django.core import signing
 
 from .models import ExtractionSession
@@ -24,10 +26,15 @@ def token_session_id(token: str | None) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def owner_fingerprint(session_key: str | None) -> str:
+    """What the row keeps of the uploader's Django session key: a hash, never the key itself."""
+    return hashlib.sha256(session_key.encode()).hexdigest() if session_key else ""
+
+
 def session_may_view(session: ExtractionSession, *, token: str | None, session_key: str | None) -> bool:
     """True when the request shows the session's token, comes from its owner, or needs no secret but the id."""
     if token_session_id(token) == session.id:
         return True
     if session.owner_key:
-        return bool(session_key) and session_key == session.owner_key
+        return bool(session_key) and owner_fingerprint(session_key) == session.owner_key
     return session.client_chose_id

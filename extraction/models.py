@@ -32,7 +32,7 @@ class ExtractionSession(models.Model):
 
     # Who may watch: the uploader's Django session key (browser uploads), and whether an anonymous
     # client chose the id itself (then the id is the secret: the curl + wscat flow).
-    owner_key = models.CharField(max_length=64, blank=True, help_text="Uploader's Django session key.")
+    owner_key = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the uploader's Django session key.")
     client_chose_id = models.BooleanField(default=False)
 
     # The lease: the one worker allowed to write progress, until `lease_expires_at` unless renewed.

@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from progress.messages import session_snapshot, status_url
 
-from .access import session_may_view, session_token
+from .access import owner_fingerprint, session_may_view, session_token
 from .dispatch import session_dispatch
 from .models import ExtractionSession
 from .services import UploadRejected, session_create, session_id_check
@@ -44,7 +44,7 @@ def _browser_session_key(request: HttpRequest) -> str:
 
 
 def _create_from_request(request: HttpRequest) -> ExtractionSession:
-    owner_key = _browser_session_key(request)
+    owner_key = owner_fingerprint(_browser_session_key(request))
     if request.content_type == "multipart/form-data":
         session_id = request.POST.get("session_id") or request.GET.get("session_id")
         return session_create(session_id=session_id, upload=request.FILES.get("file"), owner_key=owner_key)

@@ -108,7 +108,12 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # A prefix keeps several deployments (or test runs) apart on one Redis.
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("REDIS_PREFIX", "asgi")},
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": os.environ.get("REDIS_PREFIX", "asgi"),
+                # Jobs waiting for a runworker process (channels-redis allows 100 per channel by default).
+                "channel_capacity": {"extraction": env_int("EXTRACTION_QUEUE_CAPACITY", 10000)},
+            },
         }
     }
 else:

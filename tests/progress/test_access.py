@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import AsyncClient, override_settings
 
 from extraction import services
-from extraction.access import session_token
+from extraction.access import owner_fingerprint, session_token
 from extraction.dispatch import wait_for_inline_tasks
 from imgmvp_site.asgi import application
 from progress import consumers
@@ -47,7 +47,7 @@ def socket(session_id: str, *, token: str | None = None, cookie: str | None = No
 @sync_to_async
 def create(session_id: str | None = None, owner_key: str = ""):
     upload = SimpleUploadedFile("photo.jpg", jpeg_bytes(), content_type="image/jpeg")
-    return services.session_create(session_id=session_id, upload=upload, owner_key=owner_key)
+    return services.session_create(session_id=session_id, upload=upload, owner_key=owner_fingerprint(owner_key))
 
 
 @sync_to_async
@@ -183,7 +183,7 @@ async def test_the_202_carries_a_token_and_a_browser_upload_records_its_owner():
     assert body["progressUrl"].endswith(f"/progress/{body['sessionId']}?token={body['token']}")
     assert body["statusUrl"].endswith(f"/sessions/{body['sessionId']}?token={body['token']}")
     session = await services.ExtractionSession.objects.aget(pk=body["sessionId"])
-    assert (session.owner_key, session.client_chose_id) == (owner, False)
+    assert (session.owner_key, session.client_chose_id) == (owner_fingerprint(owner), False)
     # Another client with the token only may read it; without, not.
     assert (await AsyncClient().get(body["statusUrl"].split("testserver")[1])).status_code == 200
     assert (await AsyncClient().get(f"/api/images_mvp/sessions/{body['sessionId']}")).status_code == 404
