@@ -5,6 +5,7 @@ import os
 import secrets
 import socket
 import threading
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -162,8 +163,14 @@ class _LeaseRenewer(threading.Thread):
 
     def run(self) -> None:
         interval = max(0.2, settings.EXTRACTION_LEASE_SECONDS / 3)
+        # A run hung past its limit stops renewing, so the reaper can give the session to another worker.
+        give_up_at = time.monotonic() + settings.EXTRACTION_MAX_RUN_SECONDS
         try:
             while not self.stopped.wait(interval):
+                if time.monotonic() > give_up_at:
+                    logger.warning("session %s: still running after %ss; no longer renewing its lease",
+                                   self.session_id, settings.EXTRACTION_MAX_RUN_SECONDS)
+                    return
                 try:
                     if not session_lease_renew(session_id=self.session_id, owner=self.owner):
                         self.lost.set()

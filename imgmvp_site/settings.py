@@ -165,6 +165,9 @@ if EXTRACTION_WORKERS not in {"inline", "channels"}:
     raise ImproperlyConfigured(f"EXTRACTION_WORKERS must be 'inline' or 'channels', got {EXTRACTION_WORKERS!r}")
 # A worker holds a session for this long, renewing it while it works; past it, the reaper takes it back.
 EXTRACTION_LEASE_SECONDS = env_int("EXTRACTION_LEASE_SECONDS", 30)
+# A run that takes longer stops renewing its lease (a hung read, a runaway decoder): the session is
+# then taken back and retried elsewhere, and ends `worker_lost` after EXTRACTION_MAX_ATTEMPTS.
+EXTRACTION_MAX_RUN_SECONDS = env_int("EXTRACTION_MAX_RUN_SECONDS", 600)
 # A session still pending after this long is dispatched again (a job message can be lost).
 EXTRACTION_PENDING_TIMEOUT_SECONDS = env_int("EXTRACTION_PENDING_TIMEOUT_SECONDS", 120)
 # Claims before a session whose workers keep vanishing ends failed with `worker_lost`.

@@ -2,6 +2,7 @@
 
 import os
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -226,3 +227,32 @@ def test_purge_removes_old_finished_sessions_and_leftover_files():
 def test_purge_refuses_a_malformed_age():
     with pytest.raises(CommandError, match="e.g. 30d"):
         call_command("purge_sessions", "--older-than", "thirty days")
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(EXTRACTION_LEASE_SECONDS=1, EXTRACTION_MAX_RUN_SECONDS=1)
+def test_a_run_hung_past_its_limit_loses_its_lease(monkeypatch):
+    session = make_session()
+    gate = threading.Event()
+
+    def hung_pipeline(path, *, on_progress, name=None):
+        on_progress(services.Stage("start", 10, "Starting extraction..."))
+        gate.wait(10)
+        on_progress(services.Stage("validate", 20, "Validating file..."))
+        return {}
+
+    monkeypatch.setattr(services, "run_pipeline", hung_pipeline)
+    worker = threading.Thread(target=services.session_run, kwargs={"session_id": session.id})
+    worker.start()
+    try:
+        deadline = time.monotonic() + 5
+        reaped = []
+        while not reaped and time.monotonic() < deadline:
+            reaped = services.sessions_reap(pending_older_than=timedelta(hours=1))
+            time.sleep(0.1)
+        assert reaped == [session.id]
+    finally:
+        gate.set()
+        worker.join(10)
+    row = ExtractionSession.objects.get(pk=session.id)
+    assert (row.status, row.stage, row.lease_owner) == (Status.PENDING, "queued", "")  # the hung run wrote nothing more
