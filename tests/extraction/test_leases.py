@@ -185,7 +185,8 @@ def test_the_lease_is_renewed_while_the_pipeline_runs(monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-@override_settings(EXTRACTION_WORKERS="inline")
+# One at a time: the in-memory SQLite test database has table locks without a busy timeout.
+@override_settings(EXTRACTION_WORKERS="inline", MAX_CONCURRENT_EXTRACTIONS=1)
 def test_recover_sessions_command_runs_what_was_left(capsys):
     pending = make_session()
     stuck = make_session()

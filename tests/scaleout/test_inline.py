@@ -9,7 +9,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.scaleout.test_multiprocess import STAGES, rows, stop_all, upload, wait_until
+from tests.support.scaleout import STAGES, rows, stop_all, upload, wait_until
 from tests.support.servers import daphne
 from tests.support.watchers import start_watching
 

@@ -5,65 +5,18 @@ import asyncio
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
 
-from tests.support.sample_images import jpeg_bytes
-from tests.support.servers import ROOT, ServerProcess, daphne, free_port
+from tests.support.scaleout import STAGES, rows, stop_all, upload, wait_until, worker
+from tests.support.servers import daphne, free_port
 from tests.support.services import executable
 from tests.support.watchers import start_watching
 
 pytestmark = pytest.mark.e2e
-
-STAGES = ["start", "validate", "store", "extract", "analyse", "finalise"]
-
-
-def worker(tmp_path: Path, env: dict[str, str], name: str) -> ServerProcess:
-    args = [sys.executable, "manage.py", "runworker", "extraction"]
-    return ServerProcess(args, env, tmp_path / f"{name}.log").start()
-
-
-def rows(env: dict[str, str], session_ids: list[str]) -> dict[str, dict]:
-    with psycopg.connect(env["DATABASE_URL"]) as conn:
-        cursor = conn.execute(
-            "SELECT id, status, stored_path, lease_owner, attempts, error_code "
-            "FROM extraction_extractionsession WHERE id = ANY(%s)",
-            (session_ids,),
-        )
-        names = [column.name for column in cursor.description]
-        return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
-
-
-async def upload(client: httpx.AsyncClient, base_url: str, session_id: str) -> dict:
-    response = await client.post(
-        f"{base_url}/api/images_mvp/extract",
-        files={"file": ("photo.jpg", jpeg_bytes(), "image/jpeg")},
-        data={"session_id": session_id},
-    )
-    assert response.status_code == 202, response.text
-    return response.json()
-
-
-def stop_all(*processes: ServerProcess) -> None:
-    for process in processes:
-        process.stop()
-
-
-async def wait_until(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
 
 async def test_two_web_and_two_worker_processes_complete_20_uploads_watched_across(scaleout_env, tmp_path):
     env = {**scaleout_env, "MEDIA_ROOT": str(tmp_path / "media")}
