@@ -1,6 +1,7 @@
 """Settings for imgmvp, read from environment variables (each documented in README.md)."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -99,6 +100,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
+    }
+    # Tests get a file too, not Django's in-memory default: shared-cache memory databases lock whole
+    # tables without waiting, so concurrent extractions failed there in ways a real file never does.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"imgmvp-test-{os.getpid()}.sqlite3"),
     }
 
 # REDIS_URL unset: one process, in-memory layer. Set: channels-redis carries groups across processes.
