@@ -169,6 +169,9 @@ PROGRESS_PING_SECONDS = env_int("PROGRESS_PING_SECONDS", 30)
 EXTRACTION_WORKERS = os.environ.get("EXTRACTION_WORKERS", "inline").strip().lower() or "inline"
 if EXTRACTION_WORKERS not in {"inline", "channels"}:
     raise ImproperlyConfigured(f"EXTRACTION_WORKERS must be 'inline' or 'channels', got {EXTRACTION_WORKERS!r}")
+if EXTRACTION_WORKERS == "channels" and not REDIS_URL:
+    # The in-memory layer lives inside one process: jobs would never reach a runworker process.
+    raise ImproperlyConfigured("EXTRACTION_WORKERS=channels needs REDIS_URL (a channel layer shared by processes)")
 # A worker holds a session for this long, renewing it while it works; past it, the reaper takes it back.
 EXTRACTION_LEASE_SECONDS = env_int("EXTRACTION_LEASE_SECONDS", 30)
 # A run that takes longer stops renewing its lease (a hung read, a runaway decoder): the session is
