@@ -115,7 +115,9 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # A prefix keeps several deployments (or test runs) apart on one Redis.
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 times reads out after 5 s by default, the same 5 s that channels-redis
+                # blocks in BZPOPMIN: idle sockets then died with 1011 and workers' receive failed.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": env_int("REDIS_SOCKET_TIMEOUT_SECONDS", 15)}],
                 "prefix": os.environ.get("REDIS_PREFIX", "asgi"),
                 # Jobs waiting for a runworker process (channels-redis allows 100 per channel by default).
                 "channel_capacity": {"extraction": env_int("EXTRACTION_QUEUE_CAPACITY", 10000)},

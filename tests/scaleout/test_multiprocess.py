@@ -2,6 +2,8 @@
 PostgreSQL; a worker killed mid-session; Redis restarted during a run."""
 
 import asyncio
+import errno
+import json
 import os
 import signal
 import subprocess
@@ -9,7 +11,9 @@ import time
 import uuid
 
 import httpx
+import psycopg
 import pytest
+import websockets
 
 from tests.support.scaleout import STAGES, rows, stop_all, upload, wait_until, worker
 from tests.support.servers import daphne, free_port
@@ -17,6 +21,30 @@ from tests.support.services import executable
 from tests.support.watchers import start_watching
 
 pytestmark = pytest.mark.e2e
+
+def reading(env: dict[str, str], session_id: str, process) -> bool:
+    """True once `process` holds the session's lease and has begun the stage that reads the file."""
+    row = rows(env, [session_id])[session_id]
+    return f":{process.process.pid}:" in row["lease_owner"] and row["stage"] == "validate"
+
+
+def feed_fifo(path, data: bytes) -> bool:
+    """Write `data` into a FIFO if a reader has it open; False (at once) when none has."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            return False
+        raise
+    try:
+        os.set_blocking(fd, True)
+        os.write(fd, data)
+    except BrokenPipeError:
+        pass  # it read what it needed and closed
+    finally:
+        os.close(fd)
+    return True
+
 
 async def test_two_web_and_two_worker_processes_complete_20_uploads_watched_across(scaleout_env, tmp_path):
     env = {**scaleout_env, "MEDIA_ROOT": str(tmp_path / "media")}
@@ -69,10 +97,7 @@ async def test_a_worker_killed_mid_session_is_replaced(scaleout_env, tmp_path):
 
         doomed = worker(tmp_path, env, "worker-doomed")
         processes.append(doomed)
-        marker = f":{doomed.process.pid}:"
-        await wait_until(
-            lambda: marker in rows(env, [session_id])[session_id]["lease_owner"], 20, "the doomed worker's claim"
-        )
+        await wait_until(lambda: reading(env, session_id, doomed), 20, "the doomed worker to start reading")
         doomed.process.send_signal(signal.SIGSTOP)
         doomed.kill()  # SIGKILL
         assert rows(env, [session_id])[session_id]["status"] == "processing"
@@ -109,8 +134,7 @@ async def test_a_session_whose_workers_keep_dying_ends_worker_lost(scaleout_env,
         for attempt in range(1, 4):
             doomed = worker(tmp_path, env, f"worker-{attempt}")
             processes.append(doomed)
-            marker = f":{doomed.process.pid}:"
-            await wait_until(lambda: marker in rows(env, [session_id])[session_id]["lease_owner"], 20, "a claim")
+            await wait_until(lambda: reading(env, session_id, doomed), 20, "a worker to start reading")
             doomed.kill()
         processes.append(worker(tmp_path, env, "worker-last"))
         watched = await asyncio.wait_for(watcher, timeout=20)
@@ -170,3 +194,66 @@ async def test_redis_restarted_during_a_run(scaleout_env, tmp_path):
         stop_all(web, work)
         redis.kill()
         redis.wait(10)
+
+
+async def test_a_frozen_worker_that_wakes_after_a_takeover_writes_nothing(scaleout_env, tmp_path):
+    """SIGSTOP a worker mid-session; another takes the session over and finishes it; SIGCONT the
+    first and let its read finish: its lease is gone, so it must not touch the finished row."""
+    env = {**scaleout_env, "MEDIA_ROOT": str(tmp_path / "media")}
+    web = daphne(tmp_path, env, "web")
+    processes = [web]
+    try:
+        session_id = str(uuid.uuid4())
+        watcher = await start_watching(web.ws_url, session_id)
+        async with httpx.AsyncClient(timeout=10) as client:
+            await upload(client, web.base_url, session_id)
+        stored = tmp_path / "media" / "uploads" / rows(env, [session_id])[session_id]["stored_path"]
+        original = stored.read_bytes()
+        stored.unlink()
+        os.mkfifo(stored)
+        held = tmp_path / "held-fifo"
+        os.link(stored, held)  # to feed the frozen worker's read later
+
+        frozen = worker(tmp_path, env, "worker-frozen")
+        processes.append(frozen)
+        await wait_until(lambda: reading(env, session_id, frozen), 20, "the worker to start reading the file")
+        frozen.process.send_signal(signal.SIGSTOP)
+        replacement = stored.with_suffix(".tmp")
+        replacement.write_bytes(original)
+        os.replace(replacement, stored)
+        processes.append(worker(tmp_path, env, "worker-heir"))
+        watched = await asyncio.wait_for(watcher, timeout=30)
+        assert watched.last["type"] == "complete"
+        finished = rows(env, [session_id])[session_id]
+
+        frozen.process.send_signal(signal.SIGCONT)
+        # It either finds its lease gone at its next write, or first opens the file to read: feed it then.
+        noticed = lambda: "taken over" in frozen.output() or "changed under" in frozen.output()  # noqa: E731
+        await wait_until(lambda: noticed() or feed_fifo(held, original), 15, "the woken worker to go on")
+        await wait_until(noticed, 15, "the woken worker to notice it lost the lease")
+        assert frozen.process.poll() is None  # it stopped that session, not itself
+        assert rows(env, [session_id])[session_id] == finished
+        with psycopg.connect(env["DATABASE_URL"]) as conn:
+            status, seq = conn.execute(
+                "SELECT status, seq FROM extraction_extractionsession WHERE id = %s", (session_id,)
+            ).fetchone()
+        assert (status, seq) == ("complete", watched.last["seq"])
+    finally:
+        stop_all(*processes)
+
+
+async def test_idle_sockets_and_workers_outlast_redis_blocking_reads(scaleout_env, tmp_path):
+    """channels-redis blocks 5 s in BZPOPMIN; redis-py 8 used to time reads out at 5 s too, closing
+    every idle socket with 1011 and failing every idle worker's receive."""
+    env = {**scaleout_env, "MEDIA_ROOT": str(tmp_path / "media")}
+    web = daphne(tmp_path, env, "web")
+    idle_worker = worker(tmp_path, env, "worker")
+    try:
+        async with websockets.connect(f"{web.ws_url}/api/images_mvp/progress/{uuid.uuid4()}") as socket:
+            assert json.loads(await socket.recv())["type"] == "connected"
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(socket.recv(), timeout=7)  # nothing arrives, and nothing closes
+        assert "receive failed" not in idle_worker.output()
+        assert "Exception inside application" not in web.output() + idle_worker.output()
+    finally:
+        stop_all(web, idle_worker)

@@ -22,7 +22,7 @@ def worker(tmp_path: Path, env: dict[str, str], name: str) -> ServerProcess:
 def rows(env: dict[str, str], session_ids: list[str]) -> dict[str, dict]:
     with psycopg.connect(env["DATABASE_URL"]) as conn:
         cursor = conn.execute(
-            "SELECT id, status, stored_path, lease_owner, attempts, error_code "
+            "SELECT id, status, stage, stored_path, lease_owner, attempts, error_code "
             "FROM extraction_extractionsession WHERE id = ANY(%s)",
             (session_ids,),
         )
