@@ -15,7 +15,7 @@ class ExtractionSessionAdmin(admin.ModelAdmin):
     search_fields = ("id", "original_name")
     ordering = ("-created_at",)
     date_hierarchy = "created_at"
-    exclude = ("result",)
+    exclude = ("result", "owner_key")  # owner_key: a session-key hash, of no use to staff
     readonly_fields = (
         "id", "status", "progress", "stage", "status_message", "seq", "original_name", "size", "format",
         "mime_type", "sha256", "stored_path", "error_code", "error_message", "created_at", "updated_at",

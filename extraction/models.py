@@ -30,6 +30,16 @@ class ExtractionSession(models.Model):
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.TextField(blank=True)
 
+    # Who may watch: the uploader's Django session key (browser uploads), and whether an anonymous
+    # client chose the id itself (then the id is the secret: the curl + wscat flow).
+    owner_key = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the uploader's Django session key.")
+    client_chose_id = models.BooleanField(default=False)
+
+    # The lease: the one worker allowed to write progress, until `lease_expires_at` unless renewed.
+    lease_owner = models.CharField(max_length=100, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker claimed it.")
+
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)

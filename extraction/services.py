@@ -1,11 +1,18 @@
 """Services: every write to an ExtractionSession goes through here (create, run, complete, fail)."""
 
 import logging
+import os
 import secrets
+import socket
+import threading
+import time
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, close_old_connections, connection
+from django.db.models import F, Q
 from django.utils import timezone
 
 from progress.broadcast import broadcast_session
@@ -45,8 +52,14 @@ def session_id_check(session_id: str | None) -> str:
     return session_id
 
 
-def session_create(*, session_id: str | None, upload: UploadedFile | None) -> ExtractionSession:
-    """Store an upload and its pending row, or raise UploadRejected leaving nothing behind."""
+def session_create(
+    *, session_id: str | None, upload: UploadedFile | None, owner_key: str = ""
+) -> ExtractionSession:
+    """Store an upload and its pending row, or raise UploadRejected leaving nothing behind.
+
+    `owner_key` is the uploader's Django session key (a browser upload), "" for an anonymous client.
+    """
+    client_chose_id = session_id not in (None, "")
     session_id = session_id_check(session_id)
     if upload is None:
         raise UploadRejected("missing_file", "Send the image as the multipart field 'file' or as the raw request body.")
@@ -73,6 +86,8 @@ def session_create(*, session_id: str | None, upload: UploadedFile | None) -> Ex
             format=fmt.name,
             mime_type=fmt.mime,
             stored_path=stored_path,
+            owner_key=owner_key or "",
+            client_chose_id=client_chose_id,
         )
     except IntegrityError:
         storage.delete(stored_path)
@@ -85,30 +100,104 @@ def session_create(*, session_id: str | None, upload: UploadedFile | None) -> Ex
 
 
 def session_run(*, session_id: str) -> None:
-    """Run the pipeline for a pending session, saving and broadcasting every stage."""
+    """Claim a pending session, then run the pipeline, saving and broadcasting every stage."""
     close_old_connections()
     try:
         session = _session_claim(session_id)
         if session is None:
             return
-        _session_process(session)
+        renewer = _LeaseRenewer(session)
+        renewer.start()
+        try:
+            _session_process(session, renewer)
+        finally:
+            renewer.stop()
     finally:
         connection.close()  # this runs in a worker thread: give its connection back
 
 
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _lease_expiry():
+    return timezone.now() + timedelta(seconds=settings.EXTRACTION_LEASE_SECONDS)
+
+
 def _session_claim(session_id: str) -> ExtractionSession | None:
+    """Take the lease on a pending session; None when another worker has it or it is not pending."""
+    owner = f"{_worker_name()}:{secrets.token_hex(4)}"
+    now = timezone.now()
     claimed = ExtractionSession.objects.filter(pk=session_id, status=Status.PENDING).update(
-        status=Status.PROCESSING, started_at=timezone.now(), updated_at=timezone.now()
+        status=Status.PROCESSING,
+        lease_owner=owner,
+        lease_expires_at=_lease_expiry(),
+        attempts=F("attempts") + 1,
+        started_at=now,
+        updated_at=now,
     )
     if not claimed:
         logger.info("session %s is not pending; nothing to run", session_id)
         return None
-    return ExtractionSession.objects.get(pk=session_id)
+    session = ExtractionSession.objects.get(pk=session_id)
+    logger.info("session %s claimed by %s (attempt %d)", session_id, owner, session.attempts)
+    return session
 
 
-def _session_process(session: ExtractionSession) -> None:
+def session_lease_renew(*, session_id: str, owner: str) -> bool:
+    """Push the lease's expiry forward; False when `owner` no longer holds it."""
+    return bool(
+        ExtractionSession.objects.filter(pk=session_id, status=Status.PROCESSING, lease_owner=owner).update(
+            lease_expires_at=_lease_expiry()
+        )
+    )
+
+
+class _LeaseRenewer(threading.Thread):
+    """Renews a session's lease while its pipeline runs; notices when the lease was taken away."""
+
+    def __init__(self, session: ExtractionSession):
+        super().__init__(name=f"lease-{session.pk}", daemon=True)
+        self.session_id = session.pk
+        self.owner = session.lease_owner
+        self.stopped = threading.Event()
+        self.lost = threading.Event()
+
+    def run(self) -> None:
+        interval = max(0.2, settings.EXTRACTION_LEASE_SECONDS / 3)
+        # A run hung past its limit stops renewing, so the reaper can give the session to another worker.
+        give_up_at = time.monotonic() + settings.EXTRACTION_MAX_RUN_SECONDS
+        try:
+            while not self.stopped.wait(interval):
+                if time.monotonic() > give_up_at:
+                    logger.warning("session %s: still running after %ss; no longer renewing its lease",
+                                   self.session_id, settings.EXTRACTION_MAX_RUN_SECONDS)
+                    return
+                try:
+                    if not session_lease_renew(session_id=self.session_id, owner=self.owner):
+                        self.lost.set()
+                        return
+                except Exception:
+                    logger.warning("session %s: could not renew its lease", self.session_id, exc_info=True)
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=5)
+
+
+def _session_process(session: ExtractionSession, renewer: _LeaseRenewer) -> None:
     def on_progress(stage: Stage) -> None:
-        _session_advance(session, progress=stage.progress, stage=stage.name, status_message=stage.status)
+        if renewer.lost.is_set():
+            raise LostOwnership(session.pk)
+        _session_advance(
+            session,
+            progress=stage.progress,
+            stage=stage.name,
+            status_message=stage.status,
+            lease_expires_at=_lease_expiry(),
+        )
 
     if not upload_storage().exists(session.stored_path):
         session_fail(session=session, code="upload_missing", message="The uploaded file is no longer stored.")
@@ -117,7 +206,7 @@ def _session_process(session: ExtractionSession) -> None:
         with local_path(session.stored_path) as path:
             result = run_pipeline(path, on_progress=on_progress, name=session.original_name)
     except LostOwnership:
-        logger.warning("session %s changed under its worker; stopping", session.id)
+        logger.warning("session %s: its lease was taken over; this worker stops writing", session.id)
     except PipelineError as exc:
         session_fail(session=session, code=exc.code, message=exc.message)
     except Exception:
@@ -128,40 +217,140 @@ def _session_process(session: ExtractionSession) -> None:
 
 
 def session_complete(*, session: ExtractionSession, result: dict[str, Any]) -> None:
+    """End a session as complete, release its lease, and drop its original."""
     facts = result.get("groups", {}).get("File", {})
-    _session_advance(
-        session,
-        status=Status.COMPLETE,
-        progress=100,
-        stage="complete",
-        status_message="Extraction complete!",
-        result=result,
-        sha256=facts.get("SHA256", ""),
-        finished_at=timezone.now(),
-    )
-
-
-def session_fail(*, session: ExtractionSession, code: str, message: str) -> None:
-    """End a session as failed with a stable error code; the stage it failed in is kept."""
     try:
         _session_advance(
             session,
+            status=Status.COMPLETE,
+            progress=100,
+            stage="complete",
+            status_message="Extraction complete!",
+            result=result,
+            sha256=facts.get("SHA256", ""),
+            finished_at=timezone.now(),
+            lease_owner="",
+            lease_expires_at=None,
+        )
+    except LostOwnership:
+        logger.warning("session %s changed under its worker; not marking it complete", session.id)
+        return
+    _upload_discard(session)
+
+
+def session_fail(*, session: ExtractionSession, code: str, message: str, where: Q | None = None) -> bool:
+    """End a session as failed with a stable error code (its stage is kept); False if it changed under us."""
+    try:
+        _session_advance(
+            session,
+            where=where,
             status=Status.FAILED,
             status_message="Extraction failed",
             error_code=code,
             error_message=message,
             finished_at=timezone.now(),
+            lease_owner="",
+            lease_expires_at=None,
         )
     except LostOwnership:
         logger.warning("session %s changed under its worker; not marking it failed", session.id)
+        return False
+    _upload_discard(session)
+    return True
 
 
-def _session_advance(session: ExtractionSession, **fields: Any) -> None:
-    """Save `fields` if nobody else wrote since we read the row, then broadcast the new state."""
+def _upload_discard(session: ExtractionSession) -> None:
+    """Delete a finished session's original, unless KEEP_UPLOADS asks to keep it."""
+    if settings.KEEP_UPLOADS or not session.stored_path:
+        return
+    try:
+        upload_storage().delete(session.stored_path)
+    except Exception:
+        logger.warning("session %s: could not delete its original %s", session.id, session.stored_path, exc_info=True)
+
+
+def sessions_reap(*, pending_older_than: timedelta | None = None) -> list[str]:
+    """Take back sessions whose worker was lost; return the ids that must be dispatched again.
+
+    A processing session whose lease expired goes back to pending, or ends `failed` with
+    `worker_lost` once it was claimed EXTRACTION_MAX_ATTEMPTS times. A session pending for longer
+    than `pending_older_than` (default EXTRACTION_PENDING_TIMEOUT_SECONDS) is dispatched again: its
+    job message may have been lost. Every write is conditional, so many reapers may run at once.
+    """
+    if pending_older_than is None:
+        pending_older_than = timedelta(seconds=settings.EXTRACTION_PENDING_TIMEOUT_SECONDS)
+    now = timezone.now()
+    again: list[str] = []
+    expired = Q(status=Status.PROCESSING, lease_expires_at__lt=now)
+    for session in ExtractionSession.objects.filter(expired).order_by("created_at"):
+        if session.attempts >= settings.EXTRACTION_MAX_ATTEMPTS:
+            if session_fail(
+                session=session,
+                code="worker_lost",
+                message=f"The worker running this extraction was lost {session.attempts} times; giving up.",
+                where=expired,
+            ):
+                logger.warning("session %s: worker lost %s times; failed", session.id, session.attempts)
+            continue
+        try:
+            _session_advance(
+                session,
+                where=expired,
+                status=Status.PENDING,
+                progress=0,
+                stage="queued",
+                status_message="Queued again: its worker was lost",
+                lease_owner="",
+                lease_expires_at=None,
+            )
+        except LostOwnership:
+            continue
+        logger.warning("session %s: lease of a lost worker expired; dispatching it again", session.id)
+        again.append(session.id)
+    stale = ExtractionSession.objects.filter(status=Status.PENDING, updated_at__lte=now - pending_older_than)
+    for session_id in stale.order_by("created_at").values_list("pk", flat=True):
+        # Touch it, so the next reaper pass does not dispatch it again at once.
+        if stale.filter(pk=session_id).update(updated_at=now):
+            again.append(session_id)
+    return list(dict.fromkeys(again))
+
+
+def sessions_purge(*, older_than: timedelta) -> tuple[int, int]:
+    """Delete finished sessions created before `older_than` ago and their originals.
+
+    Also deletes stored files that no session refers to and that are older than that (left by a
+    crash between storing a file and saving its row). Returns (rows deleted, files deleted).
+    """
+    cutoff = timezone.now() - older_than
+    storage = upload_storage()
+    old = ExtractionSession.objects.filter(status__in=ExtractionSession.TERMINAL, created_at__lt=cutoff)
+    files = 0
+    for name in old.exclude(stored_path="").values_list("stored_path", flat=True):
+        if storage.exists(name):
+            storage.delete(name)
+            files += 1
+    rows, _ = old.delete()
+    try:
+        _, names = storage.listdir("")
+    except (NotImplementedError, FileNotFoundError):
+        names = []
+    for name in names:
+        if storage.get_modified_time(name) < cutoff and not ExtractionSession.objects.filter(stored_path=name).exists():
+            storage.delete(name)
+            files += 1
+    return rows, files
+
+
+def _session_advance(session: ExtractionSession, *, where: Q | None = None, **fields: Any) -> None:
+    """Save `fields` if nobody else wrote since we read the row, then broadcast the new state.
+
+    The write also requires the lease we read (only the lease holder writes) and `where`, if given.
+    """
     fields["updated_at"] = timezone.now()
-    updated = ExtractionSession.objects.filter(pk=session.pk, seq=session.seq).update(
-        seq=session.seq + 1, **fields
-    )
+    rows = ExtractionSession.objects.filter(pk=session.pk, seq=session.seq, lease_owner=session.lease_owner)
+    if where is not None:
+        rows = rows.filter(where)
+    updated = rows.update(seq=session.seq + 1, **fields)
     if not updated:
         raise LostOwnership(session.pk)
     for name, value in fields.items():

@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from progress.messages import session_snapshot, status_url
 
+from .access import owner_fingerprint, session_may_view, session_token
 from .dispatch import session_dispatch
 from .models import ExtractionSession
 from .services import UploadRejected, session_create, session_id_check
@@ -39,16 +40,24 @@ def _too_large() -> JsonResponse:
     )
 
 
+def _browser_session_key(request: HttpRequest) -> str:
+    """The Django session key the request came with ("" for a client with no session cookie)."""
+    session = getattr(request, "session", None)
+    return (session.session_key or "") if session is not None else ""
+
+
 def _create_from_request(request: HttpRequest) -> ExtractionSession:
+    owner_key = owner_fingerprint(_browser_session_key(request))
     if request.content_type == "multipart/form-data":
         session_id = request.POST.get("session_id") or request.GET.get("session_id")
-        return session_create(session_id=session_id, upload=request.FILES.get("file"))
+        return session_create(session_id=session_id, upload=request.FILES.get("file"), owner_key=owner_key)
     # A raw body (Content-Type: image/jpeg, application/octet-stream, ...) skips multipart parsing.
-    session_id = session_id_check(request.GET.get("session_id"))  # before reading the body
+    session_id = request.GET.get("session_id")
+    session_id_check(session_id)  # refuse a bad id before reading the body
     name = unquote(request.headers.get("X-Filename") or request.GET.get("filename") or "upload")
     upload = upload_from_raw_body(request, name)
     try:
-        return session_create(session_id=session_id, upload=upload)
+        return session_create(session_id=session_id, upload=upload, owner_key=owner_key)
     finally:
         if upload is not None:
             upload.close()
@@ -72,25 +81,31 @@ async def extract(request: HttpRequest) -> JsonResponse:
         return error_response(exc.code, exc.message)
     await session_dispatch(session_id=session.id)
     scheme = "wss" if request.is_secure() else "ws"
+    token = session_token(session.id)
     return JsonResponse(
         {
             "sessionId": session.id,
             "status": "processing",
             "message": "File upload started",
-            "progressUrl": f"{scheme}://{request.get_host()}/api/images_mvp/progress/{session.id}",
-            "statusUrl": request.build_absolute_uri(status_url(session.id)),
+            "token": token,
+            "progressUrl": f"{scheme}://{request.get_host()}/api/images_mvp/progress/{session.id}?token={token}",
+            "statusUrl": request.build_absolute_uri(f"{status_url(session.id)}?token={token}"),
         },
         status=202,
     )
 
 
 async def session_status(request: HttpRequest, session_id: str) -> JsonResponse:
-    """GET /api/images_mvp/sessions/<id>: the session's saved state."""
+    """GET /api/images_mvp/sessions/<id>: the session's saved state, for those who may see it."""
     if request.method != "GET":
         return error_response("method_not_allowed", "Use GET.")
     session = None
     if is_valid_session_id(session_id):
         session = await ExtractionSession.objects.filter(pk=session_id).afirst()
+    if session is not None:
+        session_key = _browser_session_key(request)
+        if not session_may_view(session, token=request.GET.get("token"), session_key=session_key):
+            session = None  # the same 404 as a missing session: do not reveal that it exists
     if session is None:
         return error_response("session_not_found", f"No session {session_id}.")
     return JsonResponse(session_snapshot(session))

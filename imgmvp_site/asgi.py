@@ -1,4 +1,5 @@
-"""ASGI entry point: HTTP goes to Django, WebSockets to the progress consumer."""
+"""ASGI entry point: HTTP goes to Django, WebSockets to the progress consumer, and jobs on the
+`extraction` channel to the worker consumer (`manage.py runworker extraction`)."""
 
 import os
 
@@ -14,14 +15,33 @@ if not settings._wrapped.SECRET_KEY:  # read raw: Django's own getter raises a v
     raise ImproperlyConfigured("DJANGO_SECRET_KEY is not set. Set it, or set DJANGO_DEBUG=1 for local development.")
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.routing import ChannelNameRouter, ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from extraction.consumers import ExtractionJobConsumer  # noqa: E402
+from extraction.dispatch import EXTRACTION_CHANNEL, reaper_start  # noqa: E402
 from progress.routing import websocket_urlpatterns  # noqa: E402
 from progress.security import AllowedHostsOriginValidator  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-    }
+
+class ReaperOnFirstEvent:
+    """Starts the inline reaper on a web process's first HTTP or WebSocket event (daphne has no
+    lifespan event): a restarted process takes back what the last one left unfinished."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] in ("http", "websocket") and settings.EXTRACTION_WORKERS == "inline":
+            reaper_start()
+        return await self.app(scope, receive, send)
+
+
+application = ReaperOnFirstEvent(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+            "channel": ChannelNameRouter({EXTRACTION_CHANNEL: ExtractionJobConsumer.as_asgi()}),
+        }
+    )
 )

@@ -1,6 +1,7 @@
 """Settings for imgmvp, read from environment variables (each documented in README.md)."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -48,9 +49,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "channels",
-    "extraction",
+    "extraction",  # before channels: its `runworker` (Channels' own, plus a reaper) must win
     "progress",
+    "channels",
 ]
 
 MIDDLEWARE = [
@@ -99,8 +100,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    # Tests use a file too (not shared-cache memory), so threads lock it as production does.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # Tests get a file too, not Django's in-memory default: shared-cache memory databases lock whole
+    # tables without waiting, so concurrent extractions failed there in ways a real file never does.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"imgmvp-test-{os.getpid()}.sqlite3"),
+    }
 
 # REDIS_URL unset: one process, in-memory layer. Set: channels-redis carries groups across processes.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -108,7 +112,15 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # A prefix keeps several deployments (or test runs) apart on one Redis.
+            "CONFIG": {
+                # redis-py 8 times reads out after 5 s by default, the same 5 s that channels-redis
+                # blocks in BZPOPMIN: idle sockets then died with 1011 and workers' receive failed.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": env_int("REDIS_SOCKET_TIMEOUT_SECONDS", 15)}],
+                "prefix": os.environ.get("REDIS_PREFIX", "asgi"),
+                # Jobs waiting for a runworker process (channels-redis allows 100 per channel by default).
+                "channel_capacity": {"extraction": env_int("EXTRACTION_QUEUE_CAPACITY", 10000)},
+            },
         }
     }
 else:
@@ -155,6 +167,37 @@ FILE_UPLOAD_HANDLERS = ["extraction.uploads.LimitedTemporaryFileUploadHandler"]
 
 MAX_CONCURRENT_EXTRACTIONS = env_int("MAX_CONCURRENT_EXTRACTIONS", os.cpu_count() or 1)
 PROGRESS_PING_SECONDS = env_int("PROGRESS_PING_SECONDS", 30)
+
+# Where extractions run: "inline" (tasks in the web process) or "channels" (jobs on the channel
+# `extraction`, run by `python manage.py runworker extraction` processes).
+EXTRACTION_WORKERS = os.environ.get("EXTRACTION_WORKERS", "inline").strip().lower() or "inline"
+if EXTRACTION_WORKERS not in {"inline", "channels"}:
+    raise ImproperlyConfigured(f"EXTRACTION_WORKERS must be 'inline' or 'channels', got {EXTRACTION_WORKERS!r}")
+if EXTRACTION_WORKERS == "channels" and not REDIS_URL:
+    # The in-memory layer lives inside one process: jobs would never reach a runworker process.
+    raise ImproperlyConfigured("EXTRACTION_WORKERS=channels needs REDIS_URL (a channel layer shared by processes)")
+# A worker holds a session for this long, renewing it while it works; past it, the reaper takes it back.
+EXTRACTION_LEASE_SECONDS = env_int("EXTRACTION_LEASE_SECONDS", 30)
+# A run that takes longer stops renewing its lease (a hung read, a runaway decoder): the session is
+# then taken back and retried elsewhere, and ends `worker_lost` after EXTRACTION_MAX_ATTEMPTS.
+EXTRACTION_MAX_RUN_SECONDS = env_int("EXTRACTION_MAX_RUN_SECONDS", 600)
+# A session still pending after this long is dispatched again (a job message can be lost).
+EXTRACTION_PENDING_TIMEOUT_SECONDS = env_int("EXTRACTION_PENDING_TIMEOUT_SECONDS", 120)
+# Claims before a session whose workers keep vanishing ends failed with `worker_lost`.
+EXTRACTION_MAX_ATTEMPTS = env_int("EXTRACTION_MAX_ATTEMPTS", 3)
+# How often each worker (and each inline web process) looks for lost sessions.
+EXTRACTION_REAPER_SECONDS = env_int("EXTRACTION_REAPER_SECONDS", 10)
+# Keep uploaded originals after their session ends (default: delete them).
+KEEP_UPLOADS = env_bool("KEEP_UPLOADS")
+# A progress send (or job send) that takes longer than this is given up and logged.
+CHANNEL_SEND_TIMEOUT_SECONDS = env_int("CHANNEL_SEND_TIMEOUT_SECONDS", 2)
+
+# Abuse limits on progress WebSockets (close 4429 past the socket caps and the frame rate, 1009 past
+# the frame size). The per-session cap counts the sockets of this process.
+PROGRESS_MAX_SOCKETS_PER_SESSION = env_int("PROGRESS_MAX_SOCKETS_PER_SESSION", 5)
+PROGRESS_MAX_SOCKETS = env_int("PROGRESS_MAX_SOCKETS", 5000)
+PROGRESS_MAX_FRAME_BYTES = env_int("PROGRESS_MAX_FRAME_BYTES", 4096)
+PROGRESS_MAX_FRAMES_PER_SECOND = env_int("PROGRESS_MAX_FRAMES_PER_SECOND", 20)
 
 LOGGING = {
     "version": 1,

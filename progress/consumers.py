@@ -1,7 +1,10 @@
-"""ProgressConsumer: one WebSocket watching one session's progress."""
+"""ProgressConsumer: one WebSocket watching one session's progress, if it may see that session."""
 
 import asyncio
 import json
+import time
+from collections import Counter, deque
+from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -10,41 +13,81 @@ from extraction.session_ids import is_valid_session_id
 
 from .groups import session_group
 from .messages import connected_message, error_message, ping_message, pong_message
-from .selectors import session_message_or_none
+from .selectors import MISSING, REFUSED, session_view
 
 CLOSE_INVALID_SESSION_ID = 4400
+CLOSE_FORBIDDEN = 4403
+CLOSE_TOO_MANY = 4429
+CLOSE_TOO_BIG = 1009  # RFC 6455 "message too big"
+
+# This process's open progress sockets, by session id (the caps count per process).
+open_sockets: Counter[str] = Counter()
 
 
 class ProgressConsumer(AsyncJsonWebsocketConsumer):
     group_name: str | None = None
     ping_task: asyncio.Task | None = None
+    counted: str | None = None
+    allowed = False
+    closing = False
 
     async def connect(self):
-        """Validate the id, join its group, then send `connected` and the saved snapshot."""
+        """Validate the id, the caps and the watcher's right, join the group, send `connected` and the snapshot."""
         session_id = self.scope["url_route"]["kwargs"]["session_id"]
         await self.accept()
         if not is_valid_session_id(session_id):
-            await self.close(code=CLOSE_INVALID_SESSION_ID)
+            await self._close(CLOSE_INVALID_SESSION_ID)
             return
+        if (
+            sum(open_sockets.values()) >= settings.PROGRESS_MAX_SOCKETS
+            or open_sockets[session_id] >= settings.PROGRESS_MAX_SOCKETS_PER_SESSION
+        ):
+            await self._close(CLOSE_TOO_MANY)
+            return
+        open_sockets[session_id] += 1
+        self.counted = session_id
+        try:
+            await self._join_and_greet(session_id)
+        except BaseException:
+            self._uncount()  # e.g. Redis down: no disconnect() will follow a crashed connect
+            raise
+
+    async def _join_and_greet(self, session_id: str):
         self.session_id = session_id
+        self.token = (parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("token") or [None])[0]
+        session = self.scope.get("session")
+        self.session_key = session.session_key if session is not None else None
+        self.frame_times: deque[float] = deque()
         # Join before reading the snapshot, so no change can fall between the two.
         self.group_name = session_group(session_id)
         await self.channel_layer.group_add(self.group_name, self.channel_name)
+        view = await self._view()
+        if view == REFUSED:
+            await self._close(CLOSE_FORBIDDEN)
+            return
         await self.send_json(connected_message(session_id))
-        snapshot = await session_message_or_none(session_id)
-        if snapshot is not None:
-            await self.send_json(snapshot)
+        if view != MISSING:
+            self.allowed = True
+            await self.send_json(view)
         self.ping_task = asyncio.create_task(self._ping_forever())
 
     async def disconnect(self, code):
-        """Stop pinging and leave the group."""
+        """Stop pinging, give back the socket's place under the caps, and leave the group."""
         if self.ping_task is not None:
             self.ping_task.cancel()
+        self._uncount()
         if self.group_name is not None:
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        """Answer pings; anything that is not a known JSON message gets an `error` reply."""
+        """Answer pings; close past the frame size and rate caps; anything else gets an `error` reply."""
+        size = len(text_data.encode("utf-8")) if text_data is not None else len(bytes_data or b"")
+        if size > settings.PROGRESS_MAX_FRAME_BYTES:
+            await self._close(CLOSE_TOO_BIG)
+            return
+        if self._too_fast():
+            await self._close(CLOSE_TOO_MANY)
+            return
         try:
             content = json.loads(text_data) if text_data is not None else None
         except ValueError:
@@ -60,8 +103,36 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
             )
 
     async def progress_update(self, event):
-        """Forward a saved state change of this session."""
+        """Forward a saved state change; the first one of a session made after we connected decides access."""
+        if self.closing:
+            return
+        if not self.allowed:
+            if await self._view() == REFUSED:
+                await self._close(CLOSE_FORBIDDEN)
+                return
+            self.allowed = True
         await self.send_json(event["message"])
+
+    def _uncount(self):
+        if self.counted is not None:
+            open_sockets[self.counted] -= 1
+            if open_sockets[self.counted] <= 0:
+                del open_sockets[self.counted]
+            self.counted = None
+
+    async def _view(self):
+        return await session_view(self.session_id, token=self.token, session_key=self.session_key)
+
+    def _too_fast(self) -> bool:
+        now = time.monotonic()
+        self.frame_times.append(now)
+        while self.frame_times and self.frame_times[0] <= now - 1.0:
+            self.frame_times.popleft()
+        return len(self.frame_times) > settings.PROGRESS_MAX_FRAMES_PER_SECOND
+
+    async def _close(self, code: int):
+        self.closing = True
+        await self.close(code=code)
 
     async def _ping_forever(self):
         while True:

@@ -1,0 +1,40 @@
+"""Who may watch a session: the holder of its token, its uploader's browser, or (anonymous uploads
+with a client-chosen id) whoever knows that id."""
+
+import hashlib
+
+from django.core import signing
+
+from .models import ExtractionSession
+
+TOKEN_SALT = "imgmvp.extraction.session-token"
+
+
+def session_token(session_id: str) -> str:
+    """The watch token for a session: its id, signed with SECRET_KEY."""
+    return signing.dumps(session_id, salt=TOKEN_SALT)
+
+
+def token_session_id(token: str | None) -> str | None:
+    """The session id a token was made for, or None for a missing, forged or malformed token."""
+    if not token:
+        return None
+    try:
+        value = signing.loads(token, salt=TOKEN_SALT)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def owner_fingerprint(session_key: str | None) -> str:
+    """What the row keeps of the uploader's Django session key: a hash, never the key itself."""
+    return hashlib.sha256(session_key.encode()).hexdigest() if session_key else ""
+
+
+def session_may_view(session: ExtractionSession, *, token: str | None, session_key: str | None) -> bool:
+    """True when the request shows the session's token, comes from its owner, or needs no secret but the id."""
+    if token_session_id(token) == session.id:
+        return True
+    if session.owner_key:
+        return bool(session_key) and owner_fingerprint(session_key) == session.owner_key
+    return session.client_chose_id

@@ -1,0 +1,70 @@
+"""Inline mode (extractions in the web processes) over Redis and PostgreSQL: watched across
+processes, and a killed web process's sessions recovered by the next one."""
+
+import asyncio
+import os
+import time
+import uuid
+
+import httpx
+import pytest
+
+from tests.support.scaleout import STAGES, rows, stop_all, upload, wait_until
+from tests.support.servers import daphne
+from tests.support.watchers import start_watching
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def inline_env(scaleout_env, tmp_path):
+    return {**scaleout_env, "EXTRACTION_WORKERS": "inline", "MEDIA_ROOT": str(tmp_path / "media")}
+
+
+async def test_an_upload_through_one_web_process_is_watched_through_another(inline_env, tmp_path):
+    a, b = daphne(tmp_path, inline_env, "web-a"), daphne(tmp_path, inline_env, "web-b")
+    try:
+        session_id = str(uuid.uuid4())
+        watcher = await start_watching(b.ws_url, session_id)
+        async with httpx.AsyncClient(timeout=10) as client:
+            await upload(client, a.base_url, session_id)
+        watched = await asyncio.wait_for(watcher, timeout=20)
+        assert watched.stages == STAGES
+        assert watched.last["type"] == "complete"
+    finally:
+        stop_all(a, b)
+
+
+async def test_a_restarted_web_process_finishes_what_the_killed_one_left(inline_env, tmp_path):
+    web = daphne(tmp_path, inline_env, "web-killed")
+    processes = [web]
+    try:
+        session_id = str(uuid.uuid4())
+        async with httpx.AsyncClient(timeout=10) as client:
+            # Hold the extraction mid-session: its stored file becomes a FIFO nobody writes (a hung read).
+            body = await upload(client, web.base_url, session_id)
+        stored = tmp_path / "media" / "uploads" / rows(inline_env, [session_id])[session_id]["stored_path"]
+        original = stored.read_bytes()
+        stored.unlink()
+        os.mkfifo(stored)
+        # The upload's own run may have read the file before it became a FIFO: then it is complete already.
+        await asyncio.sleep(0.5)
+        if rows(inline_env, [session_id])[session_id]["status"] == "complete":
+            pytest.skip("the extraction finished before it could be held; nothing to recover")
+        await wait_until(lambda: rows(inline_env, [session_id])[session_id]["status"] == "processing", 10, "the claim")
+        web.kill()
+        replacement = stored.with_suffix(".tmp")
+        replacement.write_bytes(original)
+        os.replace(replacement, stored)
+
+        restarted_at = time.monotonic()
+        heir = daphne(tmp_path, inline_env, "web-restarted")  # its first request starts the reaper
+        processes.append(heir)
+        watcher = await start_watching(heir.ws_url, session_id, token=body["token"])
+        watched = await asyncio.wait_for(watcher, timeout=20)
+        print(f"\ninline: session of a killed web process completed {time.monotonic() - restarted_at:.2f}s after restart")
+        assert watched.last["type"] == "complete"
+        row = rows(inline_env, [session_id])[session_id]
+        assert (row["status"], row["attempts"]) == ("complete", 2)
+    finally:
+        stop_all(*processes)
