@@ -54,7 +54,7 @@ async def test_upload_then_watch_every_stage_live(server, tmp_path):
             data={"session_id": session_id},
         )
     assert response.status_code == 202, response.text
-    assert response.json()["progressUrl"] == f"{server.ws_url}/api/images_mvp/progress/{session_id}"
+    assert response.json()["progressUrl"].startswith(f"{server.ws_url}/api/images_mvp/progress/{session_id}?token=")
     messages = await watcher
     assert messages[0]["type"] == "connected"
     assert [m["progress"] for m in messages if m["type"] == "progress"] == [0, 10, 20, 30, 50, 70, 90]

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import AsyncClient
 
 from imgmvp_site.asgi import application
+from extraction.access import token_session_id
 from extraction.dispatch import wait_for_inline_tasks
 from extraction.models import ExtractionSession
 from tests.conftest import stored_files, temp_files
@@ -48,8 +49,10 @@ async def test_upload_answers_202_with_urls_and_stores_a_pending_row(settings):
     assert body["sessionId"] == session_id
     assert body["status"] == "processing"
     assert body["message"] == "File upload started"
-    assert body["progressUrl"] == f"ws://testserver/api/images_mvp/progress/{session_id}"
-    assert body["statusUrl"] == f"http://testserver/api/images_mvp/sessions/{session_id}"
+    token = body["token"]
+    assert token_session_id(token) == session_id
+    assert body["progressUrl"] == f"ws://testserver/api/images_mvp/progress/{session_id}?token={token}"
+    assert body["statusUrl"] == f"http://testserver/api/images_mvp/sessions/{session_id}?token={token}"
     await wait_for_inline_tasks()
     session = await ExtractionSession.objects.aget(pk=session_id)
     assert session.status == "complete"

@@ -155,7 +155,7 @@ async def test_a_socket_opened_early_is_closed_when_the_session_turns_out_not_it
     kinds = []
     while not kinds or kinds[-1] != "complete":
         kinds.append((await uploader.receive_json_from(timeout=5))["type"])
-    assert kinds.count("progress") == 6
+    assert kinds.count("progress") == 7  # Queued, then the six stages
     await stranger.disconnect()
     await uploader.disconnect()
 

@@ -11,7 +11,7 @@ import psycopg
 from tests.support.sample_images import jpeg_bytes
 from tests.support.servers import ServerProcess
 
-STAGES = ["start", "validate", "store", "extract", "analyse", "finalise"]
+STAGES = ["queued", "start", "validate", "store", "extract", "analyse", "finalise"]
 
 
 def worker(tmp_path: Path, env: dict[str, str], name: str) -> ServerProcess:
