@@ -30,6 +30,7 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
     counted: str | None = None
     allowed = False
     closing = False
+    last_seq = 0
 
     async def connect(self):
         """Validate the id, the caps and the watcher's right, join the group, send `connected` and the snapshot."""
@@ -68,6 +69,7 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(connected_message(session_id))
         if view != MISSING:
             self.allowed = True
+            self.last_seq = view["seq"]
             await self.send_json(view)
         self.ping_task = asyncio.create_task(self._ping_forever())
 
@@ -103,15 +105,18 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
             )
 
     async def progress_update(self, event):
-        """Forward a saved state change; the first one of a session made after we connected decides access."""
-        if self.closing:
+        """Forward a saved state change newer than what this socket sent; the first decides access."""
+        message = event["message"]
+        # The snapshot may already be newer than changes queued for us while we read it.
+        if self.closing or message["seq"] <= self.last_seq:
             return
         if not self.allowed:
             if await self._view() == REFUSED:
                 await self._close(CLOSE_FORBIDDEN)
                 return
             self.allowed = True
-        await self.send_json(event["message"])
+        self.last_seq = message["seq"]
+        await self.send_json(message)
 
     def _uncount(self):
         if self.counted is not None:

@@ -3,6 +3,7 @@
 import asyncio
 
 import pytest
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import AsyncClient
@@ -11,6 +12,7 @@ from extraction import dispatch
 from extraction.dispatch import wait_for_inline_tasks
 from extraction.models import ExtractionSession
 from imgmvp_site.asgi import application
+from progress.groups import session_group
 from tests.support.images import corrupt_jpeg_bytes, jpeg_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -205,3 +207,17 @@ async def test_extractions_beyond_the_limit_wait_queued(settings):
     assert second_start >= first_end  # the second began only after the first had finished
     await first.disconnect()
     await second.disconnect()
+
+
+async def test_a_change_older_than_the_snapshot_is_not_forwarded():
+    await upload("stale-change-1")
+    await wait_for_inline_tasks()
+    saved = await ExtractionSession.objects.aget(pk="stale-change-1")
+    watcher = await connect("stale-change-1")
+    assert (await watcher.receive_json_from())["seq"] == saved.seq
+    # As when a change queued for the group arrives after the (newer) snapshot was sent.
+    stale = {"type": "progress", "sessionId": saved.id, "seq": saved.seq - 1, "timestamp": "x",
+             "progress": 90, "status": "Finalizing results...", "stage": "finalise"}
+    await get_channel_layer().group_send(session_group(saved.id), {"type": "progress.update", "message": stale})
+    assert await watcher.receive_nothing(timeout=0.3)
+    await watcher.disconnect()
