@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import random
 import re
 from pathlib import Path
 
@@ -63,12 +64,14 @@ def corpus_photos(count: int) -> list[dict]:
 def generated_photo(index: int) -> dict:
     """A JPEG made here, with EXIF Make and Model, for a checkout without the shared corpus."""
     make, model = "Imgmvp Test", f"Generated {index}"
-    image = Image.new("RGB", (320, 240), (40 * index % 256, 120, 200))
+    # Noise, so the JPEG is hundreds of KB, like a photo: a throttled upload then reports progress.
+    size = (640, 480)
+    image = Image.frombytes("RGB", size, random.Random(index).randbytes(size[0] * size[1] * 3))
     exif = Image.Exif()
     exif[0x010F] = make
     exif[0x0110] = model
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", exif=exif)
+    image.save(buffer, "JPEG", exif=exif, quality=90)
     return {"file": {"name": f"generated-{index}.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()},
             "name": f"generated-{index}.jpg", "make": make, "model": model}
 
