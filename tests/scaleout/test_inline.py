@@ -39,18 +39,25 @@ async def test_a_restarted_web_process_finishes_what_the_killed_one_left(inline_
     web = daphne(tmp_path, inline_env, "web-killed")
     processes = [web]
     try:
-        session_id = str(uuid.uuid4())
-        async with httpx.AsyncClient(timeout=10) as client:
-            # Hold the extraction mid-session: its stored file becomes a FIFO nobody writes (a hung read).
-            body = await upload(client, web.base_url, session_id)
-        stored = tmp_path / "media" / "uploads" / rows(inline_env, [session_id])[session_id]["stored_path"]
-        original = stored.read_bytes()
-        stored.unlink()
-        os.mkfifo(stored)
-        # The upload's own run may have read the file before it became a FIFO: then it is complete already.
-        await asyncio.sleep(0.5)
-        if rows(inline_env, [session_id])[session_id]["status"] == "complete":
-            pytest.skip("the extraction finished before it could be held; nothing to recover")
+        # Hold an extraction mid-session: its stored file becomes a FIFO nobody writes (a hung read).
+        # The run may read the file before the swap and complete; then try again with a new upload.
+        for _ in range(5):
+            session_id = str(uuid.uuid4())
+            async with httpx.AsyncClient(timeout=10) as client:
+                body = await upload(client, web.base_url, session_id)
+            stored = tmp_path / "media" / "uploads" / rows(inline_env, [session_id])[session_id]["stored_path"]
+            try:
+                original = stored.read_bytes()
+            except FileNotFoundError:  # already complete: its original was deleted
+                continue
+            fifo = stored.with_suffix(".fifo")
+            os.mkfifo(fifo)
+            os.replace(fifo, stored)  # atomically: the run never sees the file missing
+            await asyncio.sleep(0.5)
+            if rows(inline_env, [session_id])[session_id]["status"] != "complete":
+                break
+        else:
+            raise AssertionError("5 extractions in a row finished before they could be held")
         await wait_until(lambda: rows(inline_env, [session_id])[session_id]["status"] == "processing", 10, "the claim")
         web.kill()
         replacement = stored.with_suffix(".tmp")
