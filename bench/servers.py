@@ -1,0 +1,244 @@
+"""Server modes as small declarative configs, and the processes that run them on loopback."""
+
+import os
+import re
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
+# Our own Redis database when REDIS_URL is unset, so the bench does not share keys with test runs.
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
+
+
+def raise_fd_limit() -> None:
+    """Lift the soft open-files limit to the hard one (thousands of sockets in one process)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 65536, hard))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def redis_url() -> str | None:
+    """REDIS_URL, or the local default database 13; None when nothing answers."""
+    url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or HOST, parsed.port or 6379), timeout=1):
+            return url
+    except OSError:
+        return None
+
+
+def _worker_mode_missing() -> str | None:
+    settings = (ROOT / "imgmvp_site" / "settings.py").read_text()
+    if "EXTRACTION_WORKERS" not in settings:
+        return ("EXTRACTION_WORKERS=channels (runworker processes) is not on this branch yet; "
+                "it is being built in another worktree")
+    return None
+
+
+@dataclass(frozen=True)
+class Mode:
+    """How to run the product: which ASGI server, which environment, which extra processes."""
+
+    name: str
+    server: str  # "daphne" or "uvicorn"
+    env: dict[str, str] = field(default_factory=dict)
+    redis: bool = False  # needs REDIS_URL; the channel layer goes through Redis
+    extra_processes: tuple[tuple[str, ...], ...] = ()  # argv after `python`, run from the repo root
+    note: str = ""
+    skip_check: object = None  # a callable returning a reason to skip, or None
+
+    def skip_reason(self) -> str | None:
+        if self.redis and redis_url() is None:
+            return f"no Redis answers at {os.environ.get('REDIS_URL') or DEFAULT_REDIS_URL} (set REDIS_URL)"
+        if self.skip_check is not None:
+            return self.skip_check()
+        return None
+
+
+MODES = {
+    mode.name: mode
+    for mode in (
+        Mode("daphne-memory", "daphne", note="production default: daphne, in-memory layer, inline workers"),
+        Mode("daphne-redis", "daphne", redis=True, note="daphne, channels-redis layer, inline workers"),
+        Mode(
+            "daphne-redis-runworker",
+            "daphne",
+            env={"EXTRACTION_WORKERS": "channels"},
+            redis=True,
+            extra_processes=(("manage.py", "runworker", "extraction"),),
+            note="daphne + a runworker process doing the extraction through Redis",
+            skip_check=_worker_mode_missing,
+        ),
+        Mode("uvicorn-memory", "uvicorn", note="comparison: uvicorn (h11, websockets), in-memory layer"),
+    )
+}
+DEFAULT_MODES = ("daphne-memory", "daphne-redis", "daphne-redis-runworker", "uvicorn-memory")
+
+
+def _server_argv(server: str, port: int) -> list[str]:
+    app = "bench.asgi:application"
+    if server == "daphne":
+        return [sys.executable, "-m", "daphne", "-b", HOST, "-p", str(port), app]
+    if server == "uvicorn":
+        return [sys.executable, "-m", "uvicorn", "--host", HOST, "--port", str(port), "--lifespan", "off",
+                "--no-access-log", "--log-level", "warning", app]
+    raise ValueError(server)
+
+
+class Deployment:
+    """One running mode: its own SQLite file and media folder, a server process, its extra processes."""
+
+    def __init__(self, mode: Mode, **env_overrides: str):
+        self.mode = mode
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"imgmvp-bench-{mode.name}-"))
+        self.port = free_port()
+        self.env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+        self.env.update(
+            DJANGO_SETTINGS_MODULE="imgmvp_site.settings",
+            DJANGO_DEBUG="0",
+            DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production",
+            DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+            DATABASE_URL=f"sqlite:///{self.tmp / 'db.sqlite3'}",
+            MEDIA_ROOT=str(self.tmp / "media"),
+            BENCH_BARE_DIR=str(self.tmp / "bare"),
+            LOG_LEVEL="WARNING",
+            PYTHONUNBUFFERED="1",
+        )
+        self.env.pop("REDIS_URL", None)
+        if mode.redis:
+            self.env["REDIS_URL"] = redis_url() or DEFAULT_REDIS_URL
+        self.env.update(mode.env)
+        self.env.update(env_overrides)
+        self.processes: list[subprocess.Popen] = []
+        self.server: subprocess.Popen | None = None
+
+    @property
+    def http(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def ws(self) -> str:
+        return f"ws://{HOST}:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        return self.server.pid
+
+    def _spawn(self, argv: list[str], log_name: str) -> subprocess.Popen:
+        log = open(self.tmp / log_name, "ab")
+        process = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True, preexec_fn=raise_fd_limit)
+        log.close()
+        self.processes.append(process)
+        return process
+
+    def start(self, timeout: float = 60) -> "Deployment":
+        (self.tmp / "bare").mkdir()
+        with open(self.tmp / "migrate.log", "wb") as log:
+            subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=self.env,
+                           stdout=log, stderr=subprocess.STDOUT, check=True, timeout=180)
+        self.server = self._spawn(_server_argv(self.mode.server, self.port), "server.log")
+        for index, argv in enumerate(self.mode.extra_processes):
+            self._spawn([sys.executable, *argv], f"extra-{index}.log")
+        self._wait_http(timeout)
+        return self
+
+    def _wait_http(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.server.poll() is not None:
+                raise RuntimeError(f"{self.mode.name}: server exited with {self.server.returncode}:\n{self.log()}")
+            try:
+                urllib.request.urlopen(f"{self.http}/api/images_mvp/sessions/readiness-probe", timeout=1)
+            except urllib.error.HTTPError:
+                return
+            except OSError:
+                time.sleep(0.1)
+                continue
+            return
+        raise TimeoutError(f"{self.mode.name}: server did not answer within {timeout}s:\n{self.log()}")
+
+    def log(self) -> str:
+        path = self.tmp / "server.log"
+        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.terminate()
+        for process in reversed(self.processes):
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self) -> "Deployment":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class BareWebsocketServer:
+    """The bare `websockets` server of bench/bare_ws.py in its own process: the latency floor."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def ws(self) -> str:
+        return f"ws://{HOST}:{self.port}"
+
+    def __enter__(self) -> "BareWebsocketServer":
+        self.process = subprocess.Popen([sys.executable, "-m", "bench.bare_ws", "--port", str(self.port)], cwd=ROOT,
+                                        start_new_session=True, preexec_fn=raise_fd_limit)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((HOST, self.port), timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        raise TimeoutError("bare websockets server did not start")
+
+    def __exit__(self, *exc) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+# /proc readers for one process.
+_CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def rss_bytes(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1)) * 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process (all its threads) so far."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / _CLK_TCK
