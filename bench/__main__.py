@@ -117,26 +117,34 @@ async def section_e2e(deployment: Deployment, args, uploads: list[Upload], profi
 
 
 async def section_latency(deployment: Deployment, args, uploads: list[Upload]) -> dict:
-    """Saved -> received latency of every stage message, with the bare websockets server as the floor."""
-    async with workloads.http_client(args.latency_clients + 5, args.timeout) as client:
-        def product(index, round_):
-            upload = uploads[(index + round_) % len(uploads)]
-            return workloads.product_session(client, deployment.http, deployment.ws, upload, "raw", args.timeout)
+    """Saved -> received latency of every stage message, with the bare websockets server as the floor.
 
-        await workloads.run_clients(2, 1, product)
-        records, wall = await workloads.run_clients(args.latency_clients, args.latency_rounds, product)
-    product_summary = workloads.summarise(records, wall)
-    with BareWebsocketServer() as bare_server:
-        def bare(index, round_):
-            return workloads.bare_ws_session(bare_server.ws, args.timeout)
+    Measured at each load level of --latency-clients (concurrent sessions), since extraction threads
+    compete with the event loop for the GIL.
+    """
+    out = {}
+    for clients in args.latency_clients:
+        rounds = max(1, args.latency_sessions // clients)
+        async with workloads.http_client(clients + 5, args.timeout) as client:
+            def product(index, round_):
+                upload = uploads[(index + round_) % len(uploads)]
+                return workloads.product_session(client, deployment.http, deployment.ws, upload, "raw", args.timeout)
 
-        await workloads.run_clients(2, 1, bare)
-        records, wall = await workloads.run_clients(args.latency_clients, args.latency_rounds, bare)
-    return {"product": product_summary, "bare_ws": workloads.summarise(records, wall)}
+            await workloads.run_clients(2, 1, product)
+            records, wall = await workloads.run_clients(clients, rounds, product)
+        product_summary = workloads.summarise(records, wall)
+        with BareWebsocketServer() as bare_server:
+            def bare(index, round_):
+                return workloads.bare_ws_session(bare_server.ws, args.timeout)
+
+            await workloads.run_clients(2, 1, bare)
+            records, wall = await workloads.run_clients(clients, rounds, bare)
+        out[str(clients)] = {"clients": clients, "product": product_summary, "bare_ws": workloads.summarise(records, wall)}
+    return out
 
 
 async def section_idle(mode, args) -> dict:
-    with Deployment(mode, PROGRESS_PING_SECONDS=str(args.ping_seconds)) as deployment:
+    with Deployment(mode, label=f"{mode.name}-idle", PROGRESS_PING_SECONDS=str(args.ping_seconds)) as deployment:
         result = await workloads.idle_capacity(deployment.ws, deployment.pid, args.sockets, args.idle_window)
     result["ping_seconds"] = args.ping_seconds
     return result
@@ -146,9 +154,9 @@ async def section_memory(mode, args, uploads: list[Upload]) -> dict:
     """Peak server RSS while several clients upload a large file at once, above the warmed-up idle RSS."""
     big = big_upload(uploads[0], args.big_mb * 1_000_000)
     out = {}
-    with Deployment(mode) as deployment:
-        async with workloads.http_client(args.big_clients + 5, args.timeout) as client:
-            for kind in UPLOAD_KINDS:
+    for kind in UPLOAD_KINDS:  # a fresh server per kind: memory kept by the allocator would hide growth
+        with Deployment(mode, label=f"{mode.name}-memory-{kind}") as deployment:
+            async with workloads.http_client(args.big_clients + 5, args.timeout) as client:
                 def warm(index, round_, kind=kind):
                     return workloads.product_session(client, deployment.http, deployment.ws, uploads[0], kind,
                                                      args.timeout)
@@ -161,19 +169,19 @@ async def section_memory(mode, args, uploads: list[Upload]) -> dict:
                 idle = rss_bytes(deployment.pid)
                 with RssSampler(deployment.pid, 0.05) as sampler:
                     records, wall = await workloads.run_clients(args.big_clients, 1, upload)
-                summary = workloads.summarise(records, wall)
-                out[kind] = {
-                    "clients": args.big_clients,
-                    "file_mb": len(big.data) / 1e6,
-                    "idle_mb": idle / 2**20,
-                    "peak_mb": max(sampler.samples) / 2**20,
-                    "above_idle_mb": (max(sampler.samples) - idle) / 2**20,
-                    "samples": len(sampler.samples),
-                    "ok": summary["ok"],
-                    "errors": summary["errors"],
-                    "error_examples": summary["error_examples"],
-                    "wall_seconds": wall,
-                }
+        summary = workloads.summarise(records, wall)
+        out[kind] = {
+            "clients": args.big_clients,
+            "file_mb": len(big.data) / 1e6,
+            "idle_mb": idle / 2**20,
+            "peak_mb": max(sampler.samples) / 2**20,
+            "above_idle_mb": (max(sampler.samples) - idle) / 2**20,
+            "samples": len(sampler.samples),
+            "ok": summary["ok"],
+            "errors": summary["errors"],
+            "error_examples": summary["error_examples"],
+            "wall_seconds": wall,
+        }
     return out
 
 
@@ -274,12 +282,12 @@ def goal_rows(results: dict) -> list[dict]:
                 f"{product['missed']} of {product['sessions']} (errors {product['errors']})"
                 + (f" e.g. {product['error_examples'][0]}" if product["error_examples"] else ""),
                 "-", None, "= 0", product["missed"] == 0 and product["errors"] == 0))
-        if "latency" in sections:
-            product, bare = sections["latency"]["product"], sections["latency"]["bare_ws"]
+        for level in sections.get("latency", {}).values():
+            product, bare = level["product"], level["bare_ws"]
             limit = 5 if "redis" in mode else 3
             ratio = product["latency_p99"] / bare["latency_p99"] if product["latency_p99"] and bare["latency_p99"] else None
             rows.append(_ratio_row(
-                "progress latency", mode, f"{product['latency_count']} messages",
+                "progress latency", mode, f"{level['clients']} concurrent, {product['latency_count']} messages",
                 f"p50 {_ms(product['latency_p50'])} / p99 {_ms(product['latency_p99'])} ms",
                 f"bare websockets p50 {_ms(bare['latency_p50'])} / p99 {_ms(bare['latency_p99'])} ms",
                 ratio, f"p99 <= {limit}x", ratio is not None and ratio <= limit and product["errors"] == 0))
@@ -342,8 +350,8 @@ def parse_args(argv=None):
     parser.add_argument("--modes", default=None, help=f"comma list of {', '.join(MODES)} (default: all)")
     parser.add_argument("--quick", action="store_true", help="small N everywhere: a smoke run in about a minute")
     parser.add_argument("--profile", action="store_true", help="py-spy the server during e2e (bench/results/profiles)")
-    parser.add_argument("--latency-clients", type=int, default=10)
-    parser.add_argument("--latency-rounds", type=int, default=5)
+    parser.add_argument("--latency-clients", default="1,10", help="comma list of concurrent sessions (default 1,10)")
+    parser.add_argument("--latency-sessions", type=int, default=50, help="sessions per latency level (default 50)")
     parser.add_argument("--sockets", type=int, default=2000, help="idle sockets (default 2000)")
     parser.add_argument("--idle-window", type=float, default=20.0, help="seconds of idle CPU measurement")
     parser.add_argument("--ping-seconds", type=int, default=5, help="PROGRESS_PING_SECONDS while idle")
@@ -354,9 +362,10 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     if args.quick:
         args.clients, args.rounds = min(args.clients, 5), 1
-        args.latency_clients, args.latency_rounds = 2, 2
+        args.latency_clients, args.latency_sessions = "1,2", 4
         args.sockets, args.idle_window, args.ping_seconds = min(args.sockets, 100), 3.0, 1
         args.big_clients, args.big_mb = 2, 5
+    args.latency_clients = [int(n) for n in str(args.latency_clients).split(",") if n.strip()]
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = set(args.only) - set(SECTIONS)
     if unknown:
@@ -382,13 +391,13 @@ async def run(args) -> dict:
             continue
         sections = results["modes"][name] = {"note": mode.note}
         if "e2e" in args.only or "latency" in args.only:
-            with Deployment(mode) as deployment:
+            with Deployment(mode, label=f"{mode.name}-e2e") as deployment:
                 if "e2e" in args.only:
                     print(f"[bench] {name}: e2e, {args.clients} clients x {args.rounds}", flush=True)
                     profile_to = RESULTS / "profiles" / name if args.profile else None
                     sections["e2e"] = await section_e2e(deployment, args, uploads, profile_to)
                 if "latency" in args.only:
-                    print(f"[bench] {name}: latency, {args.latency_clients} clients x {args.latency_rounds}", flush=True)
+                    print(f"[bench] {name}: latency at {args.latency_clients} concurrent sessions", flush=True)
                     sections["latency"] = await section_latency(deployment, args, uploads)
         if "idle" in args.only:
             print(f"[bench] {name}: idle, {args.sockets} sockets", flush=True)

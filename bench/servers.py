@@ -106,8 +106,9 @@ def _server_argv(server: str, port: int) -> list[str]:
 class Deployment:
     """One running mode: its own SQLite file and media folder, a server process, its extra processes."""
 
-    def __init__(self, mode: Mode, **env_overrides: str):
+    def __init__(self, mode: Mode, label: str = "", **env_overrides: str):
         self.mode = mode
+        self.label = label or mode.name
         self.tmp = Path(tempfile.mkdtemp(prefix=f"imgmvp-bench-{mode.name}-"))
         self.port = free_port()
         self.env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
@@ -190,6 +191,10 @@ class Deployment:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(10)
+        logs = ROOT / "bench" / "results" / "logs"  # kept for a look after the run (not committed)
+        logs.mkdir(parents=True, exist_ok=True)
+        for log in self.tmp.glob("*.log"):
+            shutil.copyfile(log, logs / f"{self.label}-{log.name}")
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def __enter__(self) -> "Deployment":
