@@ -15,8 +15,9 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from . import workloads
-from .servers import MODES, ROOT, BareWebsocketServer, Deployment, raise_fd_limit, redis_url, rss_bytes
+from . import servers, workloads
+from .servers import (MODES, ROOT, BareWebsocketServer, Deployment, OtherLoad, raise_fd_limit, redis_url,
+                      rss_bytes, wait_for_quiet)
 from .workloads import RssSampler, Upload
 
 RESULTS = ROOT / "bench" / "results"
@@ -92,6 +93,12 @@ def machine() -> dict:
 
 # ---------------------------------------------------------------- sections
 
+def quiet(args) -> None:
+    """Let other processes' bursts pass (a shared machine) before a measurement starts."""
+    if args.quiet_wait > 0:
+        wait_for_quiet(args.quiet_cores, args.quiet_wait)
+
+
 async def section_e2e(deployment: Deployment, args, uploads: list[Upload], profile_to: Path | None) -> dict:
     """Product sessions against bare uploads of the same bytes, for raw bodies and multipart."""
     out = {}
@@ -106,13 +113,18 @@ async def section_e2e(deployment: Deployment, args, uploads: list[Upload], profi
 
             await workloads.run_clients(2, 1, product)  # warm-up: imports, connections, first queries
             await workloads.run_clients(2, 1, bare)
-            records, wall = await workloads.run_clients(args.clients, args.rounds, bare)
-            bare_summary = workloads.summarise(records, wall)
+            quiet(args)
+            with OtherLoad(deployment.pid) as load:
+                records, wall = await workloads.run_clients(args.clients, args.rounds, bare)
+            bare_summary = {**workloads.summarise(records, wall), "others_cores": load.cores}
             profiler = start_profiler(deployment.pid, profile_to, kind) if profile_to else None
-            records, wall = await workloads.run_clients(args.clients, args.rounds, product)
+            quiet(args)
+            with OtherLoad(deployment.pid) as load:
+                records, wall = await workloads.run_clients(args.clients, args.rounds, product)
             if profiler:
                 stop_profiler(profiler)
-            out[kind] = {"bare": bare_summary, "product": workloads.summarise(records, wall)}
+            out[kind] = {"bare": bare_summary,
+                         "product": {**workloads.summarise(records, wall), "others_cores": load.cores}}
     return out
 
 
@@ -131,21 +143,29 @@ async def section_latency(deployment: Deployment, args, uploads: list[Upload]) -
                 return workloads.product_session(client, deployment.http, deployment.ws, upload, "raw", args.timeout)
 
             await workloads.run_clients(2, 1, product)
-            records, wall = await workloads.run_clients(clients, rounds, product)
-        product_summary = workloads.summarise(records, wall)
+            quiet(args)
+            with OtherLoad(deployment.pid) as load:
+                records, wall = await workloads.run_clients(clients, rounds, product)
+        product_summary = {**workloads.summarise(records, wall), "others_cores": load.cores}
         with BareWebsocketServer() as bare_server:
             def bare(index, round_):
                 return workloads.bare_ws_session(bare_server.ws, args.timeout)
 
             await workloads.run_clients(2, 1, bare)
-            records, wall = await workloads.run_clients(clients, rounds, bare)
-        out[str(clients)] = {"clients": clients, "product": product_summary, "bare_ws": workloads.summarise(records, wall)}
+            quiet(args)
+            with OtherLoad(bare_server.process.pid) as load:
+                records, wall = await workloads.run_clients(clients, rounds, bare)
+        out[str(clients)] = {"clients": clients, "product": product_summary,
+                             "bare_ws": {**workloads.summarise(records, wall), "others_cores": load.cores}}
     return out
 
 
 async def section_idle(mode, args) -> dict:
     with Deployment(mode, label=f"{mode.name}-idle", PROGRESS_PING_SECONDS=str(args.ping_seconds)) as deployment:
-        result = await workloads.idle_capacity(deployment.ws, deployment.pid, args.sockets, args.idle_window)
+        quiet(args)
+        with OtherLoad(deployment.pid) as load:
+            result = await workloads.idle_capacity(deployment.ws, deployment.pid, args.sockets, args.idle_window)
+    result["others_cores"] = load.cores
     result["ping_seconds"] = args.ping_seconds
     return result
 
@@ -167,7 +187,8 @@ async def section_memory(mode, args, uploads: list[Upload]) -> dict:
                 await workloads.run_clients(2, 1, warm)
                 await asyncio.sleep(1)
                 idle = rss_bytes(deployment.pid)
-                with RssSampler(deployment.pid, 0.05) as sampler:
+                quiet(args)
+                with RssSampler(deployment.pid, 0.05) as sampler, OtherLoad(deployment.pid) as load:
                     records, wall = await workloads.run_clients(args.big_clients, 1, upload)
         summary = workloads.summarise(records, wall)
         out[kind] = {
@@ -181,6 +202,7 @@ async def section_memory(mode, args, uploads: list[Upload]) -> dict:
             "errors": summary["errors"],
             "error_examples": summary["error_examples"],
             "wall_seconds": wall,
+            "others_cores": load.cores,
         }
     return out
 
@@ -250,6 +272,12 @@ def _ms(value):
     return "-" if value is None else f"{value * 1000:.0f}" if value >= 0.1 else f"{value * 1000:.1f}"
 
 
+def _others(*summaries) -> str:
+    """How busy other processes kept the machine during these runs: the noise next to each figure."""
+    cores = [summary.get("others_cores") for summary in summaries if summary.get("others_cores") is not None]
+    return f"; others {max(cores):.1f} cores" if cores else ""
+
+
 def _ratio_row(section, mode, case, measured, baseline, ratio, goal, passed):
     return {"section": section, "mode": mode, "case": case, "measured": measured, "baseline": baseline,
             "ratio": None if ratio is None else round(ratio, 2), "goal": goal,
@@ -266,7 +294,7 @@ def goal_rows(results: dict) -> list[dict]:
             product, bare = e2e["product"], e2e["bare"]
             ratio = product["per_second"] / bare["per_second"] if bare["per_second"] and product["per_second"] else None
             rows.append(_ratio_row(
-                "e2e throughput", mode, f"{kind}, {product['sessions']} sessions",
+                "e2e throughput", mode, f"{kind}, {product['sessions']} sessions{_others(product, bare)}",
                 f"{product['per_second']:.1f} sessions/s", f"bare {bare['per_second']:.1f} uploads/s",
                 ratio, ">= 0.5x", ratio is not None and ratio >= 0.5))
             p99, bare_p99 = product["complete_p99"], bare["response_p99"]
@@ -287,14 +315,15 @@ def goal_rows(results: dict) -> list[dict]:
             limit = 5 if "redis" in mode else 3
             ratio = product["latency_p99"] / bare["latency_p99"] if product["latency_p99"] and bare["latency_p99"] else None
             rows.append(_ratio_row(
-                "progress latency", mode, f"{level['clients']} concurrent, {product['latency_count']} messages",
+                "progress latency", mode,
+                f"{level['clients']} concurrent, {product['latency_count']} messages{_others(product, bare)}",
                 f"p50 {_ms(product['latency_p50'])} / p99 {_ms(product['latency_p99'])} ms",
                 f"bare websockets p50 {_ms(bare['latency_p50'])} / p99 {_ms(bare['latency_p99'])} ms",
                 ratio, f"p99 <= {limit}x", ratio is not None and ratio <= limit and product["errors"] == 0))
         if "idle" in sections:
             idle = sections["idle"]
             rows.append(_ratio_row(
-                "idle memory", mode, f"{idle['sockets']} sockets (failed {idle['failed']})",
+                "idle memory", mode, f"{idle['sockets']} sockets (failed {idle['failed']}){_others(idle)}",
                 f"{idle['kb_per_socket']:.1f} KB/socket (RSS {idle['rss_before_mb']:.0f} -> {idle['rss_open_mb']:.0f} MB)",
                 "-", None, "<= 40 KB", idle["kb_per_socket"] is not None and idle["kb_per_socket"] <= 40))
             rows.append(_ratio_row(
@@ -304,7 +333,7 @@ def goal_rows(results: dict) -> list[dict]:
                 "-", None, "< 5%", idle["cpu_percent_of_one_core"] < 5))
         for kind, memory in sections.get("memory", {}).items():
             rows.append(_ratio_row(
-                "RSS under upload", mode, f"{kind}, {memory['clients']} x {memory['file_mb']:.0f} MB",
+                "RSS under upload", mode, f"{kind}, {memory['clients']} x {memory['file_mb']:.0f} MB{_others(memory)}",
                 f"+{memory['above_idle_mb']:.0f} MB (idle {memory['idle_mb']:.0f}, peak {memory['peak_mb']:.0f} MB; "
                 f"{memory['ok']} ok)",
                 "-", None, "<= 150 MB", memory["above_idle_mb"] <= 150 and memory["errors"] == 0))
@@ -359,12 +388,22 @@ def parse_args(argv=None):
     parser.add_argument("--big-mb", type=int, default=50)
     parser.add_argument("--timeout", type=float, default=120.0, help="per session, seconds")
     parser.add_argument("--output", default=str(RESULTS / "latest.json"))
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra environment for every server (experiments, e.g. BENCH_DAPHNE_FORM_PARSE=0)")
+    parser.add_argument("--quiet-cores", type=float, default=0.3,
+                        help="before each measurement wait until other processes use fewer cores than this")
+    parser.add_argument("--quiet-wait", type=float, default=30.0, help="but wait at most this many seconds")
     args = parser.parse_args(argv)
     if args.quick:
         args.clients, args.rounds = min(args.clients, 5), 1
         args.latency_clients, args.latency_sessions = "1,2", 4
         args.sockets, args.idle_window, args.ping_seconds = min(args.sockets, 100), 3.0, 1
         args.big_clients, args.big_mb = 2, 5
+    for item in args.env:
+        name, sep, value = item.partition("=")
+        if not sep:
+            parser.error(f"--env wants NAME=VALUE, got {item!r}")
+        servers.EXTRA_ENV[name] = value
     args.latency_clients = [int(n) for n in str(args.latency_clients).split(",") if n.strip()]
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = set(args.only) - set(SECTIONS)

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 # Our own Redis database when REDIS_URL is unset, so the bench does not share keys with test runs.
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
+EXTRA_ENV: dict[str, str] = {}  # from `--env NAME=VALUE`, applied to every server started
 
 
 def raise_fd_limit() -> None:
@@ -127,6 +128,7 @@ class Deployment:
         if mode.redis:
             self.env["REDIS_URL"] = redis_url() or DEFAULT_REDIS_URL
         self.env.update(mode.env)
+        self.env.update(EXTRA_ENV)
         self.env.update(env_overrides)
         self.processes: list[subprocess.Popen] = []
         self.server: subprocess.Popen | None = None
@@ -247,3 +249,49 @@ def cpu_seconds(pid: int) -> float:
     stat = Path(f"/proc/{pid}/stat").read_text()
     fields = stat[stat.rindex(")") + 2:].split()
     return (int(fields[11]) + int(fields[12])) / _CLK_TCK
+
+
+def _machine_busy_seconds() -> float:
+    """CPU seconds all cores spent busy since boot (/proc/stat, idle and iowait left out)."""
+    values = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return (sum(values) - values[3] - values[4]) / _CLK_TCK
+
+
+def wait_for_quiet(limit_cores: float, patience: float) -> float | None:
+    """Wait up to `patience` seconds for other processes to use under `limit_cores`; return the last reading."""
+    deadline = time.monotonic() + patience
+    while True:
+        with OtherLoad() as load:
+            time.sleep(1)
+        if load.cores < limit_cores or time.monotonic() >= deadline:
+            return load.cores
+
+
+class OtherLoad:
+    """Measures how many cores processes other than ours kept busy during a measurement.
+
+    The machine may be shared (other test runs); a figure measured while others used a core is
+    not comparable to a quiet one, so every run reports this next to its numbers.
+    """
+
+    def __init__(self, *pids: int):
+        self.pids = (os.getpid(), *pids)
+        self.cores: float | None = None
+
+    def _own(self) -> float:
+        total = 0.0
+        for pid in self.pids:
+            try:
+                total += cpu_seconds(pid)
+            except (FileNotFoundError, ProcessLookupError):
+                pass
+        return total
+
+    def __enter__(self) -> "OtherLoad":
+        self._busy, self._own_start, self._clock = _machine_busy_seconds(), self._own(), time.monotonic()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        elapsed = time.monotonic() - self._clock
+        others = (_machine_busy_seconds() - self._busy) - (self._own() - self._own_start)
+        self.cores = max(0.0, others / elapsed) if elapsed > 0 else None
