@@ -117,7 +117,7 @@ async def section_e2e(deployment: Deployment, args, uploads: list[Upload], profi
             with OtherLoad(deployment.pid) as load:
                 records, wall = await workloads.run_clients(args.clients, args.rounds, bare)
             bare_summary = {**workloads.summarise(records, wall), "others_cores": load.cores}
-            profiler = start_profiler(deployment.pid, profile_to, kind) if profile_to else None
+            profiler = start_profiler(deployment.pid, profile_to, f"e2e-{kind}") if profile_to else None
             quiet(args)
             with OtherLoad(deployment.pid) as load:
                 records, wall = await workloads.run_clients(args.clients, args.rounds, product)
@@ -164,7 +164,10 @@ async def section_idle(mode, args) -> dict:
     with Deployment(mode, label=f"{mode.name}-idle", PROGRESS_PING_SECONDS=str(args.ping_seconds)) as deployment:
         quiet(args)
         with OtherLoad(deployment.pid) as load:
-            result = await workloads.idle_capacity(deployment.ws, deployment.pid, args.sockets, args.idle_window)
+            result = await workloads.idle_capacity(
+                deployment.ws, deployment.pid, args.sockets, args.idle_window,
+                on_idle=(lambda: start_profiler(deployment.pid, RESULTS / "profiles" / mode.name, "idle"))
+                if args.profile else None)
     result["others_cores"] = load.cores
     result["ping_seconds"] = args.ping_seconds
     return result
@@ -243,13 +246,13 @@ def _extraction_rates(data: dict) -> dict:
 
 # ---------------------------------------------------------------- profiling
 
-def start_profiler(pid: int, folder: Path, kind: str) -> subprocess.Popen | None:
+def start_profiler(pid: int, folder: Path, name: str) -> subprocess.Popen | None:
     """py-spy record against the server process while the product run goes (collapsed stacks)."""
     folder.mkdir(parents=True, exist_ok=True)
     try:
         py_spy = Path(sys.executable).parent / "py-spy"
         process = subprocess.Popen([str(py_spy) if py_spy.exists() else "py-spy", "record", "--pid", str(pid), "--rate", "200", "--format", "raw",
-                                    "--output", str(folder / f"e2e-{kind}.txt"), "--nonblocking"],
+                                    "--output", str(folder / f"{name}.txt"), "--nonblocking"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError:
         print("py-spy is not installed (pip install -r bench/requirements.txt); no profile", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import signal
 import threading
 import time
 import uuid
@@ -201,7 +202,8 @@ def summarise(records: list[SessionRecord], wall: float) -> dict:
     }
 
 
-async def idle_capacity(ws: str, pid: int, sockets: int, window: float, settle: float = 3.0) -> dict:
+async def idle_capacity(ws: str, pid: int, sockets: int, window: float, settle: float = 3.0,
+                        on_idle=None) -> dict:
     """Open `sockets` progress sockets, then read the server's RSS growth and its CPU while they idle."""
     warm = [await websockets.connect(f"{ws}{PROGRESS_PATH}{new_session_id()}", ping_interval=None)
             for _ in range(20)]
@@ -240,12 +242,16 @@ async def idle_capacity(ws: str, pid: int, sockets: int, window: float, settle: 
     open_seconds = time.perf_counter() - started
     await asyncio.sleep(settle)
     rss_open = rss_bytes(pid)
+    profiler = on_idle() if on_idle else None  # a profiler for the idle window, stopped after it
     pings_before = pings
     cpu_before, clock_before = cpu_seconds(pid), time.perf_counter()
     await asyncio.sleep(window)
     cpu_after, clock_after = cpu_seconds(pid), time.perf_counter()
     rss_end = rss_bytes(pid)
     pings_in_window = pings - pings_before
+    if profiler is not None:
+        profiler.send_signal(signal.SIGINT)
+        profiler.wait(30)
 
     async def close_one(socket, task) -> None:
         async with gate:
