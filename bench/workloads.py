@@ -35,6 +35,7 @@ class SessionRecord:
     first_progress_seconds: float | None = None  # upload start -> first `progress` received
     latencies: list[float] = field(default_factory=list)  # saved (message timestamp) -> received, seconds
     missed: bool = False  # a stage missing, seq not rising, or no `complete`
+    miss_reason: str | None = None
     error: str | None = None
 
 
@@ -75,11 +76,13 @@ def _judge(record: SessionRecord, received: list[tuple[float, float, dict]], sta
     seqs = [message["seq"] for _, _, message in received if "seq" in message]
     progress = [message["progress"] for _, _, message in received if message.get("type") == "progress"]
     kinds = [message.get("type") for _, _, message in received]
-    record.missed = (
-        any(later <= earlier for earlier, later in zip(seqs, seqs[1:]))
-        or tuple(progress) != EXPECTED_PROGRESS
-        or not kinds or kinds[-1] != "complete"
-    )
+    if any(later <= earlier for earlier, later in zip(seqs, seqs[1:])):
+        record.miss_reason = f"seq went backwards: {seqs}"
+    elif tuple(progress) != EXPECTED_PROGRESS:
+        record.miss_reason = f"stages seen {progress}, want {list(EXPECTED_PROGRESS)}; types {kinds}"
+    elif not kinds or kinds[-1] != "complete":
+        record.miss_reason = f"ended with {kinds[-1:] or 'nothing'}"
+    record.missed = record.miss_reason is not None
     for arrived, wall, message in received:
         if message.get("type") in ("progress", "complete") and "timestamp" in message:
             record.latencies.append(wall - _epoch(message["timestamp"]))
@@ -186,6 +189,7 @@ def summarise(records: list[SessionRecord], wall: float) -> dict:
         "errors": len(records) - len(ok),
         "error_examples": errors[:3],
         "missed": sum(1 for record in records if record.missed),
+        "miss_examples": sorted({record.miss_reason for record in records if record.miss_reason})[:3],
         "wall_seconds": wall,
         "per_second": len(ok) / wall if wall else None,
         "complete_p50": percentile(complete, 50),
