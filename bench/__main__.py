@@ -332,7 +332,8 @@ def goal_rows(results: dict) -> list[dict]:
             rows.append(_ratio_row(
                 "idle CPU", mode, f"pings every {idle['ping_seconds']} s",
                 f"{idle['cpu_percent_of_one_core']:.2f}% of one core over {idle['window_seconds']:.0f} s "
-                f"({idle['pings_per_socket_in_window']:.1f} pings/socket)",
+                f"({idle['pings_per_socket_in_window']:.1f} pings/socket, "
+                f"{idle['cpu_us_per_ping'] or 0:.0f} us CPU per ping)",
                 "-", None, "< 5%", idle["cpu_percent_of_one_core"] < 5))
         for kind, memory in sections.get("memory", {}).items():
             rows.append(_ratio_row(
@@ -432,19 +433,20 @@ async def run(args) -> dict:
             results["modes"][name] = {"skipped": reason, "note": mode.note}
             continue
         sections = results["modes"][name] = {"note": mode.note}
-        if "e2e" in args.only or "latency" in args.only:
+        wanted = [section for section in args.only if mode.sections is None or section in mode.sections]
+        if "e2e" in wanted or "latency" in wanted:
             with Deployment(mode, label=f"{mode.name}-e2e") as deployment:
-                if "e2e" in args.only:
+                if "e2e" in wanted:
                     print(f"[bench] {name}: e2e, {args.clients} clients x {args.rounds}", flush=True)
                     profile_to = RESULTS / "profiles" / name if args.profile else None
                     sections["e2e"] = await section_e2e(deployment, args, uploads, profile_to)
-                if "latency" in args.only:
+                if "latency" in wanted:
                     print(f"[bench] {name}: latency at {args.latency_clients} concurrent sessions", flush=True)
                     sections["latency"] = await section_latency(deployment, args, uploads)
-        if "idle" in args.only:
+        if "idle" in wanted:
             print(f"[bench] {name}: idle, {args.sockets} sockets", flush=True)
             sections["idle"] = await section_idle(mode, args)
-        if "memory" in args.only:
+        if "memory" in wanted:
             print(f"[bench] {name}: memory, {args.big_clients} x {args.big_mb} MB uploads", flush=True)
             sections["memory"] = await section_memory(mode, args, uploads)
     if "extraction" in args.only:

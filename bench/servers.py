@@ -65,6 +65,7 @@ class Mode:
     extra_processes: tuple[tuple[str, ...], ...] = ()  # argv after `python`, run from the repo root
     note: str = ""
     skip_check: object = None  # a callable returning a reason to skip, or None
+    sections: tuple[str, ...] | None = None  # only these sections (experiments); None: all
 
     def skip_reason(self) -> str | None:
         if self.redis and redis_url() is None:
@@ -89,6 +90,21 @@ MODES = {
             skip_check=_worker_mode_missing,
         ),
         Mode("uvicorn-memory", "uvicorn", note="comparison: uvicorn (h11, websockets), in-memory layer"),
+        # Experiments: a recommended change to files this suite does not own, measured in the same run.
+        Mode(
+            "exp-daphne-no-form-parse",
+            "daphne",
+            env={"BENCH_DAPHNE_FORM_PARSE": "0"},
+            note="experiment: daphne with Twisted's multipart parse for request.args switched off",
+            sections=("e2e", "memory"),
+        ),
+        Mode(
+            "exp-daphne-1-extraction",
+            "daphne",
+            env={"MAX_CONCURRENT_EXTRACTIONS": "1"},
+            note="experiment: MAX_CONCURRENT_EXTRACTIONS=1 on this machine (default: CPU count)",
+            sections=("e2e", "latency"),
+        ),
     )
 }
 DEFAULT_MODES = ("daphne-memory", "daphne-redis", "daphne-redis-runworker", "uvicorn-memory")

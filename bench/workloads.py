@@ -276,6 +276,7 @@ async def idle_capacity(ws: str, pid: int, sockets: int, window: float, settle: 
         "cpu_percent_of_one_core": (cpu_after - cpu_before) / (clock_after - clock_before) * 100,
         "window_seconds": clock_after - clock_before,
         "pings_per_socket_in_window": pings_in_window / count if count else 0,
+        "cpu_us_per_ping": (cpu_after - cpu_before) / pings_in_window * 1e6 if pings_in_window else None,
     }
 
 
