@@ -110,7 +110,9 @@ if REDIS_URL:
             "CONFIG": {
                 # redis-py 8 reads with a 5 s socket timeout by default, the same as the layer's blocking
                 # BZPOPMIN: idle consumers then crash with TimeoutError (channels_redis#422). Wait longer.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                # Its pool also stops at 100 connections and raises past them: a burst of sockets opening or
+                # closing (each a group_add/group_discard) crashed consumers and left stale group members.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "max_connections": 1000}],
                 # Every consumer of one process shares a single Redis queue, and `capacity` counts that
                 # whole queue (channels_redis#97): the default 100 drops stages under 50 live sessions.
                 "capacity": 1000,
