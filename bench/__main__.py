@@ -283,7 +283,7 @@ def _others(*summaries) -> str:
 
 def _ratio_row(section, mode, case, measured, baseline, ratio, goal, passed):
     return {"section": section, "mode": mode, "case": case, "measured": measured, "baseline": baseline,
-            "ratio": None if ratio is None else round(ratio, 2), "goal": goal,
+            "ratio": None if ratio is None else float(f"{ratio:.3g}"), "goal": goal,
             "result": "n/a" if passed is None else ("PASS" if passed else "FAIL")}
 
 
@@ -397,6 +397,7 @@ def parse_args(argv=None):
     parser.add_argument("--quiet-cores", type=float, default=0.3,
                         help="before each measurement wait until other processes use fewer cores than this")
     parser.add_argument("--quiet-wait", type=float, default=30.0, help="but wait at most this many seconds")
+    parser.add_argument("--render", metavar="JSON", help="only print the table of an earlier results file")
     args = parser.parse_args(argv)
     if args.quick:
         args.clients, args.rounds = min(args.clients, 5), 1
@@ -457,6 +458,10 @@ async def run(args) -> dict:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.render:
+        results = json.loads(Path(args.render).read_text())
+        print(table(goal_rows(results)))
+        return 0
     raise_fd_limit()
     results = asyncio.run(run(args))
     rows = goal_rows(results)

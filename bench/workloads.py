@@ -75,6 +75,10 @@ def _judge(record: SessionRecord, received: list[tuple[float, float, dict]], sta
     """Fill timings and latencies from the received messages; flag missed stages or falling seq."""
     seqs = [message["seq"] for _, _, message in received if "seq" in message]
     progress = [message["progress"] for _, _, message in received if message.get("type") == "progress"]
+    # The consumer sends the saved state on connect; when the upload wins that race, the first message
+    # is the pending row's snapshot (progress 0, a lower seq): correct protocol, not a stage.
+    while progress and progress[0] == 0:
+        progress.pop(0)
     kinds = [message.get("type") for _, _, message in received]
     if any(later <= earlier for earlier, later in zip(seqs, seqs[1:])):
         record.miss_reason = f"seq went backwards: {seqs}"
