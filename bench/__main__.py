@@ -215,7 +215,7 @@ def section_extraction(args) -> dict:
     script = ROOT / "bench" / "bench_extraction.py"
     if not script.exists():
         return {"available": False, "reason": "bench/bench_extraction.py is not on this branch yet"}
-    argv = [sys.executable, "-m", "bench.bench_extraction"] + (["--quick"] if args.quick else [])
+    argv = [sys.executable, "-m", "bench.bench_extraction"]  # its own options are its author's business
     started = time.perf_counter()
     run = subprocess.run(argv, cwd=ROOT, timeout=1800)
     result_path = RESULTS / "extraction.json"
@@ -311,7 +311,9 @@ def goal_rows(results: dict) -> list[dict]:
             rows.append(_ratio_row(
                 "e2e missed stages", mode, kind,
                 f"{product['missed']} of {product['sessions']} (errors {product['errors']})"
-                + (f" e.g. {product['error_examples'][0]}" if product["error_examples"] else ""),
+                + (f" e.g. {product['error_examples'][0]}" if product["error_examples"] else "")
+                + (f"; arrived after complete: {product['late_after_terminal'][0]}"
+                   if product.get("late_after_terminal") else ""),
                 "-", None, "= 0", product["missed"] == 0 and product["errors"] == 0))
         for level in sections.get("latency", {}).values():
             product, bare = level["product"], level["bare_ws"]
@@ -320,7 +322,9 @@ def goal_rows(results: dict) -> list[dict]:
             rows.append(_ratio_row(
                 "progress latency", mode,
                 f"{level['clients']} concurrent, {product['latency_count']} messages{_others(product, bare)}",
-                f"p50 {_ms(product['latency_p50'])} / p99 {_ms(product['latency_p99'])} ms",
+                f"p50 {_ms(product['latency_p50'])} / p99 {_ms(product['latency_p99'])} ms"
+                + (f"; missed {product['missed']}: {product['miss_examples'][0]}" if product["missed"] else "")
+                + (f"; after complete: {product['late_after_terminal'][0]}" if product.get("late_after_terminal") else ""),
                 f"bare websockets p50 {_ms(bare['latency_p50'])} / p99 {_ms(bare['latency_p99'])} ms",
                 ratio, f"p99 <= {limit}x", ratio is not None and ratio <= limit and product["errors"] == 0))
         if "idle" in sections:

@@ -36,6 +36,7 @@ class SessionRecord:
     latencies: list[float] = field(default_factory=list)  # saved (message timestamp) -> received, seconds
     missed: bool = False  # a stage missing, seq not rising, or no `complete`
     miss_reason: str | None = None
+    late: list[str] | None = None  # messages that came after the terminal one
     error: str | None = None
 
 
@@ -98,6 +99,10 @@ def _judge(record: SessionRecord, received: list[tuple[float, float, dict]], sta
         record.error = f"failed: {received[-1][2].get('error')}"
 
 
+LATE_WINDOW = 0.25  # after the terminal message, keep listening this long for stragglers
+_lingering: set[asyncio.Task] = set()
+
+
 async def _read_until_end(socket, received: list) -> None:
     async for frame in socket:
         arrived, wall = time.perf_counter(), time.time()
@@ -107,14 +112,34 @@ async def _read_until_end(socket, received: list) -> None:
             return
 
 
+async def _linger(socket, record: "SessionRecord") -> None:
+    """Listen a little after `complete`: a stage arriving now was reordered, not lost. Then close."""
+    try:
+        while True:
+            message = json.loads(await asyncio.wait_for(socket.recv(), LATE_WINDOW))
+            if message.get("type") in ("progress", "complete", "failed"):
+                record.late = (record.late or []) + [f"{message['type']} {message.get('progress')} seq {message.get('seq')}"]
+    except (asyncio.TimeoutError, websockets.ConnectionClosed):
+        pass
+    finally:
+        await socket.close()
+
+
+async def finish_lingering() -> None:
+    """Wait for the sockets still listening for stragglers (outside any timed window)."""
+    while _lingering:
+        await asyncio.gather(*list(_lingering), return_exceptions=True)
+
+
 async def product_session(client: httpx.AsyncClient, http: str, ws: str, upload: Upload, kind: str,
                           timeout: float) -> SessionRecord:
     """Open the socket, upload, and read until `complete`: one user's session, timed."""
     record = SessionRecord()
     session_id = new_session_id()
     try:
-        async with websockets.connect(f"{ws}{PROGRESS_PATH}{session_id}", ping_interval=None, max_size=None,
-                                      open_timeout=timeout, close_timeout=2) as socket:
+        socket = await websockets.connect(f"{ws}{PROGRESS_PATH}{session_id}", ping_interval=None, max_size=None,
+                                          open_timeout=timeout, close_timeout=2)
+        try:
             connected = json.loads(await asyncio.wait_for(socket.recv(), timeout))
             if connected.get("type") != "connected":
                 raise RuntimeError(f"first message was {connected!r}")
@@ -130,6 +155,10 @@ async def product_session(client: httpx.AsyncClient, http: str, ws: str, upload:
             finally:
                 reader.cancel()
             _judge(record, received, started)
+        finally:
+            task = asyncio.create_task(_linger(socket, record))
+            _lingering.add(task)
+            task.add_done_callback(_lingering.discard)
     except Exception as exc:  # a failed session is counted and reported, never hidden
         record.error = record.error or f"{type(exc).__name__}: {exc}"[:300]
         record.missed = True
@@ -177,7 +206,9 @@ async def run_clients(clients: int, rounds: int, one_session) -> tuple[list[Sess
 
     started = time.perf_counter()
     per_client = await asyncio.gather(*(client_loop(index) for index in range(clients)))
-    return [record for records in per_client for record in records], time.perf_counter() - started
+    wall = time.perf_counter() - started
+    await finish_lingering()
+    return [record for records in per_client for record in records], wall
 
 
 def summarise(records: list[SessionRecord], wall: float) -> dict:
@@ -194,6 +225,7 @@ def summarise(records: list[SessionRecord], wall: float) -> dict:
         "error_examples": errors[:3],
         "missed": sum(1 for record in records if record.missed),
         "miss_examples": sorted({record.miss_reason for record in records if record.miss_reason})[:3],
+        "late_after_terminal": [record.late for record in records if record.late][:3],
         "wall_seconds": wall,
         "per_second": len(ok) / wall if wall else None,
         "complete_p50": percentile(complete, 50),
