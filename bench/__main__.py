@@ -322,7 +322,8 @@ def goal_rows(results: dict) -> list[dict]:
                 "progress latency", mode,
                 f"{level['clients']} concurrent, {product['latency_count']} messages{_others(product, bare)}",
                 f"p50 {_ms(product['latency_p50'])} / p99 {_ms(product['latency_p99'])} ms"
-                + (f"; missed {product['missed']}: {product['miss_examples'][0]}" if product["missed"] else "")
+                + (f"; missed {product['missed']}: {product['miss_examples'][0]}" if product["miss_examples"] else "")
+                + (f"; errors {product['errors']}: {product['error_examples'][0]}" if product["error_examples"] else "")
                 + (f"; after complete: {product['late_after_terminal'][0]}" if product.get("late_after_terminal") else ""),
                 f"bare websockets p50 {_ms(bare['latency_p50'])} / p99 {_ms(bare['latency_p99'])} ms",
                 ratio, f"p99 <= {limit}x", ratio is not None and ratio <= limit and product["errors"] == 0))
@@ -470,10 +471,11 @@ def main(argv=None) -> int:
         return 0
     raise_fd_limit()
     results = asyncio.run(run(args))
-    rows = goal_rows(results)
-    results["table"] = rows
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(results, indent=2, default=str) + "\n")  # first: the data outlives a table bug
+    rows = goal_rows(results)
+    results["table"] = rows
     output.write_text(json.dumps(results, indent=2, default=str) + "\n")
     output.with_suffix(".md").write_text(markdown(rows))
     facts = results["machine"]
