@@ -1,11 +1,12 @@
-# `make run` serves the app on http://127.0.0.1:8000; `make test` runs the whole suite.
+# `make run` serves the app on http://127.0.0.1:8000; `make test` runs the whole suite;
+# `make bench` runs the benchmark suite (BENCH_ARGS="--quick" for a smoke run; not part of `make test`).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test migrate clean
+.PHONY: install run test bench migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +26,11 @@ run: migrate
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Only needs a Python with the project installed: `make bench VENV=/path/to/venv` reuses an existing one.
+bench: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -r bench/requirements.txt
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -112,13 +112,24 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # A prefix keeps several deployments (or test runs) apart on one Redis.
             "CONFIG": {
-                # redis-py 8 times reads out after 5 s by default, the same 5 s that channels-redis
-                # blocks in BZPOPMIN: idle sockets then died with 1011 and workers' receive failed.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": env_int("REDIS_SOCKET_TIMEOUT_SECONDS", 15)}],
+                # redis-py 8 reads with a 5 s socket timeout by default, the same as the layer's blocking
+                # BZPOPMIN: idle sockets then died with 1011 and workers' receive failed (channels_redis#422).
+                # Its pool also stops at 100 connections and raises past them: a burst of sockets opening or
+                # closing (each a group_add/group_discard) crashed consumers and left stale group members.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": env_int("REDIS_SOCKET_TIMEOUT_SECONDS", 15),
+                        "max_connections": 1000,
+                    }
+                ],
+                # A prefix keeps several deployments (or test runs) apart on one Redis.
                 "prefix": os.environ.get("REDIS_PREFIX", "asgi"),
-                # Jobs waiting for a runworker process (channels-redis allows 100 per channel by default).
+                # Every consumer of one process shares a single Redis queue, and `capacity` counts that
+                # whole queue (channels_redis#97): the default 100 drops stages under 50 live sessions.
+                "capacity": 1000,
+                # Jobs waiting for a runworker process.
                 "channel_capacity": {"extraction": env_int("EXTRACTION_QUEUE_CAPACITY", 10000)},
             },
         }

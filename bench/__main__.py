@@ -1,0 +1,492 @@
+"""`python -m bench`: run the measurements against real servers on loopback and print one table.
+
+Results go to bench/results/latest.json (and a Markdown copy of the table to latest.md).
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+from . import servers, workloads
+from .servers import (MODES, ROOT, BareWebsocketServer, Deployment, OtherLoad, raise_fd_limit, redis_url,
+                      rss_bytes, wait_for_quiet)
+from .workloads import RssSampler, Upload
+
+RESULTS = ROOT / "bench" / "results"
+CORPUS = ROOT.parent / "shared" / "corpus" / "images"
+SECTIONS = ("e2e", "latency", "idle", "extraction", "memory")
+UPLOAD_KINDS = ("raw", "multipart")
+
+
+# ---------------------------------------------------------------- inputs
+
+def photos(low: int = 1_000_000, high: int = 3_000_000, want: int = 6) -> list[Upload]:
+    """Real 1-3 MB JPEGs from the shared corpus, or Pillow-made noisy JPEGs of that size when it is absent."""
+    found = sorted(path for path in CORPUS.glob("jpg/*") if low <= path.stat().st_size <= high) if CORPUS.is_dir() else []
+    if found:
+        return [Upload(path.name, path.read_bytes()) for path in found[:want]]
+    import io
+    import random
+
+    from PIL import Image
+
+    made = []
+    for index in range(want):
+        rng = random.Random(index)
+        image = Image.frombytes("RGB", (1200, 900), rng.randbytes(1200 * 900 * 3))
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=90)
+        made.append(Upload(f"generated-{index}.jpg", buffer.getvalue()))
+    return made
+
+
+def big_upload(photo: Upload, size: int) -> Upload:
+    """A real JPEG padded after its end marker to `size` bytes: a large, still readable image file."""
+    return Upload(f"big-{size // 1_000_000}MB.jpg", photo.data + b"\0" * max(0, size - len(photo.data)))
+
+
+def machine() -> dict:
+    def version(name: str) -> str | None:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return None
+
+    def command(*argv: str) -> str | None:
+        try:
+            return subprocess.run(argv, capture_output=True, text=True, timeout=10).stdout.strip() or None
+        except OSError:
+            return None
+
+    meminfo = Path("/proc/meminfo").read_text().split("\n")[0].split()
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    redis_version = None
+    if redis_url():
+        import redis
+
+        try:
+            redis_version = redis.Redis.from_url(redis_url()).info()["redis_version"]
+        except Exception:
+            pass
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu": cpu,
+        "ram_gb": round(int(meminfo[1]) / 2**20, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "versions": {name: version(name) for name in (
+            "Django", "channels", "daphne", "Twisted", "channels-redis", "uvicorn", "websockets", "httpx",
+            "pillow", "ExifRead")},
+        "redis_server": redis_version,
+        "exiftool": command("exiftool", "-ver"),
+    }
+
+
+# ---------------------------------------------------------------- sections
+
+def quiet(args) -> None:
+    """Let other processes' bursts pass (a shared machine) before a measurement starts."""
+    if args.quiet_wait > 0:
+        wait_for_quiet(args.quiet_cores, args.quiet_wait)
+
+
+async def section_e2e(deployment: Deployment, args, uploads: list[Upload], profile_to: Path | None) -> dict:
+    """Product sessions against bare uploads of the same bytes, for raw bodies and multipart."""
+    out = {}
+    async with workloads.http_client(args.clients + 10, args.timeout) as client:
+        for kind in UPLOAD_KINDS:
+            def product(index, round_, kind=kind):
+                upload = uploads[(index + round_) % len(uploads)]
+                return workloads.product_session(client, deployment.http, deployment.ws, upload, kind, args.timeout)
+
+            def bare(index, round_, kind=kind):
+                return workloads.bare_upload(client, deployment.http, uploads[(index + round_) % len(uploads)], kind)
+
+            await workloads.run_clients(2, 1, product)  # warm-up: imports, connections, first queries
+            await workloads.run_clients(2, 1, bare)
+            quiet(args)
+            with OtherLoad(deployment.pid) as load:
+                records, wall = await workloads.run_clients(args.clients, args.rounds, bare)
+            bare_summary = {**workloads.summarise(records, wall), "others_cores": load.cores}
+            profiler = start_profiler(deployment.pid, profile_to, f"e2e-{kind}") if profile_to else None
+            quiet(args)
+            with OtherLoad(deployment.pid) as load:
+                records, wall = await workloads.run_clients(args.clients, args.rounds, product)
+            if profiler:
+                stop_profiler(profiler)
+            out[kind] = {"bare": bare_summary,
+                         "product": {**workloads.summarise(records, wall), "others_cores": load.cores}}
+    return out
+
+
+async def section_latency(deployment: Deployment, args, uploads: list[Upload]) -> dict:
+    """Saved -> received latency of every stage message, with the bare websockets server as the floor.
+
+    Measured at each load level of --latency-clients (concurrent sessions), since extraction threads
+    compete with the event loop for the GIL.
+    """
+    out = {}
+    for clients in args.latency_clients:
+        rounds = max(1, args.latency_sessions // clients)
+        async with workloads.http_client(clients + 5, args.timeout) as client:
+            def product(index, round_):
+                upload = uploads[(index + round_) % len(uploads)]
+                return workloads.product_session(client, deployment.http, deployment.ws, upload, "raw", args.timeout)
+
+            await workloads.run_clients(2, 1, product)
+            quiet(args)
+            with OtherLoad(deployment.pid) as load:
+                records, wall = await workloads.run_clients(clients, rounds, product)
+        product_summary = {**workloads.summarise(records, wall), "others_cores": load.cores}
+        with BareWebsocketServer() as bare_server:
+            def bare(index, round_):
+                return workloads.bare_ws_session(bare_server.ws, args.timeout)
+
+            await workloads.run_clients(2, 1, bare)
+            quiet(args)
+            with OtherLoad(bare_server.process.pid) as load:
+                records, wall = await workloads.run_clients(clients, rounds, bare)
+        out[str(clients)] = {"clients": clients, "product": product_summary,
+                             "bare_ws": {**workloads.summarise(records, wall), "others_cores": load.cores}}
+    return out
+
+
+async def section_idle(mode, args) -> dict:
+    with Deployment(mode, label=f"{mode.name}-idle", PROGRESS_PING_SECONDS=str(args.ping_seconds)) as deployment:
+        quiet(args)
+        with OtherLoad(deployment.pid) as load:
+            result = await workloads.idle_capacity(
+                deployment.ws, deployment.pid, args.sockets, args.idle_window,
+                on_idle=(lambda: start_profiler(deployment.pid, RESULTS / "profiles" / mode.name, "idle"))
+                if args.profile else None)
+    result["others_cores"] = load.cores
+    result["ping_seconds"] = args.ping_seconds
+    return result
+
+
+async def section_memory(mode, args, uploads: list[Upload]) -> dict:
+    """Peak server RSS while several clients upload a large file at once, above the warmed-up idle RSS."""
+    big = big_upload(uploads[0], args.big_mb * 1_000_000)
+    out = {}
+    for kind in UPLOAD_KINDS:  # a fresh server per kind: memory kept by the allocator would hide growth
+        with Deployment(mode, label=f"{mode.name}-memory-{kind}") as deployment:
+            async with workloads.http_client(args.big_clients + 5, args.timeout) as client:
+                def warm(index, round_, kind=kind):
+                    return workloads.product_session(client, deployment.http, deployment.ws, uploads[0], kind,
+                                                     args.timeout)
+
+                def upload(index, round_, kind=kind):
+                    return workloads.product_session(client, deployment.http, deployment.ws, big, kind, args.timeout)
+
+                await workloads.run_clients(2, 1, warm)
+                await asyncio.sleep(1)
+                idle = rss_bytes(deployment.pid)
+                quiet(args)
+                with RssSampler(deployment.pid, 0.05) as sampler, OtherLoad(deployment.pid) as load:
+                    records, wall = await workloads.run_clients(args.big_clients, 1, upload)
+        summary = workloads.summarise(records, wall)
+        out[kind] = {
+            "clients": args.big_clients,
+            "file_mb": len(big.data) / 1e6,
+            "idle_mb": idle / 2**20,
+            "peak_mb": max(sampler.samples) / 2**20,
+            "above_idle_mb": (max(sampler.samples) - idle) / 2**20,
+            "samples": len(sampler.samples),
+            "ok": summary["ok"],
+            "errors": summary["errors"],
+            "error_examples": summary["error_examples"],
+            "wall_seconds": wall,
+            "others_cores": load.cores,
+        }
+    return out
+
+
+def section_extraction(args) -> dict:
+    """Run bench/bench_extraction.py (written with the extraction issue) when it exists, and read its JSON."""
+    script = ROOT / "bench" / "bench_extraction.py"
+    if not script.exists():
+        return {"available": False, "reason": "bench/bench_extraction.py is not on this branch yet"}
+    argv = [sys.executable, str(script)]  # run as its docstring says; its options are its author's business
+    started = time.perf_counter()
+    run = subprocess.run(argv, cwd=ROOT, timeout=1800)
+    result_path = RESULTS / "extraction.json"
+    if run.returncode != 0 or not result_path.exists():
+        return {"available": False, "reason": f"bench_extraction exited {run.returncode} without extraction.json"}
+    data = json.loads(result_path.read_text())
+    return {"available": True, "seconds": time.perf_counter() - started, **_extraction_rates(data), "raw": data}
+
+
+def _extraction_rates(data: dict) -> dict:
+    """Our files/s and ExifTool's from extraction.json.
+
+    The layout written by bench_extraction.py: {"exiftool": {"files_per_s"}, "<our runner>": {"files_per_s",
+    "ratio_vs_exiftool"}, ...}; the first of ours (the batch command, like ExifTool's batch run) is the one
+    judged, the others are shown.
+    """
+    theirs = (data.get("exiftool") or {}).get("files_per_s")
+    ours = [(name, entry) for name, entry in data.items()
+            if name != "exiftool" and isinstance(entry, dict) and "files_per_s" in entry]
+    return {
+        "exiftool_files_per_s": theirs,
+        "ours_name": ours[0][0] if ours else None,
+        "ours_files_per_s": ours[0][1]["files_per_s"] if ours else None,
+        "others": {name: entry["files_per_s"] for name, entry in ours[1:]},
+    }
+
+
+# ---------------------------------------------------------------- profiling
+
+def start_profiler(pid: int, folder: Path, name: str) -> subprocess.Popen | None:
+    """py-spy record against the server process while the product run goes (collapsed stacks)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        py_spy = Path(sys.executable).parent / "py-spy"
+        process = subprocess.Popen([str(py_spy) if py_spy.exists() else "py-spy", "record", "--pid", str(pid), "--rate", "200", "--format", "raw",
+                                    "--output", str(folder / f"{name}.txt"), "--nonblocking"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        print("py-spy is not installed (pip install -r bench/requirements.txt); no profile", file=sys.stderr)
+        return None
+    time.sleep(1)
+    return process
+
+
+def stop_profiler(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+# ---------------------------------------------------------------- goals and table
+
+def _ms(value):
+    return "-" if value is None else f"{value * 1000:.0f}" if value >= 0.1 else f"{value * 1000:.1f}"
+
+
+def _others(*summaries) -> str:
+    """How busy other processes kept the machine during these runs: the noise next to each figure."""
+    cores = [summary.get("others_cores") for summary in summaries if summary.get("others_cores") is not None]
+    return f"; others {max(cores):.1f} cores" if cores else ""
+
+
+def _ratio_row(section, mode, case, measured, baseline, ratio, goal, passed):
+    return {"section": section, "mode": mode, "case": case, "measured": measured, "baseline": baseline,
+            "ratio": None if ratio is None else float(f"{ratio:.3g}"), "goal": goal,
+            "result": "n/a" if passed is None else ("PASS" if passed else "FAIL")}
+
+
+def goal_rows(results: dict) -> list[dict]:
+    rows = []
+    for mode, sections in results["modes"].items():
+        if "skipped" in sections:
+            rows.append(_ratio_row("all", mode, "-", f"skipped: {sections['skipped']}", "-", None, "-", None))
+            continue
+        for kind, e2e in sections.get("e2e", {}).items():
+            product, bare = e2e["product"], e2e["bare"]
+            ratio = product["per_second"] / bare["per_second"] if bare["per_second"] and product["per_second"] else None
+            rows.append(_ratio_row(
+                "e2e throughput", mode, f"{kind}, {product['sessions']} sessions{_others(product, bare)}",
+                f"{product['per_second']:.1f} sessions/s", f"bare {bare['per_second']:.1f} uploads/s",
+                ratio, ">= 0.5x", ratio is not None and ratio >= 0.5))
+            p99, bare_p99 = product["complete_p99"], bare["response_p99"]
+            ratio = p99 / bare_p99 if p99 and bare_p99 else None
+            rows.append(_ratio_row(
+                "e2e upload->complete", mode, kind,
+                f"p50 {_ms(product['complete_p50'])} / p95 {_ms(product['complete_p95'])} / p99 {_ms(p99)} ms; "
+                f"first progress p50 {_ms(product['first_progress_p50'])} p99 {_ms(product['first_progress_p99'])} ms",
+                f"bare p50 {_ms(bare['response_p50'])} / p99 {_ms(bare_p99)} ms", ratio, "p99 <= 2x",
+                ratio is not None and ratio <= 2))
+            rows.append(_ratio_row(
+                "e2e missed stages", mode, kind,
+                f"{product['missed']} of {product['sessions']} (errors {product['errors']})"
+                + (f" e.g. {product['error_examples'][0]}" if product["error_examples"] else "")
+                + (f"; arrived after complete: {product['late_after_terminal'][0]}"
+                   if product.get("late_after_terminal") else ""),
+                "-", None, "= 0", product["missed"] == 0 and product["errors"] == 0))
+        for level in sections.get("latency", {}).values():
+            product, bare = level["product"], level["bare_ws"]
+            limit = 5 if "redis" in mode else 3
+            ratio = product["latency_p99"] / bare["latency_p99"] if product["latency_p99"] and bare["latency_p99"] else None
+            rows.append(_ratio_row(
+                "progress latency", mode,
+                f"{level['clients']} concurrent, {product['latency_count']} messages{_others(product, bare)}",
+                f"p50 {_ms(product['latency_p50'])} / p99 {_ms(product['latency_p99'])} ms"
+                + (f"; missed {product['missed']}: {product['miss_examples'][0]}" if product["miss_examples"] else "")
+                + (f"; errors {product['errors']}: {product['error_examples'][0]}" if product["error_examples"] else "")
+                + (f"; after complete: {product['late_after_terminal'][0]}" if product.get("late_after_terminal") else ""),
+                f"bare websockets p50 {_ms(bare['latency_p50'])} / p99 {_ms(bare['latency_p99'])} ms",
+                ratio, f"p99 <= {limit}x", ratio is not None and ratio <= limit and product["errors"] == 0))
+        if "idle" in sections:
+            idle = sections["idle"]
+            rows.append(_ratio_row(
+                "idle memory", mode, f"{idle['sockets']} sockets (failed {idle['failed']}){_others(idle)}",
+                f"{idle['kb_per_socket']:.1f} KB/socket (RSS {idle['rss_before_mb']:.0f} -> {idle['rss_open_mb']:.0f} MB)",
+                "-", None, "<= 40 KB", idle["kb_per_socket"] is not None and idle["kb_per_socket"] <= 40))
+            rows.append(_ratio_row(
+                "idle CPU", mode, f"pings every {idle['ping_seconds']} s",
+                f"{idle['cpu_percent_of_one_core']:.2f}% of one core over {idle['window_seconds']:.0f} s "
+                f"({idle['pings_per_socket_in_window']:.1f} pings/socket, "
+                f"{idle['cpu_us_per_ping'] or 0:.0f} us CPU per ping)",
+                "-", None, "< 5%", idle["cpu_percent_of_one_core"] < 5))
+        for kind, memory in sections.get("memory", {}).items():
+            rows.append(_ratio_row(
+                "RSS under upload", mode, f"{kind}, {memory['clients']} x {memory['file_mb']:.0f} MB{_others(memory)}",
+                f"+{memory['above_idle_mb']:.0f} MB (idle {memory['idle_mb']:.0f}, peak {memory['peak_mb']:.0f} MB; "
+                f"{memory['ok']} ok)",
+                "-", None, "<= 150 MB", memory["above_idle_mb"] <= 150 and memory["errors"] == 0))
+    extraction = results.get("extraction")
+    if extraction is not None:
+        if not extraction.get("available"):
+            rows.append(_ratio_row("extraction", "-", "-", f"not available: {extraction['reason']}", "-", None,
+                                   ">= 2x", None))
+        else:
+            ours, theirs = extraction.get("ours_files_per_s"), extraction.get("exiftool_files_per_s")
+            ratio = ours / theirs if ours and theirs else None
+            others = "".join(f"; {name} {rate:.0f} files/s" for name, rate in extraction.get("others", {}).items())
+            rows.append(_ratio_row("extraction", "-", f"{extraction.get('ours_name')}{others}",
+                                   f"{ours:.1f} files/s" if ours else "?",
+                                   f"exiftool {theirs:.1f} files/s" if theirs else "?", ratio, ">= 2x",
+                                   None if ratio is None else ratio >= 2))
+    return rows
+
+
+COLUMNS = ("section", "mode", "case", "measured", "baseline", "ratio", "goal", "result")
+
+
+def table(rows: list[dict]) -> str:
+    cells = [[str(row[column]) if row[column] is not None else "-" for column in COLUMNS] for row in rows]
+    widths = [max(len(column), *(len(cell[i]) for cell in cells)) for i, column in enumerate(COLUMNS)]
+    line = lambda values: "  ".join(value.ljust(width) for value, width in zip(values, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(COLUMNS), line("-" * width for width in widths), *(line(cell) for cell in cells)])
+
+
+def markdown(rows: list[dict]) -> str:
+    head = "| " + " | ".join(COLUMNS) + " |\n|" + "---|" * len(COLUMNS) + "\n"
+    return head + "".join(
+        "| " + " | ".join(str(row[c]) if row[c] is not None else "-" for c in COLUMNS).replace("\n", " ") + " |\n"
+        for row in rows)
+
+
+# ---------------------------------------------------------------- main
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--clients", type=int, default=50, help="concurrent clients in e2e (default 50)")
+    parser.add_argument("--rounds", type=int, default=3, help="sessions per client in e2e (default 3)")
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma list of {', '.join(SECTIONS)}")
+    parser.add_argument("--modes", default=None, help=f"comma list of {', '.join(MODES)} (default: all)")
+    parser.add_argument("--quick", action="store_true", help="small N everywhere: a smoke run in about a minute")
+    parser.add_argument("--profile", action="store_true", help="py-spy the server during e2e (bench/results/profiles)")
+    parser.add_argument("--latency-clients", default="1,10", help="comma list of concurrent sessions (default 1,10)")
+    parser.add_argument("--latency-sessions", type=int, default=50, help="sessions per latency level (default 50)")
+    parser.add_argument("--sockets", type=int, default=2000, help="idle sockets (default 2000)")
+    parser.add_argument("--idle-window", type=float, default=20.0, help="seconds of idle CPU measurement")
+    parser.add_argument("--ping-seconds", type=int, default=5, help="PROGRESS_PING_SECONDS while idle")
+    parser.add_argument("--big-clients", type=int, default=5)
+    parser.add_argument("--big-mb", type=int, default=50)
+    parser.add_argument("--timeout", type=float, default=120.0, help="per session, seconds")
+    parser.add_argument("--output", default=str(RESULTS / "latest.json"))
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra environment for every server (experiments, e.g. BENCH_DAPHNE_FORM_PARSE=0)")
+    parser.add_argument("--quiet-cores", type=float, default=0.3,
+                        help="before each measurement wait until other processes use fewer cores than this")
+    parser.add_argument("--quiet-wait", type=float, default=30.0, help="but wait at most this many seconds")
+    parser.add_argument("--render", metavar="JSON", help="only print the table of an earlier results file")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.clients, args.rounds = min(args.clients, 5), 1
+        args.latency_clients, args.latency_sessions = "1,2", 4
+        args.sockets, args.idle_window, args.ping_seconds = min(args.sockets, 100), 3.0, 1
+        args.big_clients, args.big_mb = 2, 5
+    for item in args.env:
+        name, sep, value = item.partition("=")
+        if not sep:
+            parser.error(f"--env wants NAME=VALUE, got {item!r}")
+        servers.EXTRA_ENV[name] = value
+    args.latency_clients = [int(n) for n in str(args.latency_clients).split(",") if n.strip()]
+    args.only = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = set(args.only) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
+    args.modes = [name.strip() for name in args.modes.split(",")] if args.modes else list(MODES)
+    unknown = set(args.modes) - set(MODES)
+    if unknown:
+        parser.error(f"unknown mode(s): {', '.join(sorted(unknown))}")
+    return args
+
+
+async def run(args) -> dict:
+    uploads = photos()
+    results = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": machine(),
+               "config": {key: value for key, value in vars(args).items()},
+               "uploads": [{"name": upload.name, "bytes": len(upload.data)} for upload in uploads], "modes": {}}
+    for name in args.modes:
+        mode = MODES[name]
+        wanted = [section for section in args.only if mode.sections is None or section in mode.sections]
+        if not set(wanted) - {"extraction"}:
+            continue  # nothing this mode would run
+        reason = mode.skip_reason()
+        if reason:
+            print(f"[bench] {name}: skipped: {reason}", flush=True)
+            results["modes"][name] = {"skipped": reason, "note": mode.note}
+            continue
+        sections = results["modes"][name] = {"note": mode.note}
+        if "e2e" in wanted or "latency" in wanted:
+            with Deployment(mode, label=f"{mode.name}-e2e") as deployment:
+                if "e2e" in wanted:
+                    print(f"[bench] {name}: e2e, {args.clients} clients x {args.rounds}", flush=True)
+                    profile_to = RESULTS / "profiles" / name if args.profile else None
+                    sections["e2e"] = await section_e2e(deployment, args, uploads, profile_to)
+                if "latency" in wanted:
+                    print(f"[bench] {name}: latency at {args.latency_clients} concurrent sessions", flush=True)
+                    sections["latency"] = await section_latency(deployment, args, uploads)
+        if "idle" in wanted:
+            print(f"[bench] {name}: idle, {args.sockets} sockets", flush=True)
+            sections["idle"] = await section_idle(mode, args)
+        if "memory" in wanted:
+            print(f"[bench] {name}: memory, {args.big_clients} x {args.big_mb} MB uploads", flush=True)
+            sections["memory"] = await section_memory(mode, args, uploads)
+    if "extraction" in args.only:
+        print("[bench] extraction", flush=True)
+        results["extraction"] = section_extraction(args)
+    return results
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.render:
+        results = json.loads(Path(args.render).read_text())
+        print(table(goal_rows(results)))
+        return 0
+    raise_fd_limit()
+    results = asyncio.run(run(args))
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(results, indent=2, default=str) + "\n")  # first: the data outlives a table bug
+    rows = goal_rows(results)
+    results["table"] = rows
+    output.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    output.with_suffix(".md").write_text(markdown(rows))
+    facts = results["machine"]
+    print()
+    print(f"imgmvp bench, {results['started']}: {facts['nproc']} CPUs ({facts['cpu']}), {facts['ram_gb']} GB RAM, "
+          f"Python {facts['python']}, daphne {facts['versions']['daphne']}, uvicorn {facts['versions']['uvicorn']}, "
+          f"Redis {facts['redis_server']}; {'quick' if args.quick else 'full'} run")
+    print(table(rows))
+    print(f"\nwritten to {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

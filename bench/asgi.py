@@ -1,0 +1,63 @@
+"""Bench-only ASGI app: the real application, plus a bare upload route that is the floor for uploads."""
+
+import json
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+from imgmvp_site.asgi import application as product_application
+
+# Experiment switches for `python -m bench --env NAME=VALUE`, off by default: each tries a change
+# to a server or interpreter setting without touching the product, so its effect can be measured.
+if os.environ.get("BENCH_SWITCH_INTERVAL"):
+    import sys
+
+    sys.setswitchinterval(float(os.environ["BENCH_SWITCH_INTERVAL"]))  # GIL hand-off, default 0.005 s
+if os.environ.get("BENCH_DAPHNE_FORM_PARSE") == "0":
+    # Twisted parses every multipart body with the email parser for request.args, which daphne never
+    # reads; Twisted >= 24.7 can skip it per request.
+    from daphne.http_protocol import WebRequest
+
+    _web_request_init = WebRequest.__init__
+
+    def _init_without_form_parse(self, *args, **kwargs):
+        _web_request_init(self, *args, **kwargs)
+        self._parsePOSTFormSubmission = False
+
+    WebRequest.__init__ = _init_without_form_parse
+
+BARE_UPLOAD_PATH = "/bench/bare-upload"
+
+
+async def bare_upload(scope, receive, send):
+    """Stream the request body to a file as it arrives and answer 202: no parsing, no database."""
+    folder = Path(os.environ.get("BENCH_BARE_DIR") or tempfile.gettempdir())
+    path = folder / f"bare-{secrets.token_hex(8)}.upload"
+    size = 0
+    try:
+        with open(path, "wb") as out:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                out.write(chunk)
+                if not message.get("more_body", False):
+                    break
+    finally:
+        path.unlink(missing_ok=True)  # keep the disk bounded; the bytes were written
+    body = json.dumps({"status": "received", "size": size}).encode()
+    await send({
+        "type": "http.response.start",
+        "status": 202,
+        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+    })
+    await send({"type": "http.response.body", "body": body})
+
+
+async def application(scope, receive, send):
+    if scope["type"] == "http" and scope["path"] == BARE_UPLOAD_PATH:
+        return await bare_upload(scope, receive, send)
+    return await product_application(scope, receive, send)

@@ -1,0 +1,313 @@
+"""Server modes as small declarative configs, and the processes that run them on loopback."""
+
+import os
+import re
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
+# Our own Redis database when REDIS_URL is unset, so the bench does not share keys with test runs.
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
+EXTRA_ENV: dict[str, str] = {}  # from `--env NAME=VALUE`, applied to every server started
+
+
+def raise_fd_limit() -> None:
+    """Lift the soft open-files limit to the hard one (thousands of sockets in one process)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 65536, hard))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def redis_url() -> str | None:
+    """REDIS_URL, or the local default database 13; None when nothing answers."""
+    url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or HOST, parsed.port or 6379), timeout=1):
+            return url
+    except OSError:
+        return None
+
+
+def _worker_mode_missing() -> str | None:
+    settings = (ROOT / "imgmvp_site" / "settings.py").read_text()
+    if "EXTRACTION_WORKERS" not in settings:
+        return ("EXTRACTION_WORKERS=channels (runworker processes) is not on this branch yet; "
+                "it is being built in another worktree")
+    return None
+
+
+@dataclass(frozen=True)
+class Mode:
+    """How to run the product: which ASGI server, which environment, which extra processes."""
+
+    name: str
+    server: str  # "daphne" or "uvicorn"
+    env: dict[str, str] = field(default_factory=dict)
+    redis: bool = False  # needs REDIS_URL; the channel layer goes through Redis
+    extra_processes: tuple[tuple[str, ...], ...] = ()  # argv after `python`, run from the repo root
+    note: str = ""
+    skip_check: object = None  # a callable returning a reason to skip, or None
+    sections: tuple[str, ...] | None = None  # only these sections (experiments); None: all
+
+    def skip_reason(self) -> str | None:
+        if self.redis and redis_url() is None:
+            return f"no Redis answers at {os.environ.get('REDIS_URL') or DEFAULT_REDIS_URL} (set REDIS_URL)"
+        if self.skip_check is not None:
+            return self.skip_check()
+        return None
+
+
+MODES = {
+    mode.name: mode
+    for mode in (
+        Mode("daphne-memory", "daphne", note="production default: daphne, in-memory layer, inline workers"),
+        Mode("daphne-redis", "daphne", redis=True, note="daphne, channels-redis layer, inline workers"),
+        Mode(
+            "daphne-redis-runworker",
+            "daphne",
+            env={"EXTRACTION_WORKERS": "channels"},
+            redis=True,
+            extra_processes=(("manage.py", "runworker", "extraction"),),
+            note="daphne + a runworker process doing the extraction through Redis",
+            skip_check=_worker_mode_missing,
+        ),
+        Mode("uvicorn-memory", "uvicorn", note="comparison: uvicorn (h11, websockets), in-memory layer"),
+        # Experiments: a recommended change to files this suite does not own, measured in the same run.
+        Mode(
+            "exp-daphne-no-form-parse",
+            "daphne",
+            env={"BENCH_DAPHNE_FORM_PARSE": "0"},
+            note="experiment: daphne with Twisted's multipart parse for request.args switched off",
+            sections=("e2e", "memory"),
+        ),
+        Mode(
+            "exp-daphne-1-extraction",
+            "daphne",
+            env={"MAX_CONCURRENT_EXTRACTIONS": "1"},
+            note="experiment: MAX_CONCURRENT_EXTRACTIONS=1 on this machine (default: CPU count)",
+            sections=("e2e", "latency"),
+        ),
+    )
+}
+DEFAULT_MODES = ("daphne-memory", "daphne-redis", "daphne-redis-runworker", "uvicorn-memory")
+
+
+def _server_argv(server: str, port: int) -> list[str]:
+    app = "bench.asgi:application"
+    if server == "daphne":
+        return [sys.executable, "-m", "daphne", "-b", HOST, "-p", str(port), app]
+    if server == "uvicorn":
+        return [sys.executable, "-m", "uvicorn", "--host", HOST, "--port", str(port), "--lifespan", "off",
+                "--no-access-log", "--log-level", "warning", app]
+    raise ValueError(server)
+
+
+class Deployment:
+    """One running mode: its own SQLite file and media folder, a server process, its extra processes."""
+
+    def __init__(self, mode: Mode, label: str = "", **env_overrides: str):
+        self.mode = mode
+        self.label = label or mode.name
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"imgmvp-bench-{mode.name}-"))
+        self.port = free_port()
+        self.env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+        self.env.update(
+            DJANGO_SETTINGS_MODULE="imgmvp_site.settings",
+            DJANGO_DEBUG="0",
+            DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production",
+            DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+            DATABASE_URL=f"sqlite:///{self.tmp / 'db.sqlite3'}",
+            MEDIA_ROOT=str(self.tmp / "media"),
+            BENCH_BARE_DIR=str(self.tmp / "bare"),
+            LOG_LEVEL="WARNING",
+            PYTHONUNBUFFERED="1",
+        )
+        self.env.pop("REDIS_URL", None)
+        if mode.redis:
+            self.env["REDIS_URL"] = redis_url() or DEFAULT_REDIS_URL
+        self.env.update(mode.env)
+        self.env.update(EXTRA_ENV)
+        self.env.update(env_overrides)
+        self.processes: list[subprocess.Popen] = []
+        self.server: subprocess.Popen | None = None
+
+    @property
+    def http(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def ws(self) -> str:
+        return f"ws://{HOST}:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        return self.server.pid
+
+    def _spawn(self, argv: list[str], log_name: str) -> subprocess.Popen:
+        log = open(self.tmp / log_name, "ab")
+        process = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True, preexec_fn=raise_fd_limit)
+        log.close()
+        self.processes.append(process)
+        return process
+
+    def start(self, timeout: float = 60) -> "Deployment":
+        (self.tmp / "bare").mkdir()
+        with open(self.tmp / "migrate.log", "wb") as log:
+            subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=self.env,
+                           stdout=log, stderr=subprocess.STDOUT, check=True, timeout=180)
+        self.server = self._spawn(_server_argv(self.mode.server, self.port), "server.log")
+        for index, argv in enumerate(self.mode.extra_processes):
+            self._spawn([sys.executable, *argv], f"extra-{index}.log")
+        self._wait_http(timeout)
+        return self
+
+    def _wait_http(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.server.poll() is not None:
+                raise RuntimeError(f"{self.mode.name}: server exited with {self.server.returncode}:\n{self.log()}")
+            try:
+                urllib.request.urlopen(f"{self.http}/api/images_mvp/sessions/readiness-probe", timeout=1)
+            except urllib.error.HTTPError:
+                return
+            except OSError:
+                time.sleep(0.1)
+                continue
+            return
+        raise TimeoutError(f"{self.mode.name}: server did not answer within {timeout}s:\n{self.log()}")
+
+    def log(self) -> str:
+        path = self.tmp / "server.log"
+        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.terminate()
+        for process in reversed(self.processes):
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+        logs = ROOT / "bench" / "results" / "logs"  # kept for a look after the run (not committed)
+        logs.mkdir(parents=True, exist_ok=True)
+        for log in self.tmp.glob("*.log"):
+            shutil.copyfile(log, logs / f"{self.label}-{log.name}")
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self) -> "Deployment":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class BareWebsocketServer:
+    """The bare `websockets` server of bench/bare_ws.py in its own process: the latency floor."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def ws(self) -> str:
+        return f"ws://{HOST}:{self.port}"
+
+    def __enter__(self) -> "BareWebsocketServer":
+        self.process = subprocess.Popen([sys.executable, "-m", "bench.bare_ws", "--port", str(self.port)], cwd=ROOT,
+                                        start_new_session=True, preexec_fn=raise_fd_limit)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((HOST, self.port), timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        raise TimeoutError("bare websockets server did not start")
+
+    def __exit__(self, *exc) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+# /proc readers for one process.
+_CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def rss_bytes(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1)) * 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process (all its threads) so far."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / _CLK_TCK
+
+
+def _machine_busy_seconds() -> float:
+    """CPU seconds all cores spent busy since boot (/proc/stat, idle and iowait left out)."""
+    values = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return (sum(values) - values[3] - values[4]) / _CLK_TCK
+
+
+def wait_for_quiet(limit_cores: float, patience: float) -> float | None:
+    """Wait up to `patience` seconds for other processes to use under `limit_cores`; return the last reading."""
+    deadline = time.monotonic() + patience
+    while True:
+        with OtherLoad() as load:
+            time.sleep(1)
+        if load.cores < limit_cores or time.monotonic() >= deadline:
+            return load.cores
+
+
+class OtherLoad:
+    """Measures how many cores processes other than ours kept busy during a measurement.
+
+    The machine may be shared (other test runs); a figure measured while others used a core is
+    not comparable to a quiet one, so every run reports this next to its numbers.
+    """
+
+    def __init__(self, *pids: int):
+        self.pids = (os.getpid(), *pids)
+        self.cores: float | None = None
+
+    def _own(self) -> float:
+        total = 0.0
+        for pid in self.pids:
+            try:
+                total += cpu_seconds(pid)
+            except (FileNotFoundError, ProcessLookupError):
+                pass
+        return total
+
+    def __enter__(self) -> "OtherLoad":
+        self._busy, self._own_start, self._clock = _machine_busy_seconds(), self._own(), time.monotonic()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        elapsed = time.monotonic() - self._clock
+        others = (_machine_busy_seconds() - self._busy) - (self._own() - self._own_start)
+        self.cores = max(0.0, others / elapsed) if elapsed > 0 else None
