@@ -14,19 +14,6 @@ if os.environ.get("BENCH_SWITCH_INTERVAL"):
     import sys
 
     sys.setswitchinterval(float(os.environ["BENCH_SWITCH_INTERVAL"]))  # GIL hand-off, default 0.005 s
-if os.environ.get("BENCH_DAPHNE_FORM_PARSE") == "0":
-    # Twisted parses every multipart body with the email parser for request.args, which daphne never
-    # reads; Twisted >= 24.7 can skip it per request.
-    from daphne.http_protocol import WebRequest
-
-    _web_request_init = WebRequest.__init__
-
-    def _init_without_form_parse(self, *args, **kwargs):
-        _web_request_init(self, *args, **kwargs)
-        self._parsePOSTFormSubmission = False
-
-    WebRequest.__init__ = _init_without_form_parse
-
 BARE_UPLOAD_PATH = "/bench/bare-upload"
 
 

@@ -92,13 +92,6 @@ MODES = {
         Mode("uvicorn-memory", "uvicorn", note="comparison: uvicorn (h11, websockets), in-memory layer"),
         # Experiments: a recommended change to files this suite does not own, measured in the same run.
         Mode(
-            "exp-daphne-no-form-parse",
-            "daphne",
-            env={"BENCH_DAPHNE_FORM_PARSE": "0"},
-            note="experiment: daphne with Twisted's multipart parse for request.args switched off",
-            sections=("e2e", "memory"),
-        ),
-        Mode(
             "exp-daphne-1-extraction",
             "daphne",
             env={"MAX_CONCURRENT_EXTRACTIONS": "1"},

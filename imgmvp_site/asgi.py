@@ -18,6 +18,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ChannelNameRouter, ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from extraction.consumers import ExtractionJobConsumer  # noqa: E402
+from imgmvp_site.daphne_tuning import skip_twisted_form_parsing  # noqa: E402
 from extraction.dispatch import EXTRACTION_CHANNEL, reaper_start  # noqa: E402
 from progress.routing import websocket_urlpatterns  # noqa: E402
 from progress.security import AllowedHostsOriginValidator  # noqa: E402
@@ -45,3 +46,5 @@ application = ReaperOnFirstEvent(
         }
     )
 )
+
+skip_twisted_form_parsing()

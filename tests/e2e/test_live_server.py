@@ -124,3 +124,16 @@ def test_servers_refuse_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_under_daphne_twisted_does_not_parse_multipart_bodies(tmp_path):
+    """Twisted's own multipart parse (unused by daphne) is off: requests are built without it."""
+    script = (
+        "import daphne.server, imgmvp_site.asgi\n"
+        "from daphne import http_protocol\n"
+        "print(http_protocol.WebRequest.__mro__[1].__name__, http_protocol.WebRequest.__init__.__qualname__)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=servers.ROOT, env=servers.server_env(tmp_path),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["WebRequest", "skip_twisted_form_parsing.<locals>.WebRequestWithoutFormParse.__init__"]
