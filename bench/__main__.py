@@ -398,7 +398,7 @@ def parse_args(argv=None):
     parser.add_argument("--timeout", type=float, default=120.0, help="per session, seconds")
     parser.add_argument("--output", default=str(RESULTS / "latest.json"))
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
-                        help="extra environment for every server (experiments, e.g. BENCH_DAPHNE_FORM_PARSE=0)")
+                        help="extra environment for every server (experiments, e.g. UVICORN_WS_PER_MESSAGE_DEFLATE=false)")
     parser.add_argument("--quiet-cores", type=float, default=0.3,
                         help="before each measurement wait until other processes use fewer cores than this")
     parser.add_argument("--quiet-wait", type=float, default=30.0, help="but wait at most this many seconds")
