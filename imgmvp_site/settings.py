@@ -218,5 +218,7 @@ LOGGING = {
     "loggers": {
         "extraction": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
         "progress": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+        # channels-redis reports messages it drops ("over capacity") at INFO only.
+        "channels_redis": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     },
 }

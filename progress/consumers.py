@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import logging
 import time
 from collections import Counter, deque
 from urllib.parse import parse_qs
@@ -14,6 +15,8 @@ from extraction.session_ids import is_valid_session_id
 from .groups import session_group
 from .messages import connected_message, error_message, ping_message, pong_message
 from .selectors import MISSING, REFUSED, session_view
+
+logger = logging.getLogger(__name__)
 
 CLOSE_INVALID_SESSION_ID = 4400
 CLOSE_FORBIDDEN = 4403
@@ -108,7 +111,10 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
         """Forward a saved state change newer than what this socket sent; the first decides access."""
         message = event["message"]
         # The snapshot may already be newer than changes queued for us while we read it.
-        if self.closing or message["seq"] <= self.last_seq:
+        if self.closing:
+            return
+        if message["seq"] <= self.last_seq:
+            logger.info("session %s: dropped seq %s, not newer than %s", self.session_id, message["seq"], self.last_seq)
             return
         if not self.allowed:
             if await self._view() == REFUSED:

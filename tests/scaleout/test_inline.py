@@ -2,14 +2,13 @@
 processes, and a killed web process's sessions recovered by the next one."""
 
 import asyncio
-import os
 import time
 import uuid
 
 import httpx
 import pytest
 
-from tests.support.scaleout import STAGES, rows, stop_all, upload, wait_until
+from tests.support.scaleout import STAGES, hold, release, rows, stop_all, stored_path, upload, wait_until
 from tests.support.servers import daphne
 from tests.support.watchers import start_watching
 
@@ -45,14 +44,11 @@ async def test_a_restarted_web_process_finishes_what_the_killed_one_left(inline_
             session_id = str(uuid.uuid4())
             async with httpx.AsyncClient(timeout=10) as client:
                 body = await upload(client, web.base_url, session_id)
-            stored = tmp_path / "media" / "uploads" / rows(inline_env, [session_id])[session_id]["stored_path"]
+            stored = stored_path(inline_env, session_id)
             try:
-                original = stored.read_bytes()
+                original = hold(stored)
             except FileNotFoundError:  # already complete: its original was deleted
                 continue
-            fifo = stored.with_suffix(".fifo")
-            os.mkfifo(fifo)
-            os.replace(fifo, stored)  # atomically: the run never sees the file missing
             await asyncio.sleep(0.5)
             if rows(inline_env, [session_id])[session_id]["status"] != "complete":
                 break
@@ -60,9 +56,7 @@ async def test_a_restarted_web_process_finishes_what_the_killed_one_left(inline_
             raise AssertionError("5 extractions in a row finished before they could be held")
         await wait_until(lambda: rows(inline_env, [session_id])[session_id]["status"] == "processing", 10, "the claim")
         web.kill()
-        replacement = stored.with_suffix(".tmp")
-        replacement.write_bytes(original)
-        os.replace(replacement, stored)
+        release(stored, original)
 
         restarted_at = time.monotonic()
         heir = daphne(tmp_path, inline_env, "web-restarted")  # its first request starts the reaper

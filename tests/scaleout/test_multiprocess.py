@@ -15,7 +15,7 @@ import psycopg
 import pytest
 import websockets
 
-from tests.support.scaleout import STAGES, rows, stop_all, upload, wait_until, worker
+from tests.support.scaleout import STAGES, hold, release, rows, stop_all, stored_path, upload, wait_until, worker
 from tests.support.servers import daphne, free_port
 from tests.support.services import executable
 from tests.support.watchers import start_watching
@@ -90,10 +90,8 @@ async def test_a_worker_killed_mid_session_is_replaced(scaleout_env, tmp_path):
         watcher = await start_watching(web.ws_url, session_id)
         async with httpx.AsyncClient(timeout=10) as client:
             await upload(client, web.base_url, session_id)
-        stored = tmp_path / "media" / "uploads" / rows(env, [session_id])[session_id]["stored_path"]
-        original = stored.read_bytes()
-        stored.unlink()
-        os.mkfifo(stored)
+        stored = stored_path(env, session_id)
+        original = hold(stored)
 
         doomed = worker(tmp_path, env, "worker-doomed")
         processes.append(doomed)
@@ -102,9 +100,7 @@ async def test_a_worker_killed_mid_session_is_replaced(scaleout_env, tmp_path):
         doomed.kill()  # SIGKILL
         assert rows(env, [session_id])[session_id]["status"] == "processing"
 
-        replacement = stored.with_suffix(".tmp")
-        replacement.write_bytes(original)
-        os.replace(replacement, stored)
+        release(stored, original)
         killed_at = time.monotonic()
         processes.append(worker(tmp_path, env, "worker-heir"))
         watched = await asyncio.wait_for(watcher, timeout=30)
@@ -128,9 +124,8 @@ async def test_a_session_whose_workers_keep_dying_ends_worker_lost(scaleout_env,
         watcher = await start_watching(web.ws_url, session_id)
         async with httpx.AsyncClient(timeout=10) as client:
             await upload(client, web.base_url, session_id)
-        stored = tmp_path / "media" / "uploads" / rows(env, [session_id])[session_id]["stored_path"]
-        stored.unlink()
-        os.mkfifo(stored)  # every worker hangs on it, as on a poison file that kills its reader
+        stored = stored_path(env, session_id)
+        hold(stored)  # every worker hangs on it, as on a poison file that kills its reader
         for attempt in range(1, 4):
             doomed = worker(tmp_path, env, f"worker-{attempt}")
             processes.append(doomed)
@@ -207,10 +202,8 @@ async def test_a_frozen_worker_that_wakes_after_a_takeover_writes_nothing(scaleo
         watcher = await start_watching(web.ws_url, session_id)
         async with httpx.AsyncClient(timeout=10) as client:
             await upload(client, web.base_url, session_id)
-        stored = tmp_path / "media" / "uploads" / rows(env, [session_id])[session_id]["stored_path"]
-        original = stored.read_bytes()
-        stored.unlink()
-        os.mkfifo(stored)
+        stored = stored_path(env, session_id)
+        original = hold(stored)
         held = tmp_path / "held-fifo"
         os.link(stored, held)  # to feed the frozen worker's read later
 
@@ -218,9 +211,7 @@ async def test_a_frozen_worker_that_wakes_after_a_takeover_writes_nothing(scaleo
         processes.append(frozen)
         await wait_until(lambda: reading(env, session_id, frozen), 20, "the worker to start reading the file")
         frozen.process.send_signal(signal.SIGSTOP)
-        replacement = stored.with_suffix(".tmp")
-        replacement.write_bytes(original)
-        os.replace(replacement, stored)
+        release(stored, original)
         processes.append(worker(tmp_path, env, "worker-heir"))
         watched = await asyncio.wait_for(watcher, timeout=30)
         assert watched.last["type"] == "complete"

@@ -1,6 +1,7 @@
 """Helpers for tests that run several web and worker processes on one database and one Redis."""
 
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
@@ -53,3 +54,26 @@ async def wait_until(predicate, timeout: float, what: str):
             return value
         await asyncio.sleep(0.05)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def stored_path(env: dict[str, str], session_id: str) -> Path:
+    return Path(env["MEDIA_ROOT"]) / "uploads" / rows(env, [session_id])[session_id]["stored_path"]
+
+
+def hold(stored: Path) -> bytes:
+    """Swap a stored original for a FIFO nobody writes (a hung read, as on a stalled shared volume).
+
+    Atomic, so a run never finds the file missing; returns the original bytes for `release`.
+    """
+    original = stored.read_bytes()
+    fifo = stored.with_suffix(".fifo")
+    os.mkfifo(fifo)
+    os.replace(fifo, stored)
+    return original
+
+
+def release(stored: Path, original: bytes) -> None:
+    """Put the original back (atomically) for the next worker to read."""
+    replacement = stored.with_suffix(".tmp")
+    replacement.write_bytes(original)
+    os.replace(replacement, stored)
