@@ -72,7 +72,7 @@ async def test_two_web_and_two_worker_processes_complete_20_uploads_watched_acro
         assert {row["status"] for row in stored.values()} == {"complete"}
         assert {row["lease_owner"] for row in stored.values()} == {""}
         assert not any((tmp_path / "media" / "uploads" / row["stored_path"]).exists() for row in stored.values())
-        claims = [w.output().count("claimed by") for w in workers]
+        claims = [w.log_path.read_text(errors="replace").count("claimed by") for w in workers]
         print(f"\n20 uploads over 2 web + 2 worker processes: {elapsed:.2f}s; claims per worker {claims}")
         assert sum(claims) == 20
     finally:
