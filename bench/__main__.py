@@ -214,7 +214,7 @@ def section_extraction(args) -> dict:
     """Run bench/bench_extraction.py (written with the extraction issue) when it exists, and read its JSON."""
     script = ROOT / "bench" / "bench_extraction.py"
     if not script.exists():
-        return {"available": False, "reason": "bench/bench_extraction.py is not on this branch yet"}
+        return {"available": False, "reason": "bench/bench_extraction.py is missing"}
     argv = [sys.executable, str(script)]  # run as its docstring says; its options are its author's business
     started = time.perf_counter()
     run = subprocess.run(argv, cwd=ROOT, timeout=1800)

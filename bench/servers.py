@@ -46,14 +46,6 @@ def redis_url() -> str | None:
         return None
 
 
-def _worker_mode_missing() -> str | None:
-    settings = (ROOT / "imgmvp_site" / "settings.py").read_text()
-    if "EXTRACTION_WORKERS" not in settings:
-        return ("EXTRACTION_WORKERS=channels (runworker processes) is not on this branch yet; "
-                "it is being built in another worktree")
-    return None
-
-
 @dataclass(frozen=True)
 class Mode:
     """How to run the product: which ASGI server, which environment, which extra processes."""
@@ -87,7 +79,6 @@ MODES = {
             redis=True,
             extra_processes=(("manage.py", "runworker", "extraction"),),
             note="daphne + a runworker process doing the extraction through Redis",
-            skip_check=_worker_mode_missing,
         ),
         Mode("uvicorn-memory", "uvicorn", note="comparison: uvicorn (h11, websockets), in-memory layer"),
         # Experiments: a recommended change to files this suite does not own, measured in the same run.
