@@ -1,0 +1,103 @@
+"""The Redis channel layer must not lose a message when a consumer of the same process goes away.
+
+Every consumer of one process receives through one shared Redis queue: whichever consumer holds the
+layer's receive lock runs the blocking BZPOPMIN for all of them. When that consumer is cancelled (its
+socket closed) after Redis has popped a message meant for another consumer, but before the reply was
+read, channels-redis 4.3 drops the connection and the message with it (channels_redis#366): a watcher
+of another session silently misses a stage. These tests make that moment happen on purpose.
+"""
+
+import asyncio
+import time
+import uuid
+
+import pytest
+import redis
+
+from progress.layers import RedisChannelLayer
+from tests.support.services import redis_url
+
+
+@pytest.fixture
+def redis_config():
+    return {
+        "hosts": [{"address": redis_url(), "socket_timeout": 15}],
+        "prefix": f"test-layer-{uuid.uuid4().hex[:8]}:",
+    }
+
+
+def push_now(layer, channel: str, message: dict) -> None:
+    """Put a message on a process-local channel the way `send` does, without yielding to the loop.
+
+    Going through the blocking client lets the test decide exactly when the event loop next runs.
+    """
+    client = redis.Redis.from_url(redis_url())
+    try:
+        payload = dict(message, __asgi_channel__=channel)
+        key = layer.prefix + layer.non_local_name(channel)
+        client.zadd(key, {layer.serialize(payload): time.time()})
+    finally:
+        client.close()
+
+
+async def holder_and_waiter(layer):
+    """Two consumers receiving on one layer; returns (holder task, waiter task, waiter channel)."""
+    holder_channel = await layer.new_channel()
+    waiter_channel = await layer.new_channel()
+    holder = asyncio.ensure_future(layer.receive(holder_channel))
+    await asyncio.sleep(0.2)  # the holder takes the receive lock and blocks in BZPOPMIN
+    waiter = asyncio.ensure_future(layer.receive(waiter_channel))
+    await asyncio.sleep(0.05)
+    assert not holder.done() and not waiter.done()
+    return holder, waiter, waiter_channel
+
+
+async def test_a_message_popped_for_another_consumer_survives_the_holder_being_cancelled(redis_config):
+    layer = RedisChannelLayer(**redis_config)
+    try:
+        holder, waiter, waiter_channel = await holder_and_waiter(layer)
+
+        push_now(layer, waiter_channel, {"type": "progress.update", "stage": 50})
+        time.sleep(0.1)  # Redis pops it for the blocked BZPOPMIN and the reply is on its way
+        holder.cancel()  # ...and the consumer holding the receive lock goes away before reading it
+
+        message = await asyncio.wait_for(waiter, timeout=3)
+        assert message == {"type": "progress.update", "stage": 50}
+        with pytest.raises(asyncio.CancelledError):
+            await holder
+    finally:
+        await layer.flush()
+        await layer.close_pools()
+
+
+async def test_messages_keep_flowing_while_holder_after_holder_is_cancelled(redis_config):
+    """Round after round, the consumer doing the pop leaves just as a message for another arrives."""
+    layer = RedisChannelLayer(**redis_config)
+    try:
+        survivor_channel = await layer.new_channel()
+        received = []
+        for n in range(10):
+            leaver = asyncio.ensure_future(layer.receive(await layer.new_channel()))
+            await asyncio.sleep(0.05)  # the leaver now does the pop for the whole process
+            survivor = asyncio.ensure_future(layer.receive(survivor_channel))
+            await asyncio.sleep(0.01)
+            push_now(layer, survivor_channel, {"type": "progress.update", "n": n})
+            time.sleep(0.05)
+            leaver.cancel()
+            received.append((await asyncio.wait_for(survivor, timeout=3))["n"])
+        assert received == list(range(10))
+    finally:
+        await layer.flush()
+        await layer.close_pools()
+
+
+async def test_a_pop_left_running_by_a_cancelled_holder_is_stopped_when_the_layer_closes(redis_config):
+    layer = RedisChannelLayer(**redis_config)
+    holder = asyncio.ensure_future(layer.receive(await layer.new_channel()))
+    await asyncio.sleep(0.2)
+    holder.cancel()
+    await asyncio.sleep(0)
+    await layer.flush()
+    await layer.close_pools()
+    pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
+    assert [t for t in pending if "receive_single" in repr(t.get_coro())] == []
