@@ -114,17 +114,19 @@ async def section_e2e(deployment: Deployment, args, uploads: list[Upload], profi
             await workloads.run_clients(2, 1, product)  # warm-up: imports, connections, first queries
             await workloads.run_clients(2, 1, bare)
             quiet(args)
-            with OtherLoad(deployment.pid) as load:
+            with OtherLoad(*deployment.pids) as load:
                 records, wall = await workloads.run_clients(args.clients, args.rounds, bare)
-            bare_summary = {**workloads.summarise(records, wall), "others_cores": load.cores}
+            bare_summary = {**workloads.summarise(records, wall), "others_cores": load.cores,
+                            "server_cpu_seconds": load.server_seconds}
             profiler = start_profiler(deployment.pid, profile_to, f"e2e-{kind}") if profile_to else None
             quiet(args)
-            with OtherLoad(deployment.pid) as load:
+            with OtherLoad(*deployment.pids) as load:
                 records, wall = await workloads.run_clients(args.clients, args.rounds, product)
             if profiler:
                 stop_profiler(profiler)
             out[kind] = {"bare": bare_summary,
-                         "product": {**workloads.summarise(records, wall), "others_cores": load.cores}}
+                         "product": {**workloads.summarise(records, wall), "others_cores": load.cores,
+                                     "server_cpu_seconds": load.server_seconds}}
     return out
 
 
@@ -280,6 +282,12 @@ def _others(*summaries) -> str:
     return f"; others {max(cores):.1f} cores" if cores else ""
 
 
+def _cpu_each(summary: dict, unit: str) -> str:
+    """Server CPU per completed unit: what each one costs, whatever else limited the rate."""
+    seconds, ok = summary.get("server_cpu_seconds"), summary.get("ok")
+    return f"; server CPU {seconds / ok * 1000:.1f} ms/{unit}" if seconds is not None and ok else ""
+
+
 def _ratio_row(section, mode, case, measured, baseline, ratio, goal, passed):
     return {"section": section, "mode": mode, "case": case, "measured": measured, "baseline": baseline,
             "ratio": None if ratio is None else float(f"{ratio:.3g}"), "goal": goal,
@@ -297,7 +305,8 @@ def goal_rows(results: dict) -> list[dict]:
             ratio = product["per_second"] / bare["per_second"] if bare["per_second"] and product["per_second"] else None
             rows.append(_ratio_row(
                 "e2e throughput", mode, f"{kind}, {product['sessions']} sessions{_others(product, bare)}",
-                f"{product['per_second']:.1f} sessions/s", f"bare {bare['per_second']:.1f} uploads/s",
+                f"{product['per_second']:.1f} sessions/s{_cpu_each(product, 'session')}",
+                f"bare {bare['per_second']:.1f} uploads/s{_cpu_each(bare, 'upload')}",
                 ratio, ">= 0.5x", ratio is not None and ratio >= 0.5))
             p99, bare_p99 = product["complete_p99"], bare["response_p99"]
             ratio = p99 / bare_p99 if p99 and bare_p99 else None

@@ -145,6 +145,11 @@ class Deployment:
     def pid(self) -> int:
         return self.server.pid
 
+    @property
+    def pids(self) -> list[int]:
+        """The server and any worker processes: everything this deployment runs."""
+        return [process.pid for process in self.processes if process.poll() is None]
+
     def _spawn(self, argv: list[str], log_name: str) -> subprocess.Popen:
         log = open(self.tmp / log_name, "ab")
         process = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
@@ -277,6 +282,17 @@ class OtherLoad:
     def __init__(self, *pids: int):
         self.pids = (os.getpid(), *pids)
         self.cores: float | None = None
+        # CPU seconds the measured processes (not this client) used in the window: the cost side of a rate.
+        self.server_seconds: float | None = None
+
+    def _servers(self) -> float:
+        total = 0.0
+        for pid in self.pids[1:]:
+            try:
+                total += cpu_seconds(pid)
+            except (FileNotFoundError, ProcessLookupError):
+                pass
+        return total
 
     def _own(self) -> float:
         total = 0.0
@@ -289,9 +305,11 @@ class OtherLoad:
 
     def __enter__(self) -> "OtherLoad":
         self._busy, self._own_start, self._clock = _machine_busy_seconds(), self._own(), time.monotonic()
+        self._servers_start = self._servers()
         return self
 
     def __exit__(self, *exc) -> None:
         elapsed = time.monotonic() - self._clock
         others = (_machine_busy_seconds() - self._busy) - (self._own() - self._own_start)
         self.cores = max(0.0, others / elapsed) if elapsed > 0 else None
+        self.server_seconds = self._servers() - self._servers_start

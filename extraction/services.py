@@ -11,12 +11,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, close_old_connections, connection
+from django.db import IntegrityError, connection
 from django.db.models import F, Q
 from django.utils import timezone
 
 from progress.broadcast import broadcast_session
 
+from .connections import connection_checked
 from .models import ExtractionSession
 from .pipeline import PipelineError, Stage, run_pipeline
 from .pipeline.formats import HEAD_BYTES, detect_format
@@ -101,7 +102,7 @@ def session_create(
 
 def session_run(*, session_id: str) -> None:
     """Claim a pending session, then run the pipeline, saving and broadcasting every stage."""
-    close_old_connections()
+    connection_checked()  # this thread's connection is kept from one session to the next
     try:
         session = _session_claim(session_id)
         if session is None:
@@ -113,7 +114,7 @@ def session_run(*, session_id: str) -> None:
         finally:
             renewer.stop()
     finally:
-        connection.close()  # this runs in a worker thread: give its connection back
+        connection_checked()
 
 
 def _worker_name() -> str:

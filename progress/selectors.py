@@ -1,8 +1,7 @@
 """Reads of session state for the consumer, wrapped for async code."""
 
-from channels.db import database_sync_to_async
-
 from extraction.access import session_may_view
+from extraction.connections import database_sync_to_async
 from extraction.models import ExtractionSession
 
 from .messages import session_message

@@ -1,0 +1,42 @@
+"""Extraction threads keep their database connection from one session to the next, unless it broke."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from extraction import services
+from extraction.models import ExtractionSession
+from tests.support.sample_images import jpeg_bytes
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def media(tmp_path, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "uploads": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
+
+
+def run_one() -> ExtractionSession:
+    upload = SimpleUploadedFile("photo.jpg", jpeg_bytes(), content_type="image/jpeg")
+    session = services.session_create(session_id=None, upload=upload)
+    services.session_run(session_id=session.id)
+    return ExtractionSession.objects.get(pk=session.id)
+
+
+def test_a_second_session_runs_on_the_connection_the_first_one_opened():
+    assert run_one().status == ExtractionSession.Status.COMPLETE
+    kept = connection.connection
+    assert kept is not None
+    assert run_one().status == ExtractionSession.Status.COMPLETE
+    assert connection.connection is kept
+
+
+def test_a_connection_that_saw_an_error_is_replaced_before_the_next_session():
+    run_one()
+    broken = connection.connection
+    connection.errors_occurred = True  # what Django records when a query on it failed
+    assert run_one().status == ExtractionSession.Status.COMPLETE
+    assert connection.connection is not broken
