@@ -36,12 +36,20 @@ class RedisChannelLayer(UpstreamRedisChannelLayer):
             pop = asyncio.ensure_future(super().receive_single(channel))
             self._local_pops[channel] = pop
         # Cancelling the caller cancels only this wait; the pop goes on for whoever receives next.
+        # That holds even when the pop has just finished: its message has not been filed yet.
         try:
-            return await asyncio.shield(pop)
-        finally:
-            # Finished (with a message or an error): hand it to nobody else.
-            if pop.done() and self._local_pops.get(channel) is pop:
-                del self._local_pops[channel]
+            result = await asyncio.shield(pop)
+        except asyncio.CancelledError:
+            raise
+        except BaseException:
+            self._forget_pop(channel, pop)  # its error reached a receiver; the next one pops anew
+            raise
+        self._forget_pop(channel, pop)
+        return result
+
+    def _forget_pop(self, channel: str, pop: asyncio.Task) -> None:
+        if self._local_pops.get(channel) is pop:
+            del self._local_pops[channel]
 
     async def close_pools(self):
         await self._stop_local_pops()

@@ -70,6 +70,26 @@ async def test_a_message_popped_for_another_consumer_survives_the_holder_being_c
         await layer.close_pools()
 
 
+async def test_a_message_popped_in_the_same_instant_the_holder_is_cancelled_is_not_lost(redis_config):
+    """The narrowest case: the pop has finished, and the holder is cancelled before it resumes."""
+    layer = RedisChannelLayer(**redis_config)
+    try:
+        holder, waiter, waiter_channel = await holder_and_waiter(layer)
+        # The pop the holder waits on; cancel the holder from the pop's own completion, so the pop is
+        # done and the holder has not run yet: the moment a closing socket can hit.
+        (pop,) = layer._local_pops.values()
+        pop.add_done_callback(lambda _: holder.cancel())
+
+        push_now(layer, waiter_channel, {"type": "progress.update", "stage": 30})
+
+        assert await asyncio.wait_for(waiter, timeout=3) == {"type": "progress.update", "stage": 30}
+        with pytest.raises(asyncio.CancelledError):
+            await holder
+    finally:
+        await layer.flush()
+        await layer.close_pools()
+
+
 async def test_messages_keep_flowing_while_holder_after_holder_is_cancelled(redis_config):
     """Round after round, the consumer doing the pop leaves just as a message for another arrives."""
     layer = RedisChannelLayer(**redis_config)
