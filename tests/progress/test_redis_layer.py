@@ -19,11 +19,13 @@ from tests.support.services import redis_url
 
 
 @pytest.fixture
-def redis_config():
-    return {
-        "hosts": [{"address": redis_url(), "socket_timeout": 15}],
-        "prefix": f"test-layer-{uuid.uuid4().hex[:8]}:",
-    }
+async def layer():
+    layer = RedisChannelLayer(
+        hosts=[{"address": redis_url(), "socket_timeout": 15}], prefix=f"test-layer-{uuid.uuid4().hex[:8]}:"
+    )
+    yield layer
+    await layer.flush()
+    await layer.close_pools()
 
 
 def push_now(layer, channel: str, message: dict) -> None:
@@ -52,67 +54,51 @@ async def holder_and_waiter(layer):
     return holder, waiter, waiter_channel
 
 
-async def test_a_message_popped_for_another_consumer_survives_the_holder_being_cancelled(redis_config):
-    layer = RedisChannelLayer(**redis_config)
-    try:
-        holder, waiter, waiter_channel = await holder_and_waiter(layer)
+async def test_a_message_popped_for_another_consumer_survives_the_holder_being_cancelled(layer):
+    holder, waiter, waiter_channel = await holder_and_waiter(layer)
 
-        push_now(layer, waiter_channel, {"type": "progress.update", "stage": 50})
-        time.sleep(0.1)  # Redis pops it for the blocked BZPOPMIN and the reply is on its way
-        holder.cancel()  # ...and the consumer holding the receive lock goes away before reading it
+    push_now(layer, waiter_channel, {"type": "progress.update", "stage": 50})
+    time.sleep(0.1)  # Redis pops it for the blocked BZPOPMIN and the reply is on its way
+    holder.cancel()  # ...and the consumer holding the receive lock goes away before reading it
 
-        message = await asyncio.wait_for(waiter, timeout=3)
-        assert message == {"type": "progress.update", "stage": 50}
-        with pytest.raises(asyncio.CancelledError):
-            await holder
-    finally:
-        await layer.flush()
-        await layer.close_pools()
+    message = await asyncio.wait_for(waiter, timeout=3)
+    assert message == {"type": "progress.update", "stage": 50}
+    with pytest.raises(asyncio.CancelledError):
+        await holder
 
 
-async def test_a_message_popped_in_the_same_instant_the_holder_is_cancelled_is_not_lost(redis_config):
+async def test_a_message_popped_in_the_same_instant_the_holder_is_cancelled_is_not_lost(layer):
     """The narrowest case: the pop has finished, and the holder is cancelled before it resumes."""
-    layer = RedisChannelLayer(**redis_config)
-    try:
-        holder, waiter, waiter_channel = await holder_and_waiter(layer)
-        # The pop the holder waits on; cancel the holder from the pop's own completion, so the pop is
-        # done and the holder has not run yet: the moment a closing socket can hit.
-        (pop,) = layer._local_pops.values()
-        pop.add_done_callback(lambda _: holder.cancel())
+    holder, waiter, waiter_channel = await holder_and_waiter(layer)
+    # The pop the holder waits on; cancel the holder from the pop's own completion, so the pop is
+    # done and the holder has not run yet: the moment a closing socket can hit.
+    (pop,) = layer._local_pops.values()
+    pop.add_done_callback(lambda _: holder.cancel())
 
-        push_now(layer, waiter_channel, {"type": "progress.update", "stage": 30})
+    push_now(layer, waiter_channel, {"type": "progress.update", "stage": 30})
 
-        assert await asyncio.wait_for(waiter, timeout=3) == {"type": "progress.update", "stage": 30}
-        with pytest.raises(asyncio.CancelledError):
-            await holder
-    finally:
-        await layer.flush()
-        await layer.close_pools()
+    assert await asyncio.wait_for(waiter, timeout=3) == {"type": "progress.update", "stage": 30}
+    with pytest.raises(asyncio.CancelledError):
+        await holder
 
 
-async def test_messages_keep_flowing_while_holder_after_holder_is_cancelled(redis_config):
+async def test_messages_keep_flowing_while_holder_after_holder_is_cancelled(layer):
     """Round after round, the consumer doing the pop leaves just as a message for another arrives."""
-    layer = RedisChannelLayer(**redis_config)
-    try:
-        survivor_channel = await layer.new_channel()
-        received = []
-        for n in range(10):
-            leaver = asyncio.ensure_future(layer.receive(await layer.new_channel()))
-            await asyncio.sleep(0.05)  # the leaver now does the pop for the whole process
-            survivor = asyncio.ensure_future(layer.receive(survivor_channel))
-            await asyncio.sleep(0.01)
-            push_now(layer, survivor_channel, {"type": "progress.update", "n": n})
-            time.sleep(0.05)
-            leaver.cancel()
-            received.append((await asyncio.wait_for(survivor, timeout=3))["n"])
-        assert received == list(range(10))
-    finally:
-        await layer.flush()
-        await layer.close_pools()
+    survivor_channel = await layer.new_channel()
+    received = []
+    for n in range(10):
+        leaver = asyncio.ensure_future(layer.receive(await layer.new_channel()))
+        await asyncio.sleep(0.05)  # the leaver now does the pop for the whole process
+        survivor = asyncio.ensure_future(layer.receive(survivor_channel))
+        await asyncio.sleep(0.01)
+        push_now(layer, survivor_channel, {"type": "progress.update", "n": n})
+        time.sleep(0.05)
+        leaver.cancel()
+        received.append((await asyncio.wait_for(survivor, timeout=3))["n"])
+    assert received == list(range(10))
 
 
-async def test_a_pop_left_running_by_a_cancelled_holder_is_stopped_when_the_layer_closes(redis_config):
-    layer = RedisChannelLayer(**redis_config)
+async def test_a_pop_left_running_by_a_cancelled_holder_is_stopped_when_the_layer_closes(layer):
     holder = asyncio.ensure_future(layer.receive(await layer.new_channel()))
     await asyncio.sleep(0.2)
     holder.cancel()
