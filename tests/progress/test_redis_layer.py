@@ -98,6 +98,27 @@ async def test_messages_keep_flowing_while_holder_after_holder_is_cancelled(laye
     assert received == list(range(10))
 
 
+async def test_messages_waiting_together_reach_each_consumer_in_the_order_sent(layer):
+    first, second = await layer.new_channel(), await layer.new_channel()
+    for n in range(6):
+        push_now(layer, (first, second)[n % 2], {"type": "progress.update", "n": n})
+    got_first = [(await asyncio.wait_for(layer.receive(first), 3))["n"] for _ in range(3)]
+    got_second = [(await asyncio.wait_for(layer.receive(second), 3))["n"] for _ in range(3)]
+    assert (got_first, got_second) == ([0, 2, 4], [1, 3, 5])
+
+
+async def test_a_group_message_waiting_behind_another_reaches_every_member_in_this_process(layer):
+    members = [await layer.new_channel() for _ in range(3)]
+    for channel in members:
+        await layer.group_add("session-x", channel)
+    other = await layer.new_channel()
+    push_now(layer, other, {"type": "progress.update", "n": 0})  # the blocking pop takes this one...
+    await layer.group_send("session-x", {"type": "progress.update", "n": 1})  # ...and drains this
+    assert (await asyncio.wait_for(layer.receive(other), 3))["n"] == 0
+    for channel in members:
+        assert (await asyncio.wait_for(layer.receive(channel), 3))["n"] == 1
+
+
 async def test_a_pop_left_running_by_a_cancelled_holder_is_stopped_when_the_layer_closes(layer):
     holder = asyncio.ensure_future(layer.receive(await layer.new_channel()))
     await asyncio.sleep(0.2)
