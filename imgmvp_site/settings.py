@@ -176,7 +176,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = ["extraction.uploads.LimitedTemporaryFileUploadHandler"]
 
-MAX_CONCURRENT_EXTRACTIONS = env_int("MAX_CONCURRENT_EXTRACTIONS", os.cpu_count() or 1)
+# Extraction threads share one GIL with the event loop that delivers progress: leave it a core.
+# On 2 cores, 1 at a time gave the same throughput as 2 and a lower latency (docs/performance.md).
+MAX_CONCURRENT_EXTRACTIONS = env_int("MAX_CONCURRENT_EXTRACTIONS", max(1, (os.cpu_count() or 1) - 1))
 PROGRESS_PING_SECONDS = env_int("PROGRESS_PING_SECONDS", 30)
 
 # Where extractions run: "inline" (tasks in the web process) or "channels" (jobs on the channel
