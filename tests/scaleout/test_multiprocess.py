@@ -46,6 +46,19 @@ def feed_fifo(path, data: bytes) -> bool:
     return True
 
 
+async def upload_held(web, env: dict[str, str]):
+    """Upload a session watched through `web`, then hold its stored file (see `hold`).
+
+    Returns (session id, watcher, stored path, the original bytes for `release`).
+    """
+    session_id = str(uuid.uuid4())
+    watcher = await start_watching(web.ws_url, session_id)
+    async with httpx.AsyncClient(timeout=10) as client:
+        await upload(client, web.base_url, session_id)
+    stored = stored_path(env, session_id)
+    return session_id, watcher, stored, hold(stored)
+
+
 async def test_two_web_and_two_worker_processes_complete_20_uploads_watched_across(scaleout_env, tmp_path):
     env = {**scaleout_env, "MEDIA_ROOT": str(tmp_path / "media")}
     web = [daphne(tmp_path, env, "web-a"), daphne(tmp_path, env, "web-b")]
@@ -86,12 +99,7 @@ async def test_a_worker_killed_mid_session_is_replaced(scaleout_env, tmp_path):
     web = daphne(tmp_path, env, "web")
     processes = [web]
     try:
-        session_id = str(uuid.uuid4())
-        watcher = await start_watching(web.ws_url, session_id)
-        async with httpx.AsyncClient(timeout=10) as client:
-            await upload(client, web.base_url, session_id)
-        stored = stored_path(env, session_id)
-        original = hold(stored)
+        session_id, watcher, stored, original = await upload_held(web, env)
 
         doomed = worker(tmp_path, env, "worker-doomed")
         processes.append(doomed)
@@ -120,12 +128,8 @@ async def test_a_session_whose_workers_keep_dying_ends_worker_lost(scaleout_env,
     web = daphne(tmp_path, env, "web")
     processes = [web]
     try:
-        session_id = str(uuid.uuid4())
-        watcher = await start_watching(web.ws_url, session_id)
-        async with httpx.AsyncClient(timeout=10) as client:
-            await upload(client, web.base_url, session_id)
-        stored = stored_path(env, session_id)
-        hold(stored)  # every worker hangs on it, as on a poison file that kills its reader
+        # Every worker hangs on the held file, as on a poison file that kills its reader.
+        session_id, watcher, stored, _ = await upload_held(web, env)
         for attempt in range(1, 4):
             doomed = worker(tmp_path, env, f"worker-{attempt}")
             processes.append(doomed)
@@ -198,12 +202,7 @@ async def test_a_frozen_worker_that_wakes_after_a_takeover_writes_nothing(scaleo
     web = daphne(tmp_path, env, "web")
     processes = [web]
     try:
-        session_id = str(uuid.uuid4())
-        watcher = await start_watching(web.ws_url, session_id)
-        async with httpx.AsyncClient(timeout=10) as client:
-            await upload(client, web.base_url, session_id)
-        stored = stored_path(env, session_id)
-        original = hold(stored)
+        session_id, watcher, stored, original = await upload_held(web, env)
         held = tmp_path / "held-fifo"
         os.link(stored, held)  # to feed the frozen worker's read later
 
