@@ -14,8 +14,8 @@ from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 if not settings._wrapped.SECRET_KEY:  # read raw: Django's own getter raises a vaguer error
     raise ImproperlyConfigured("DJANGO_SECRET_KEY is not set. Set it, or set DJANGO_DEBUG=1 for local development.")
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ChannelNameRouter, ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.sessions import SessionMiddlewareStack  # noqa: E402
 
 from extraction.consumers import ExtractionJobConsumer  # noqa: E402
 from imgmvp_site.daphne_tuning import skip_twisted_form_parsing  # noqa: E402
@@ -41,7 +41,7 @@ application = ReaperOnFirstEvent(
     ProtocolTypeRouter(
         {
             "http": django_asgi_app,
-            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+            "websocket": AllowedHostsOriginValidator(SessionMiddlewareStack(URLRouter(websocket_urlpatterns))),
             "channel": ChannelNameRouter({EXTRACTION_CHANNEL: ExtractionJobConsumer.as_asgi()}),
         }
     )

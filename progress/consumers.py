@@ -7,6 +7,8 @@ import time
 from collections import Counter, deque
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
@@ -34,6 +36,24 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
     allowed = False
     closing = False
     last_seq = 0
+
+    async def dispatch(self, message):
+        """Call the message's handler, without Channels' `close_old_connections` hop before each one.
+
+        Channels runs `close_old_connections` in a thread before every handler, which with
+        CONN_MAX_AGE=0 also closed the connection our reads keep (`extraction.connections`): a thread
+        hop per message and a new connection per read. This consumer touches the database only through
+        `session_view`, which checks its thread's connection itself.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def websocket_disconnect(self, message):
+        """As Channels' own, without its `close_old_connections` hop (see `dispatch`)."""
+        await self.disconnect(message["code"])
+        raise StopConsumer()
 
     async def connect(self):
         """Validate the id, the caps and the watcher's right, join the group, send `connected` and the snapshot."""

@@ -1,10 +1,13 @@
-"""Extraction threads keep their database connection from one session to the next, unless it broke."""
+"""Extraction threads (inline and runworker) keep their database connection from one session to the next, unless it broke."""
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.db.backends.signals import connection_created
 
 from extraction import services
+from extraction.consumers import ExtractionJobConsumer
 from extraction.models import ExtractionSession
 from tests.support.sample_images import jpeg_bytes
 
@@ -40,3 +43,26 @@ def test_a_connection_that_saw_an_error_is_replaced_before_the_next_session():
     connection.errors_occurred = True  # what Django records when a query on it failed
     assert run_one().status == ExtractionSession.Status.COMPLETE
     assert connection.connection is not broken
+
+
+async def test_a_runworker_consumer_runs_its_next_job_on_the_same_connection():
+    def pending() -> str:
+        upload = SimpleUploadedFile("photo.jpg", jpeg_bytes(), content_type="image/jpeg")
+        return services.session_create(session_id=None, upload=upload).id
+
+    first, second = await sync_to_async(pending)(), await sync_to_async(pending)()
+    consumer = ExtractionJobConsumer()  # called as `runworker` does, outside Channels' test communicator
+    await consumer.dispatch({"type": "extraction.run", "session_id": first})
+    opened = []
+
+    def count(sender, connection, **kwargs):
+        opened.append(connection.alias)
+
+    connection_created.connect(count)
+    try:
+        await consumer.dispatch({"type": "extraction.run", "session_id": second})
+    finally:
+        connection_created.disconnect(count)
+    assert opened == []
+    saved = await ExtractionSession.objects.aget(pk=second)
+    assert saved.status == ExtractionSession.Status.COMPLETE

@@ -3,9 +3,12 @@
 import asyncio
 
 import pytest
+from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import close_old_connections
+from django.db.backends.signals import connection_created
 from django.test import AsyncClient
 
 from extraction import dispatch
@@ -221,3 +224,37 @@ async def test_a_change_older_than_the_snapshot_is_not_forwarded():
     await get_channel_layer().group_send(session_group(saved.id), {"type": "progress.update", "message": stale})
     assert await watcher.receive_nothing(timeout=0.3)
     await watcher.disconnect()
+
+
+async def test_watchers_reuse_the_database_connection_their_reads_opened(monkeypatch):
+    # Channels closes old connections before every consumer message; with CONN_MAX_AGE=0 that threw
+    # away the connection the previous read had opened. Its test communicator makes that close a
+    # no-op, so the real one is put back here, where a server would run it.
+    real_close = sync_to_async(close_old_connections)
+    monkeypatch.setattr("channels.consumer.aclose_old_connections", real_close)
+    monkeypatch.setattr("channels.generic.websocket.aclose_old_connections", real_close)
+    await ExtractionSession.objects.acreate(id="kept-conn-1", seq=1, client_chose_id=True)
+    first = await connect("kept-conn-1")
+    assert (await first.receive_json_from())["seq"] == 1
+    opened = []
+
+    def count(sender, connection, **kwargs):
+        opened.append(connection.alias)
+
+    connection_created.connect(count)
+    try:
+        for seq in (2, 3):
+            change = {"type": "progress", "sessionId": "kept-conn-1", "seq": seq, "timestamp": "x",
+                      "progress": 10 * seq, "status": "Working", "stage": "extract"}
+            await get_channel_layer().group_send(session_group("kept-conn-1"), {"type": "progress.update", "message": change})
+            assert (await first.receive_json_from())["seq"] == seq
+        second = await connect("kept-conn-1")
+        assert (await second.receive_json_from())["seq"] == 1  # read from the row, on the kept connection
+        await first.disconnect()
+        third = await connect("kept-conn-1")
+        assert (await third.receive_json_from())["seq"] == 1
+    finally:
+        connection_created.disconnect(count)
+    assert opened == []
+    await second.disconnect()
+    await third.disconnect()
