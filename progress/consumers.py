@@ -1,6 +1,5 @@
 """ProgressConsumer: one WebSocket watching one session's progress, if it may see that session."""
 
-import asyncio
 import json
 import logging
 import time
@@ -15,7 +14,8 @@ from django.conf import settings
 from extraction.session_ids import is_valid_session_id
 
 from .groups import session_group
-from .messages import connected_message, error_message, ping_message, pong_message
+from .messages import connected_message, error_message, pong_message
+from .pinger import pinger
 from .selectors import MISSING, REFUSED, session_view
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ open_sockets: Counter[str] = Counter()
 
 class ProgressConsumer(AsyncJsonWebsocketConsumer):
     group_name: str | None = None
-    ping_task: asyncio.Task | None = None
+    ping_slot: int | None = None  # kept by the pinger
     counted: str | None = None
     allowed = False
     closing = False
@@ -94,12 +94,11 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
             self.allowed = True
             self.last_seq = view["seq"]
             await self.send_json(view)
-        self.ping_task = asyncio.create_task(self._ping_forever())
+        pinger().add(self)
 
     async def disconnect(self, code):
         """Stop pinging, give back the socket's place under the caps, and leave the group."""
-        if self.ping_task is not None:
-            self.ping_task.cancel()
+        pinger().discard(self)
         self._uncount()
         if self.group_name is not None:
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
@@ -165,7 +164,7 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
         self.closing = True
         await self.close(code=code)
 
-    async def _ping_forever(self):
-        while True:
-            await asyncio.sleep(settings.PROGRESS_PING_SECONDS)
-            await self.send_json(ping_message())
+    async def send_ping(self, text: str):
+        """Called by the pinger every PROGRESS_PING_SECONDS with the `ping` message, encoded."""
+        if not self.closing:
+            await self.send(text_data=text)
