@@ -1,74 +1,112 @@
-"""The Redis channel layer, with two changes to how a process receives its sockets' messages.
+"""The Redis channel layer, receiving a process's socket messages with one reader task.
 
-All consumers of one process receive through one Redis queue, `<prefix>specific.<client>!`. Whichever
-consumer holds the layer's receive lock runs the blocking BZPOPMIN for everybody and files the message
-under the consumer it names. If that consumer is cancelled (its socket closed) after Redis popped a
-message but before the reply was read, redis-py drops the connection and the message is gone: another
-session's watcher misses a stage, and nothing is logged. channels-redis backs a message up only after
-the pop returns, so its backup does not cover this moment.
+All consumers of one process receive through one Redis queue, `<prefix>specific.<client>!`. Upstream
+(channels-redis 4.3), whichever consumer holds the layer's receive lock runs the blocking BZPOPMIN for
+everybody and files each message under the consumer it names. Two costs came with that:
 
-Here the pop of the shared queue runs as its own task. A consumer that goes away stops waiting for it
-but does not cancel it; the next consumer to take the receive lock picks up the same pop, so the
-message is filed for its owner (channels_redis#366). And a pop takes what is waiting behind its
-first message in one more round trip, instead of one lock holder and four round trips per message
-(see `_pop_local`). Named channels (`extraction`) are left as upstream has them: a job lost there is
-re-dispatched by the reaper.
+- If that consumer is cancelled (its socket closed) after Redis popped a message but before the reply
+  was read, redis-py drops the connection and the message is gone: another session's watcher misses
+  a stage, and nothing is logged (channels_redis#366). The backup copy is written only after the pop
+  returns, so it does not cover this moment.
+- Every waiting consumer keeps two tasks (one on the lock, one on its queue) and a wait on both: about
+  3.5 KB per idle socket, and a round of task wake-ups per message.
+
+Here one reader task per process queue pops and files messages while any consumer waits; consumers
+wait on their own queue only, and a closing socket cancels nothing but its own wait. A pop takes
+what waits behind its first message in one more round trip (see `_pop`). When the reader fails
+(Redis down), every waiting consumer gets the error, as upstream: its socket closes and the client
+reconnects, joining its group again on a Redis that may have lost it. Named channels (`extraction`)
+are left as upstream has them: a job lost there is re-dispatched by the reaper.
 """
 
 import asyncio
+import logging
 
 from channels_redis.core import RedisChannelLayer as UpstreamRedisChannelLayer
 
+logger = logging.getLogger(__name__)
+
+
+class _ReaderFailed:
+    """Put in a waiting consumer's queue when the reader fails: that consumer's receive raises `error`."""
+
+    def __init__(self, error: BaseException):
+        self.error = error
+
 
 class RedisChannelLayer(UpstreamRedisChannelLayer):
-    # Messages taken at once after a blocking pop (see _pop_local).
+    # Messages taken at once after a blocking pop (see _pop).
     DRAIN_AT_ONCE = 100
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The pop in flight for each process-local queue, kept across the cancellation of its caller.
-        self._local_pops: dict[str, asyncio.Task] = {}
+        self._readers: dict[str, asyncio.Task] = {}  # by process queue
+        self._waiting: dict[str, asyncio.Queue] = {}  # consumers in receive(), by channel
 
-    async def receive_single(self, channel):
-        if not channel.endswith("!"):
-            return await super().receive_single(channel)
-        pop = self._local_pops.get(channel)
-        if pop is not None and pop.get_loop() is not asyncio.get_running_loop():
-            # Left behind by another event loop (async_to_sync in a script): it can never finish here.
-            del self._local_pops[channel]
-            pop = None
-        if pop is None:
-            pop = asyncio.ensure_future(self._pop_local(channel))
-            self._local_pops[channel] = pop
-        # Cancelling the caller cancels only this wait; the pop goes on for whoever receives next.
-        # That holds even when the pop has just finished: its message has not been filed yet.
+    async def receive(self, channel):
+        if "!" not in channel:
+            return await super().receive(channel)
+        assert self.require_valid_channel_name(channel)
+        queue = self.receive_buffer[channel]
+        if queue.empty():
+            self._reader_ensure(self.non_local_name(channel))
+            self._waiting[channel] = queue
+            try:
+                message = await queue.get()  # a cancelled wait leaves any message in the queue
+            except asyncio.CancelledError:
+                if self.receive_buffer.get(channel) is queue:
+                    del self.receive_buffer[channel]  # as upstream: a cancelled receiver's channel is done
+                raise
+            finally:
+                if self._waiting.get(channel) is queue:
+                    del self._waiting[channel]
+        else:
+            message = queue.get_nowait()
+        if queue.empty() and self.receive_buffer.get(channel) is queue:
+            del self.receive_buffer[channel]
+        if isinstance(message, _ReaderFailed):
+            raise message.error
+        return message
+
+    def _reader_ensure(self, process_queue: str) -> None:
+        reader = self._readers.get(process_queue)
+        loop = asyncio.get_running_loop()
+        if reader is not None and reader.get_loop() is loop and not reader.done():
+            return
+        # None yet, finished, or left behind by another event loop (async_to_sync in a script).
+        self._readers[process_queue] = loop.create_task(self._read(process_queue), name=f"redis-reader-{process_queue}")
+
+    async def _read(self, process_queue: str) -> None:
+        """Pop and file messages while a consumer waits; on failure, hand the error to every waiter."""
+        me = asyncio.current_task()
         try:
-            result = await asyncio.shield(pop)
+            while True:
+                self._file_messages(await self._pop(process_queue))
+                if not self._waiting:
+                    return  # nobody left to receive: the next receive() starts a reader again
         except asyncio.CancelledError:
             raise
-        except BaseException:
-            self._forget_pop(channel, pop)  # its error reached a receiver; the next one pops anew
-            raise
-        self._forget_pop(channel, pop)
-        first, more = result
-        if more:
-            # The caller files `first` as soon as this returns, without yielding; these go right after.
-            asyncio.get_running_loop().call_soon(self._file_messages, more)
-        return first
+        except BaseException as error:
+            logger.warning("receiving from Redis failed; closing this process's waiting sockets: %r", error)
+            for queue in list(self._waiting.values()):
+                queue.put_nowait(_ReaderFailed(error))
+        finally:
+            if self._readers.get(process_queue) is me:
+                del self._readers[process_queue]
 
-    async def _pop_local(self, channel: str):
+    async def _pop(self, process_queue: str) -> list[tuple[str | list[str], dict]]:
         """Upstream's blocking pop of one message, then what else is waiting, in one more round trip.
 
-        Upstream pops one message per lock holder, four Redis round trips each (restore backups,
-        BZPOPMIN, back up, clean up); with extractions competing for the event loop, one process
-        received a few hundred messages a second and a backlog built up under ten live sessions.
-        What waits behind the first message is taken with one ZPOPMIN, oldest first.
+        Upstream pops one message per receive, four Redis round trips each (restore backups, BZPOPMIN,
+        back up, clean up); with extractions competing for the event loop, one process received a few
+        hundred messages a second and a backlog built up under ten live sessions. What waits behind
+        the first message is taken with one ZPOPMIN, oldest first.
         """
-        first = await super().receive_single(channel)
-        waiting = await self.connection(self.consistent_hash(channel)).zpopmin(
-            self.prefix + channel, self.DRAIN_AT_ONCE
+        first = await self.receive_single(process_queue)
+        waiting = await self.connection(self.consistent_hash(process_queue)).zpopmin(
+            self.prefix + process_queue, self.DRAIN_AT_ONCE
         )
-        return first, [self._unpack(channel, content) for content, _ in waiting]
+        return [first] + [self._unpack(process_queue, content) for content, _ in waiting]
 
     def _unpack(self, channel: str, content: bytes) -> tuple[str | list[str], dict]:
         message = self.deserialize(content)
@@ -80,22 +118,25 @@ class RedisChannelLayer(UpstreamRedisChannelLayer):
             for channel in channels if isinstance(channels, list) else [channels]:
                 self.receive_buffer[channel].put_nowait(message)
 
-    def _forget_pop(self, channel: str, pop: asyncio.Task) -> None:
-        if self._local_pops.get(channel) is pop:
-            del self._local_pops[channel]
-
     async def close_pools(self):
-        await self._stop_local_pops()
-        await super().close_pools()
+        readers = self._readers_cancel()
+        await super().close_pools()  # a reader still blocked in its read ends when its connection closes
+        await self._readers_wait(readers)
 
     async def flush(self):
-        await self._stop_local_pops()
+        await self._readers_wait(self._readers_cancel())
         await super().flush()
 
-    async def _stop_local_pops(self):
-        pops = [pop for pop in self._local_pops.values() if pop.get_loop() is asyncio.get_running_loop()]
-        self._local_pops.clear()
-        for pop in pops:
-            pop.cancel()
-        if pops:
-            await asyncio.wait(pops)
+    def _readers_cancel(self) -> list[asyncio.Task]:
+        loop = asyncio.get_running_loop()
+        readers = [reader for reader in self._readers.values() if reader.get_loop() is loop]
+        for reader in readers:
+            reader.cancel()
+        return readers
+
+    @staticmethod
+    async def _readers_wait(readers: list[asyncio.Task]) -> None:
+        # Seen here: a reader cancelled inside redis-py's blocking read after earlier pops does not
+        # always stop at once; it stops when its connection is closed. Wait a little, not forever.
+        if readers:
+            await asyncio.wait(readers, timeout=1)
