@@ -13,9 +13,10 @@ everybody and files each message under the consumer it names. Two costs came wit
 
 Here one reader task per process queue pops and files messages while any consumer waits; consumers
 wait on their own queue only, and a closing socket cancels nothing but its own wait. A pop takes
-what waits behind its first message in one more round trip (see `_pop`). When the reader fails
-(Redis down), every waiting consumer gets the error, as upstream: its socket closes and the client
-reconnects, joining its group again on a Redis that may have lost it. Named channels (`extraction`)
+what waits behind its first message in one more round trip, without upstream's backup queue, which
+only covered a cancelled pop (see `_pop`). When the reader fails (Redis down), every waiting
+consumer gets the error, as upstream: its socket closes and the client reconnects, joining its group
+again on a Redis that may have lost it. Named channels (`extraction`)
 are left as upstream has them: a job lost there is re-dispatched by the reaper.
 """
 
@@ -87,6 +88,8 @@ class RedisChannelLayer(UpstreamRedisChannelLayer):
         except asyncio.CancelledError:
             raise
         except BaseException as error:
+            if me.cancelling():
+                return  # the layer is closing: its connections were closed under the read
             logger.warning("receiving from Redis failed; closing this process's waiting sockets: %r", error)
             for queue in list(self._waiting.values()):
                 queue.put_nowait(_ReaderFailed(error))
@@ -95,18 +98,24 @@ class RedisChannelLayer(UpstreamRedisChannelLayer):
                 del self._readers[process_queue]
 
     async def _pop(self, process_queue: str) -> list[tuple[str | list[str], dict]]:
-        """Upstream's blocking pop of one message, then what else is waiting, in one more round trip.
+        """Block until a message waits, then take it and up to DRAIN_AT_ONCE behind it: two round trips.
 
-        Upstream pops one message per receive, four Redis round trips each (restore backups, BZPOPMIN,
-        back up, clean up); with extractions competing for the event loop, one process received a few
-        hundred messages a second and a backlog built up under ten live sessions. What waits behind
-        the first message is taken with one ZPOPMIN, oldest first.
+        Upstream pops one message per receive, with four round trips (restore backups, BZPOPMIN, back
+        up, clean up) and a clean-up task each. Its backup covers a pop cancelled midway, which does
+        not happen here: only this reader pops, and only closing the layer cancels it. Upstream's
+        way received a few hundred messages a second and, with extractions competing for the event
+        loop, a backlog built up under ten live sessions.
         """
-        first = await self.receive_single(process_queue)
-        waiting = await self.connection(self.consistent_hash(process_queue)).zpopmin(
-            self.prefix + process_queue, self.DRAIN_AT_ONCE
-        )
-        return [first] + [self._unpack(process_queue, content) for content, _ in waiting]
+        connection = self.connection(self.consistent_hash(process_queue))
+        key = self.prefix + process_queue
+        while (popped := await connection.bzpopmin(key, timeout=self.brpop_timeout)) is None:
+            if asyncio.current_task().cancelling():
+                # Seen with redis-py 8.1: a blocking read cancelled after earlier reads on the same
+                # connection answers None, as if it had timed out, instead of raising.
+                raise asyncio.CancelledError()
+        _, first, _ = popped
+        waiting = await connection.zpopmin(key, self.DRAIN_AT_ONCE)
+        return [self._unpack(process_queue, content) for content in [first, *(content for content, _ in waiting)]]
 
     def _unpack(self, channel: str, content: bytes) -> tuple[str | list[str], dict]:
         message = self.deserialize(content)
@@ -124,7 +133,7 @@ class RedisChannelLayer(UpstreamRedisChannelLayer):
         await self._readers_wait(readers)
 
     async def flush(self):
-        await self._readers_wait(self._readers_cancel())
+        self._readers_cancel()  # stopped for good by close_pools, or by their read's end
         await super().flush()
 
     def _readers_cancel(self) -> list[asyncio.Task]:
@@ -136,7 +145,5 @@ class RedisChannelLayer(UpstreamRedisChannelLayer):
 
     @staticmethod
     async def _readers_wait(readers: list[asyncio.Task]) -> None:
-        # Seen here: a reader cancelled inside redis-py's blocking read after earlier pops does not
-        # always stop at once; it stops when its connection is closed. Wait a little, not forever.
         if readers:
-            await asyncio.wait(readers, timeout=1)
+            await asyncio.wait(readers, timeout=5)  # bounded: closing must not hang on a stuck read

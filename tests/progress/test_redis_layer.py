@@ -71,16 +71,16 @@ async def test_a_message_popped_for_another_consumer_survives_the_holder_being_c
 async def test_a_failed_read_reaches_every_waiting_consumer_and_the_next_receive_reads_again(layer, monkeypatch):
     """Redis gone: each waiting socket's receive raises (its socket closes, the client reconnects)."""
     first, second = await layer.new_channel(), await layer.new_channel()
-    real_pop, pops = layer.receive_single, []
+    real_pop, pops = layer._pop, []
 
-    async def fails_once(channel):
-        pops.append(channel)
+    async def fails_once(process_queue):
+        pops.append(process_queue)
         if len(pops) == 1:
             await asyncio.sleep(0.05)
             raise ConnectionError("Redis went away")
-        return await real_pop(channel)
+        return await real_pop(process_queue)
 
-    monkeypatch.setattr(layer, "receive_single", fails_once)
+    monkeypatch.setattr(layer, "_pop", fails_once)
     waiters = [asyncio.ensure_future(layer.receive(channel)) for channel in (first, second)]
     for waiter in waiters:
         with pytest.raises(ConnectionError):
