@@ -252,8 +252,10 @@ def start_profiler(pid: int, folder: Path, name: str) -> subprocess.Popen | None
     folder.mkdir(parents=True, exist_ok=True)
     try:
         py_spy = Path(sys.executable).parent / "py-spy"
+        # BENCH_PROFILE_GIL=1: only samples of the thread holding the GIL (Python-level CPU).
+        gil = ["--gil"] if os.environ.get("BENCH_PROFILE_GIL") else []
         process = subprocess.Popen([str(py_spy) if py_spy.exists() else "py-spy", "record", "--pid", str(pid), "--rate", "200", "--format", "raw",
-                                    "--output", str(folder / f"{name}.txt"), "--nonblocking"],
+                                    "--output", str(folder / f"{name}.txt"), "--nonblocking", *gil],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError:
         print("py-spy is not installed (pip install -r bench/requirements.txt); no profile", file=sys.stderr)

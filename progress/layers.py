@@ -22,7 +22,9 @@ are left as upstream has them: a job lost there is re-dispatched by the reaper.
 
 import asyncio
 import logging
+import time
 
+from channels.layers import InMemoryChannelLayer as UpstreamInMemoryChannelLayer
 from channels_redis.core import RedisChannelLayer as UpstreamRedisChannelLayer
 
 logger = logging.getLogger(__name__)
@@ -147,3 +149,22 @@ class RedisChannelLayer(UpstreamRedisChannelLayer):
     async def _readers_wait(readers: list[asyncio.Task]) -> None:
         if readers:
             await asyncio.wait(readers, timeout=5)  # bounded: closing must not hang on a stuck read
+
+
+class InMemoryChannelLayer(UpstreamInMemoryChannelLayer):
+    """Channels' in-memory layer (one process), sweeping expired messages at most once a second.
+
+    Upstream sweeps every channel and every group member on every receive and group_send: with N
+    open sockets, each progress message cost O(N) work on the event loop. Messages expire after
+    `expiry` (60 s) and memberships after `group_expiry` (a day), so a sweep a second is as good.
+    """
+
+    SWEEP_SECONDS = 1.0
+    _swept_at = float("-inf")
+
+    def _clean_expired(self):
+        now = time.monotonic()
+        if now - self._swept_at < self.SWEEP_SECONDS:
+            return
+        self._swept_at = now
+        super()._clean_expired()

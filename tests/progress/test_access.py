@@ -26,7 +26,7 @@ def isolated(tmp_path, settings):
         **settings.STORAGES,
         "uploads": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
     }
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "progress.layers.InMemoryChannelLayer"}}
     settings.EXTRACTION_WORKERS = "inline"
     settings.EXTRACTION_REAPER_SECONDS = 0
     settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1"]
