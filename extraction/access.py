@@ -33,8 +33,18 @@ def owner_fingerprint(session_key: str | None) -> str:
 
 def session_may_view(session: ExtractionSession, *, token: str | None, session_key: str | None) -> bool:
     """True when the request shows the session's token, comes from its owner, or needs no secret but the id."""
-    if token_session_id(token) == session.id:
+    return may_view(session.id, access_facts(session), token=token, session_key=session_key)
+
+
+def access_facts(session: ExtractionSession) -> dict:
+    """What deciding access needs of a session's row (kept server-side: never sent to a client)."""
+    return {"owner_key": session.owner_key, "client_chose_id": session.client_chose_id}
+
+
+def may_view(session_id: str, facts: dict, *, token: str | None, session_key: str | None) -> bool:
+    """`session_may_view` from the row's access facts, without the row."""
+    if token_session_id(token) == session_id:
         return True
-    if session.owner_key:
-        return bool(session_key) and owner_fingerprint(session_key) == session.owner_key
-    return session.client_chose_id
+    if facts["owner_key"]:
+        return bool(session_key) and owner_fingerprint(session_key) == facts["owner_key"]
+    return bool(facts["client_chose_id"])

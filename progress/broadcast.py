@@ -8,6 +8,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 
+from extraction.access import access_facts
 from extraction.models import ExtractionSession
 
 from .groups import session_group
@@ -36,7 +37,9 @@ def broadcast_session(session: ExtractionSession) -> None:
     if not session.is_finished and time.monotonic() < _paused_until:
         logger.info("skipped broadcasting session %s (seq %s): the channel layer just failed", session.id, session.seq)
         return
-    message = {"type": EVENT_TYPE, "message": session_message(session)}
+    # `access` lets a socket that connected before the upload decide whether it may watch without
+    # reading the row again (the consumer never forwards it).
+    message = {"type": EVENT_TYPE, "message": session_message(session), "access": access_facts(session)}
     try:
         async_to_sync(_group_send_bounded)(layer, session_group(session.id), message)
     except Exception:

@@ -11,6 +11,7 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from extraction.access import may_view
 from extraction.session_ids import is_valid_session_id
 
 from .groups import session_group
@@ -136,7 +137,12 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
             logger.info("session %s: dropped seq %s, not newer than %s", self.session_id, message["seq"], self.last_seq)
             return
         if not self.allowed:
-            if await self._view() == REFUSED:
+            facts = event.get("access")
+            if facts is not None:
+                allowed = may_view(self.session_id, facts, token=self.token, session_key=self.session_key)
+            else:
+                allowed = await self._view() != REFUSED
+            if not allowed:
                 await self._close(CLOSE_FORBIDDEN)
                 return
             self.allowed = True

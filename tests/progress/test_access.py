@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,8 +14,11 @@ from django.test import AsyncClient, override_settings
 from extraction import services
 from extraction.access import owner_fingerprint, session_token
 from extraction.dispatch import wait_for_inline_tasks
+from extraction.models import ExtractionSession
 from imgmvp_site.asgi import application
 from progress import consumers
+from progress.groups import session_group
+from progress.messages import session_message
 from tests.support.sample_images import jpeg_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -156,6 +160,23 @@ async def test_a_socket_opened_early_is_closed_when_the_session_turns_out_not_it
     while not kinds or kinds[-1] != "complete":
         kinds.append((await uploader.receive_json_from(timeout=5))["type"])
     assert kinds.count("progress") == 7  # Queued, then the six stages
+    await stranger.disconnect()
+    await uploader.disconnect()
+
+
+async def test_a_change_without_access_facts_is_decided_from_the_row():
+    """As a process of an earlier version sends it during a rolling deploy over Redis."""
+    owner = await browser_session_key()
+    session_id = str(uuid.uuid4())
+    stranger, uploader = socket(session_id), socket(session_id, cookie=owner)
+    for communicator in (stranger, uploader):
+        await communicator.connect()
+        assert (await communicator.receive_json_from())["type"] == "connected"
+    session = await ExtractionSession.objects.acreate(id=session_id, seq=1, owner_key=owner_fingerprint(owner))
+    change = {"type": "progress.update", "message": session_message(session)}  # no "access"
+    await get_channel_layer().group_send(session_group(session_id), change)
+    assert await closed_with(stranger) == consumers.CLOSE_FORBIDDEN
+    assert (await uploader.receive_json_from())["seq"] == 1
     await stranger.disconnect()
     await uploader.disconnect()
 
