@@ -54,15 +54,16 @@ INSTALLED_APPS = [
     "channels",
 ]
 
+# The hooks that never block run on the event loop under ASGI (imgmvp_site/middleware.py).
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files under daphne, DEBUG or not
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "imgmvp_site.middleware.SecurityMiddleware",
+    "imgmvp_site.middleware.WhiteNoiseMiddleware",  # static files under daphne, DEBUG or not
+    "imgmvp_site.middleware.SessionMiddleware",
+    "imgmvp_site.middleware.CommonMiddleware",
+    "imgmvp_site.middleware.CsrfViewMiddleware",
+    "imgmvp_site.middleware.AuthenticationMiddleware",
+    "imgmvp_site.middleware.MessageMiddleware",
+    "imgmvp_site.middleware.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "imgmvp_site.urls"
