@@ -254,7 +254,7 @@ def start_profiler(pid: int, folder: Path, name: str) -> subprocess.Popen | None
         py_spy = Path(sys.executable).parent / "py-spy"
         # BENCH_PROFILE_GIL=1: only samples of the thread holding the GIL (Python-level CPU).
         gil = ["--gil"] if os.environ.get("BENCH_PROFILE_GIL") else []
-        process = subprocess.Popen([str(py_spy) if py_spy.exists() else "py-spy", "record", "--pid", str(pid), "--rate", "200", "--format", "raw",
+        process = subprocess.Popen([str(py_spy) if py_spy.exists() else "py-spy", "record", "--pid", str(pid), "--rate", os.environ.get("BENCH_PROFILE_RATE", "200"), "--format", "raw",
                                     "--output", str(folder / f"{name}.txt"), "--nonblocking", *gil],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError:

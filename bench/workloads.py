@@ -34,6 +34,7 @@ class SessionRecord:
     complete_seconds: float | None = None  # upload start -> `complete` received
     first_progress_seconds: float | None = None  # upload start -> first `progress` received
     latencies: list[float] = field(default_factory=list)  # saved (message timestamp) -> received, seconds
+    stages: list[str] = field(default_factory=list)  # the stage (or type) of each latency, same order
     missed: bool = False  # a stage missing, seq not rising, or no `complete`
     miss_reason: str | None = None
     late: list[str] | None = None  # messages that came after the terminal one
@@ -91,6 +92,7 @@ def _judge(record: SessionRecord, received: list[tuple[float, float, dict]], sta
     for arrived, wall, message in received:
         if message.get("type") in ("progress", "complete") and "timestamp" in message:
             record.latencies.append(wall - _epoch(message["timestamp"]))
+            record.stages.append(message.get("stage") or message["type"])
         if message.get("type") == "progress" and record.first_progress_seconds is None:
             record.first_progress_seconds = arrived - started
         if message.get("type") == "complete":
@@ -217,6 +219,10 @@ def summarise(records: list[SessionRecord], wall: float) -> dict:
     response = [record.response_seconds for record in ok if record.response_seconds is not None]
     first = [record.first_progress_seconds for record in ok if record.first_progress_seconds is not None]
     latencies = [latency for record in ok for latency in record.latencies]
+    by_stage: dict[str, list[float]] = {}
+    for record in ok:
+        for stage, latency in zip(record.stages, record.latencies):
+            by_stage.setdefault(stage, []).append(latency)
     errors = sorted({record.error for record in records if record.error})
     return {
         "sessions": len(records),
@@ -239,6 +245,9 @@ def summarise(records: list[SessionRecord], wall: float) -> dict:
         "latency_count": len(latencies),
         "latency_p50": percentile(latencies, 50),
         "latency_p99": percentile(latencies, 99),
+        # Which message the tail comes from: p50 / p99 per stage ("queued" is the upload's own).
+        "latency_by_stage": {stage: [percentile(values, 50), percentile(values, 99), len(values)]
+                             for stage, values in by_stage.items()},
     }
 
 
