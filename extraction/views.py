@@ -1,5 +1,6 @@
 """HTTP adapters: parse the request, call a service, render JSON."""
 
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import unquote
 
 from asgiref.sync import sync_to_async
@@ -10,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from progress.messages import session_snapshot, status_url
 
 from .access import owner_fingerprint, session_may_view, session_token
+from .connections import with_kept_connection
 from .dispatch import session_dispatch
 from .models import ExtractionSession
 from .services import UploadRejected, session_create, session_id_check
@@ -63,6 +65,16 @@ def _create_from_request(request: HttpRequest) -> ExtractionSession:
             upload.close()
 
 
+# An upload is stored and its row written on a pool of threads that keep their database connection,
+# not on the request's own thread, where Django opens a connection and closes it for every request.
+# A pool of its own, so uploads never wait behind extractions; past UPLOAD_THREADS at once they queue.
+UPLOAD_THREADS = 8
+_upload_pool = ThreadPoolExecutor(max_workers=UPLOAD_THREADS, thread_name_prefix="upload")
+_create_in_pool = sync_to_async(
+    with_kept_connection(_create_from_request), thread_sensitive=False, executor=_upload_pool
+)
+
+
 @csrf_exempt  # an API for curl and scripts: no cookie-based auth is trusted here
 async def extract(request: HttpRequest) -> JsonResponse:
     """POST /api/images_mvp/extract: store the upload, answer 202, extract in the background."""
@@ -74,7 +86,7 @@ async def extract(request: HttpRequest) -> JsonResponse:
     except ValueError:
         return error_response("invalid_request", "The Content-Length header is not a number.")
     try:
-        session = await sync_to_async(_create_from_request)(request)
+        session = await _create_in_pool(request)
     except UploadTooLarge:
         return _too_large()
     except UploadRejected as exc:

@@ -1,14 +1,17 @@
-"""Extraction threads (inline and runworker) keep their database connection from one session to the next, unless it broke."""
+"""The threads that store uploads and run extractions (inline and runworker) keep their database
+connection from one session to the next, unless it broke."""
 
 import pytest
 from asgiref.sync import sync_to_async
+from asgiref.testing import ApplicationCommunicator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.backends.signals import connection_created
 
-from extraction import services
+from extraction import dispatch, services
 from extraction.consumers import ExtractionJobConsumer
 from extraction.models import ExtractionSession
+from imgmvp_site.asgi import application
 from tests.support.sample_images import jpeg_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -66,3 +69,33 @@ async def test_a_runworker_consumer_runs_its_next_job_on_the_same_connection():
     assert opened == []
     saved = await ExtractionSession.objects.aget(pk=second)
     assert saved.status == ExtractionSession.Status.COMPLETE
+
+
+async def test_an_upload_is_stored_on_a_connection_an_earlier_upload_opened(settings):
+    settings.MAX_CONCURRENT_EXTRACTIONS = 1
+    opened = []
+
+    def count(sender, connection, **kwargs):
+        opened.append(connection.alias)
+
+    async def upload():
+        # Through the real ASGI application, as daphne calls it: Django's test client would keep its
+        # own connection handling out of the way.
+        scope = {"type": "http", "method": "POST", "path": "/api/images_mvp/extract", "query_string": b"",
+                 "headers": [(b"host", b"testserver"), (b"content-type", b"image/jpeg")]}
+        call = ApplicationCommunicator(application, scope)
+        await call.send_input({"type": "http.request", "body": jpeg_bytes(), "more_body": False})
+        start = await call.receive_output(timeout=10)
+        await call.receive_output(timeout=10)
+        assert start["status"] == 202
+        await call.wait(timeout=10)
+
+    async with dispatch._semaphore():  # extractions wait their turn: only the uploads use the database
+        await upload()
+        connection_created.connect(count)
+        try:
+            await upload()
+        finally:
+            connection_created.disconnect(count)
+    await dispatch.wait_for_inline_tasks()
+    assert opened == []
