@@ -19,11 +19,13 @@ from progress.layers import RedisChannelLayer
 from tests.support.services import redis_url
 
 
-@pytest.fixture
-async def layer():
+@pytest.fixture(params=["BZMPOP", "BZPOPMIN"])
+async def layer(request):
+    """The layer, popping with BZMPOP (Redis 7+) and as it does on an older Redis."""
     layer = RedisChannelLayer(
         hosts=[{"address": redis_url(), "socket_timeout": 15}], prefix=f"test-layer-{uuid.uuid4().hex[:8]}:"
     )
+    layer._bzmpop = request.param == "BZMPOP"
     yield layer
     await layer.flush()
     await layer.close_pools()
@@ -135,3 +137,49 @@ async def test_the_reader_left_running_after_its_consumers_left_is_stopped_when_
     await layer.close_pools()
     pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
     assert [t for t in pending if "_read" in repr(t.get_coro()) or "receive_single" in repr(t.get_coro())] == []
+
+
+async def test_a_redis_without_bzmpop_is_read_with_bzpopmin(layer, monkeypatch):
+    layer._bzmpop = True
+    connection = layer.connection(0)
+
+    async def unknown(*args, **kwargs):
+        raise redis.exceptions.ResponseError("unknown command 'BZMPOP', with args beginning with: ")
+
+    monkeypatch.setattr(type(connection), "bzmpop", unknown)
+    channel = await layer.new_channel()
+    push_now(layer, channel, {"type": "progress.update", "n": 1})
+    assert (await asyncio.wait_for(layer.receive(channel), 3))["n"] == 1
+    assert layer._bzmpop is False
+
+
+async def test_a_group_send_drops_a_members_expired_messages_before_adding_its_own(layer):
+    member = await layer.new_channel()
+    await layer.group_add("session-e", member)
+    push_now(layer, member, {"type": "progress.update", "n": "stale"})
+    client = redis.Redis.from_url(redis_url())
+    try:  # age the waiting message past the layer's expiry
+        key = layer.prefix + layer.non_local_name(member)
+        ((content, _),) = client.zrange(key, 0, -1, withscores=True)
+        client.zadd(key, {content: time.time() - layer.expiry - 5})
+    finally:
+        client.close()
+    await layer.group_send("session-e", {"type": "progress.update", "n": "fresh"})
+    assert (await asyncio.wait_for(layer.receive(member), 3))["n"] == "fresh"
+
+
+async def test_a_group_send_skips_a_member_at_capacity_and_reaches_the_others(layer, caplog):
+    layer.capacity = 2
+    other = await layer.new_channel()
+    full_process = RedisChannelLayer(hosts=layer.hosts, prefix=layer.prefix)  # another process's queue
+    full = await full_process.new_channel()
+    for channel in (full, other):
+        await layer.group_add("session-c", channel)
+    for n in range(2):
+        push_now(full_process, full, {"type": "progress.update", "n": n})
+    await layer.group_send("session-c", {"type": "progress.update", "n": "new"})
+    assert (await asyncio.wait_for(layer.receive(other), 3))["n"] == "new"
+    assert "1 of 2 channels over capacity in group session-c" in caplog.text
+    assert [(await asyncio.wait_for(full_process.receive(full), 3))["n"] for _ in range(2)] == [0, 1]
+    await full_process.flush()
+    await full_process.close_pools()
