@@ -12,12 +12,6 @@ REFUSED = "refused"
 
 
 @database_sync_to_async
-def session_message_or_none(session_id: str) -> dict | None:
-    session = ExtractionSession.objects.filter(pk=session_id).first()
-    return session_message(session) if session else None
-
-
-@database_sync_to_async
 def session_view(session_id: str, *, token: str | None, session_key: str | None) -> dict | str:
     """The session's latest message for this watcher, or MISSING, or REFUSED when it may not see it."""
     session = ExtractionSession.objects.filter(pk=session_id).first()
