@@ -21,6 +21,7 @@ from .connections import connection_checked
 from .models import ExtractionSession
 from .pipeline import PipelineError, Stage, run_pipeline
 from .pipeline.formats import HEAD_BYTES, detect_format
+from .rows import update_if_current
 from .session_ids import is_valid_session_id, new_session_id
 from .storage import local_path, upload_storage
 
@@ -347,11 +348,12 @@ def _session_advance(session: ExtractionSession, *, where: Q | None = None, **fi
 
     The write also requires the lease we read (only the lease holder writes) and `where`, if given.
     """
+    guard = {"seq": session.seq, "lease_owner": session.lease_owner}
     fields["updated_at"] = timezone.now()
-    rows = ExtractionSession.objects.filter(pk=session.pk, seq=session.seq, lease_owner=session.lease_owner)
-    if where is not None:
-        rows = rows.filter(where)
-    updated = rows.update(seq=session.seq + 1, **fields)
+    if where is None:  # every stage: the statement is built once (extraction.rows)
+        updated = update_if_current(session, guard, {"seq": session.seq + 1, **fields})
+    else:
+        updated = ExtractionSession.objects.filter(where, pk=session.pk, **guard).update(seq=session.seq + 1, **fields)
     if not updated:
         raise LostOwnership(session.pk)
     for name, value in fields.items():

@@ -81,6 +81,9 @@ async def test_two_web_and_two_worker_processes_complete_20_uploads_watched_acro
                 status_url = body["statusUrl"].replace(web[i % 2].base_url, web[(i + 1) % 2].base_url)
                 status = (await client.get(status_url)).json()
                 assert status["status"] == "complete"
+                # Saved through extraction.rows on PostgreSQL: the JSON result, the hash, the times.
+                assert status["result"]["summary"] and status["seq"] == seqs[-1]
+                assert len(status["file"]["sha256"]) == 64 and status["finishedAt"]
         stored = rows(env, ids)
         assert {row["status"] for row in stored.values()} == {"complete"}
         assert {row["lease_owner"] for row in stored.values()} == {""}
