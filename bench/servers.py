@@ -58,6 +58,7 @@ class Mode:
     note: str = ""
     skip_check: object = None  # a callable returning a reason to skip, or None
     sections: tuple[str, ...] | None = None  # only these sections (experiments); None: all
+    app: str = "bench.asgi:application"  # the ASGI app the server runs
 
     def skip_reason(self) -> str | None:
         if self.redis and redis_url() is None:
@@ -94,8 +95,7 @@ MODES = {
 DEFAULT_MODES = ("daphne-memory", "daphne-redis", "daphne-redis-runworker", "uvicorn-memory")
 
 
-def _server_argv(server: str, port: int) -> list[str]:
-    app = "bench.asgi:application"
+def _server_argv(server: str, port: int, app: str = "bench.asgi:application") -> list[str]:
     if server == "daphne":
         return [sys.executable, "-m", "daphne", "-b", HOST, "-p", str(port), app]
     if server == "uvicorn":
@@ -163,7 +163,7 @@ class Deployment:
         with open(self.tmp / "migrate.log", "wb") as log:
             subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=self.env,
                            stdout=log, stderr=subprocess.STDOUT, check=True, timeout=180)
-        self.server = self._spawn(_server_argv(self.mode.server, self.port), "server.log")
+        self.server = self._spawn(_server_argv(self.mode.server, self.port, self.mode.app), "server.log")
         for index, argv in enumerate(self.mode.extra_processes):
             self._spawn([sys.executable, *argv], f"extra-{index}.log")
         self._wait_http(timeout)
