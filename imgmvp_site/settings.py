@@ -213,15 +213,21 @@ PROGRESS_MAX_SOCKETS = env_int("PROGRESS_MAX_SOCKETS", 5000)
 PROGRESS_MAX_FRAME_BYTES = env_int("PROGRESS_MAX_FRAME_BYTES", 4096)
 PROGRESS_MAX_FRAMES_PER_SECOND = env_int("PROGRESS_MAX_FRAMES_PER_SECOND", 20)
 
+# One handler, on the root logger, and none on ours or Django's: the `daphne` command line configures
+# the root logger itself (logging.basicConfig), and a handler of our own on each logger printed every
+# line twice there (Django's, in DEBUG, on `runserver`).
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "extraction": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-        "progress": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+        "extraction": {"level": LOG_LEVEL},
+        "progress": {"level": LOG_LEVEL},
         # channels-redis reports messages it drops ("over capacity") at INFO only.
-        "channels_redis": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+        "channels_redis": {"level": LOG_LEVEL},
+        "django": {"level": "INFO"},
     },
 }

@@ -67,6 +67,9 @@ async def test_upload_then_watch_every_stage_live(server, tmp_path):
         status = (await client.get(response.json()["statusUrl"])).json()
     assert status["status"] == "complete"
     assert status["result"]["summary"]["Model"] == "LiveModel"
+    # daphne's command line configures the root logger too: each of our log lines appears once.
+    claimed = [line for line in server.log_path.read_text().splitlines() if f"session {session_id} claimed by" in line]
+    assert len(claimed) == 1, claimed
 
 
 async def test_the_readme_curl_example_works_as_written(server, tmp_path):
