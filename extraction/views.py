@@ -5,7 +5,9 @@ from urllib.parse import unquote
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 
 from progress.messages import session_snapshot, status_url
@@ -75,6 +77,11 @@ _create_in_pool = sync_to_async(
 )
 
 
+# What Django raises for a multipart body it cannot parse or will not hold (it would answer with an
+# HTML 400 page and log a traceback; an API client gets the JSON error).
+UNREADABLE_FORM = (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
 @csrf_exempt  # an API for curl and scripts: no cookie-based auth is trusted here
 async def extract(request: HttpRequest) -> JsonResponse:
     """POST /api/images_mvp/extract: store the upload, answer 202, extract in the background."""
@@ -91,6 +98,8 @@ async def extract(request: HttpRequest) -> JsonResponse:
         return _too_large()
     except UploadRejected as exc:
         return error_response(exc.code, exc.message)
+    except UNREADABLE_FORM as exc:
+        return error_response("invalid_request", f"The multipart body could not be read: {exc}")
     await session_dispatch(session_id=session.id)
     scheme = "wss" if request.is_secure() else "ws"
     token = session_token(session.id)

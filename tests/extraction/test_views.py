@@ -94,6 +94,20 @@ async def test_empty_file_is_400(settings):
     await assert_nothing_left(settings)
 
 
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        ("multipart/form-data", b"--x\r\n"),  # no boundary
+        ("multipart/form-data; boundary=", b"--\r\n"),  # an empty one
+        ("multipart/form-data; boundary=zz", b"--zz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n"
+         + b"x" * (3 * 1024 * 1024)),  # a form field past DATA_UPLOAD_MAX_MEMORY_SIZE
+    ],
+)
+async def test_a_multipart_body_django_cannot_read_is_400_json(settings, content_type, body):
+    await assert_error(await AsyncClient().post(EXTRACT, body, content_type=content_type), 400, "invalid_request")
+    await assert_nothing_left(settings)
+
+
 @pytest.mark.parametrize("bad_id", ["short", "x" * 65, "has space", "semi;colon", "../etc/pass", "ünïcode-id"])
 async def test_malformed_session_id_is_400(settings, bad_id):
     await assert_error(await post_multipart(file=jpeg_upload(), session_id=bad_id), 400, "invalid_session_id")
