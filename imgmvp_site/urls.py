@@ -7,3 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("extraction.urls")),
 ]
+
+handler400 = "imgmvp_site.errors.bad_request"
+handler404 = "imgmvp_site.errors.not_found"
+handler500 = "imgmvp_site.errors.server_error"

@@ -190,3 +190,31 @@ async def test_status_of_a_finished_session_has_the_result():
 async def test_status_of_an_unknown_or_malformed_session_is_404():
     await assert_error(await AsyncClient().get("/api/images_mvp/sessions/nobody-has-this"), 404, "session_not_found")
     await assert_error(await AsyncClient().get("/api/images_mvp/sessions/bad%20id"), 404, "session_not_found")
+
+
+@pytest.mark.parametrize("path", ["/api/images_mvp/nothing-here", "/api/images_mvp/sessions/a/b", "/api/"])
+async def test_an_unknown_api_path_is_a_json_404(path):
+    response = await AsyncClient().get(path)
+    await assert_error(response, 404, "not_found")
+
+
+async def test_outside_the_api_a_404_is_djangos_page():
+    response = await AsyncClient().get("/no-such-page")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+async def test_an_unexpected_error_in_the_api_is_a_json_500(monkeypatch):
+    def broken(session_id):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("extraction.views.is_valid_session_id", broken)
+    response = await AsyncClient(raise_request_exception=False).get("/api/images_mvp/sessions/abcdefgh")
+    await assert_error(response, 500, "internal_error")
+    assert "a bug" not in response.content.decode()
+
+
+async def test_a_request_for_an_unknown_host_is_a_json_400(settings):
+    settings.ALLOWED_HOSTS = ["example.org"]
+    response = await AsyncClient().get("/api/images_mvp/sessions/abcdefgh")
+    await assert_error(response, 400, "invalid_request")
