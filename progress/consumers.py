@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 from django.conf import settings
 
 from extraction.access import may_view
@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 CLOSE_INVALID_SESSION_ID = 4400
 CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_MANY = 4429
 CLOSE_TOO_BIG = 1009  # RFC 6455 "message too big"
 
@@ -174,3 +175,12 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
         """Called by the pinger every PROGRESS_PING_SECONDS with the `ping` message, encoded."""
         if not self.closing:
             await self.send(text_data=text)
+
+
+class NotFoundConsumer(AsyncWebsocketConsumer):
+    """Any other WebSocket path: accepted and closed with 4404, not a routing error (HTTP 500 and a
+    traceback in the server log)."""
+
+    async def connect(self):
+        await self.accept()
+        await self.close(code=CLOSE_NOT_FOUND)

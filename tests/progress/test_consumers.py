@@ -171,6 +171,15 @@ async def test_malformed_session_id_is_closed_with_4400(bad_id):
     await communicator.wait()
 
 
+@pytest.mark.parametrize("path", ["/api/images_mvp/progress/", "/api/images_mvp/progress/abcdefgh/extra", "/ws/other"])
+async def test_any_other_path_is_closed_with_4404(path):
+    communicator = WebsocketCommunicator(application, path)
+    connected, _ = await communicator.connect()
+    assert connected
+    assert await communicator.receive_output() == {"type": "websocket.close", "code": 4404}
+    await communicator.wait()
+
+
 async def test_corrupt_image_ends_in_failed_with_a_stable_code():
     watcher = await connect("corrupt-123")
     await upload("corrupt-123", corrupt_jpeg_bytes())
