@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from progress.broadcast import broadcast_session
@@ -21,7 +21,7 @@ from .connections import connection_checked
 from .models import ExtractionSession
 from .pipeline import PipelineError, Stage, run_pipeline
 from .pipeline.formats import HEAD_BYTES, detect_format
-from .rows import update_if_current
+from .rows import row_by_pk, update_if_current
 from .session_ids import is_valid_session_id, new_session_id
 from .storage import local_path, upload_storage
 
@@ -128,20 +128,27 @@ def _lease_expiry():
 
 def _session_claim(session_id: str) -> ExtractionSession | None:
     """Take the lease on a pending session; None when another worker has it or it is not pending."""
-    owner = f"{_worker_name()}:{secrets.token_hex(4)}"
-    now = timezone.now()
-    claimed = ExtractionSession.objects.filter(pk=session_id, status=Status.PENDING).update(
-        status=Status.PROCESSING,
-        lease_owner=owner,
-        lease_expires_at=_lease_expiry(),
-        attempts=F("attempts") + 1,
-        started_at=now,
-        updated_at=now,
-    )
-    if not claimed:
+    session = row_by_pk(ExtractionSession, session_id)
+    if session is None or session.status != Status.PENDING:
         logger.info("session %s is not pending; nothing to run", session_id)
         return None
-    session = ExtractionSession.objects.get(pk=session_id)
+    owner = f"{_worker_name()}:{secrets.token_hex(4)}"
+    now = timezone.now()
+    fields = {
+        "status": Status.PROCESSING,
+        "lease_owner": owner,
+        "lease_expires_at": _lease_expiry(),
+        "attempts": session.attempts + 1,
+        "started_at": now,
+        "updated_at": now,
+    }
+    # Written only over the pending state just read: of workers claiming at once, one wins.
+    guard = {"status": Status.PENDING, "seq": session.seq, "lease_owner": session.lease_owner}
+    if not update_if_current(session, guard, fields):
+        logger.info("session %s was claimed by another worker", session_id)
+        return None
+    for name, value in fields.items():
+        setattr(session, name, value)
     logger.info("session %s claimed by %s (attempt %d)", session_id, owner, session.attempts)
     return session
 

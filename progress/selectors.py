@@ -3,6 +3,7 @@
 from extraction.access import session_may_view
 from extraction.connections import database_sync_to_async
 from extraction.models import ExtractionSession
+from extraction.rows import row_by_pk
 
 from .messages import session_message
 
@@ -14,7 +15,7 @@ REFUSED = "refused"
 @database_sync_to_async
 def session_view(session_id: str, *, token: str | None, session_key: str | None) -> dict | str:
     """The session's latest message for this watcher, or MISSING, or REFUSED when it may not see it."""
-    session = ExtractionSession.objects.filter(pk=session_id).first()
+    session = row_by_pk(ExtractionSession, session_id)
     if session is None:
         return MISSING
     if not session_may_view(session, token=token, session_key=session_key):

@@ -58,6 +58,18 @@ def test_a_session_is_claimed_once_with_a_lease():
 
 
 @pytest.mark.django_db
+def test_of_two_workers_that_read_the_pending_row_at_once_only_one_claims_it(monkeypatch):
+    session = make_session()
+    read_by_the_second = services.row_by_pk(ExtractionSession, session.id)
+    first = services._session_claim(session.id)
+    assert first is not None
+    monkeypatch.setattr(services, "row_by_pk", lambda model, pk: read_by_the_second)
+    assert services._session_claim(session.id) is None  # its write finds the row no longer pending
+    row = ExtractionSession.objects.get(pk=session.id)
+    assert (row.status, row.lease_owner, row.attempts) == (Status.PROCESSING, first.lease_owner, 1)
+
+
+@pytest.mark.django_db
 def test_only_the_lease_holder_renews():
     session = make_session()
     claimed = services._session_claim(session.id)

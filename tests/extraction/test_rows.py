@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from extraction.models import ExtractionSession
-from extraction.rows import update_if_current
+from extraction.rows import row_by_pk, update_if_current
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +71,18 @@ def test_refuses_to_write_the_primary_key():
     with pytest.raises(ValueError, match="needs the ORM"):
         update_if_current(row, {"seq": 3}, {"id": "row-renamed"})
     assert saved(row.pk)["seq"] == 3
+
+
+def test_row_by_pk_reads_what_the_orm_reads():
+    now = timezone.now()
+    new_row("row-read", result={"summary": {"ISO": 200}, "findings": []}, lease_expires_at=now, client_chose_id=True)
+    ours, orm = row_by_pk(ExtractionSession, "row-read"), ExtractionSession.objects.get(pk="row-read")
+    assert type(ours) is ExtractionSession and not ours._state.adding and ours._state.db == "default"
+    for field in ExtractionSession._meta.concrete_fields:
+        assert getattr(ours, field.attname) == getattr(orm, field.attname), field.name
+    assert ours.result == {"summary": {"ISO": 200}, "findings": []} and ours.lease_expires_at == now
+    assert ours.client_chose_id is True
+
+
+def test_row_by_pk_is_none_for_a_missing_row():
+    assert row_by_pk(ExtractionSession, "no-such-row") is None
