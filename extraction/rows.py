@@ -40,7 +40,7 @@ def update_if_current(row: Model, guard: dict[str, Any], fields: dict[str, Any])
 def row_by_pk(model: type[Model], pk: Any) -> Model | None:
     """The `model` row with primary key `pk`, every concrete field loaded, or None."""
     using = router.db_for_read(model)
-    for row in model.objects.db_manager(using).raw(_select_sql(model, using), [pk]):
+    for row in model._default_manager.db_manager(using).raw(_select_sql(model, using), [pk]):
         return row
     return None
 
