@@ -116,6 +116,7 @@ async def extract(request: HttpRequest) -> JsonResponse:
     )
 
 
+@csrf_exempt  # read-only: any other method gets the JSON 405 below, not the CSRF check's HTML 403
 async def session_status(request: HttpRequest, session_id: str) -> JsonResponse:
     """GET /api/images_mvp/sessions/<id>: the session's saved state, for those who may see it."""
     if request.method != "GET":

@@ -170,6 +170,13 @@ async def test_get_on_extract_is_405_json():
     await assert_error(await AsyncClient().get(EXTRACT), 405, "method_not_allowed")
 
 
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+async def test_other_methods_on_the_status_url_are_405_json(method):
+    client = AsyncClient(enforce_csrf_checks=True)  # as a real server checks
+    response = await getattr(client, method)("/api/images_mvp/sessions/abcdefgh")
+    await assert_error(response, 405, "method_not_allowed")
+
+
 async def test_status_of_a_finished_session_has_the_result():
     await post_multipart(file=jpeg_upload(data=jpeg_bytes(make="Acme", model="Cam 9")), session_id="status-ok-1")
     await wait_for_inline_tasks()
