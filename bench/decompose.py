@@ -21,27 +21,21 @@ import time
 import websockets
 
 from .__main__ import photos
-from .servers import _CLK_TCK, MODES, ROOT, Deployment, wait_for_quiet
+from .servers import MODES, ROOT, Deployment, cpu_user_system, wait_for_quiet
 from .workloads import (BARE_UPLOAD_PATH, EXTRACT_PATH, PROGRESS_PATH, bare_upload, finish_lingering, http_client,
                         new_session_id, post_upload, product_session)
-
-
-def user_system(pid: int) -> tuple[float, float]:
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) / _CLK_TCK, int(fields[12]) / _CLK_TCK
 
 
 async def measure(deployment: Deployment, rounds: int, part) -> tuple[float, float]:
     """Milliseconds of server user and system CPU per call of `part` (calls one after another)."""
     await finish_lingering()
     wait_for_quiet(0.3, 30)
-    user0, system0 = user_system(deployment.pid)
+    user0, system0 = cpu_user_system(deployment.pid)
     for index in range(rounds):
         await part(index)
     await finish_lingering()
     await asyncio.sleep(0.3)  # background work started by the last call (an extraction) ends
-    user1, system1 = user_system(deployment.pid)
+    user1, system1 = cpu_user_system(deployment.pid)
     return (user1 - user0) / rounds * 1000, (system1 - system0) / rounds * 1000
 
 

@@ -249,11 +249,16 @@ def rss_bytes(pid: int) -> int:
     return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1)) * 1024
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of the process (all its threads) so far."""
+def cpu_user_system(pid: int) -> tuple[float, float]:
+    """User and system CPU seconds of the process (all its threads) so far."""
     stat = Path(f"/proc/{pid}/stat").read_text()
     fields = stat[stat.rindex(")") + 2:].split()
-    return (int(fields[11]) + int(fields[12])) / _CLK_TCK
+    return int(fields[11]) / _CLK_TCK, int(fields[12]) / _CLK_TCK
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process (all its threads) so far."""
+    return sum(cpu_user_system(pid))
 
 
 def _machine_busy_seconds() -> float:
