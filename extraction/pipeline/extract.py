@@ -13,6 +13,7 @@ from .formats import DNG
 from .header import Header, TooLarge, UnidentifiedImageError, open_header
 from .jsonsafe import json_safe
 from .metadata import read_groups
+from .printed import print_groups
 from .source import Source, open_source
 from .stages import ANALYSE, EXTRACT, FINALISE, START, STORE, VALIDATE, Stage
 from .summary import build_summary
@@ -45,14 +46,16 @@ def extract(path: str, *, on_progress: ProgressCallback, name: str | None = None
 
 def read_result(source: Source, container: Container, facts: dict[str, Any]) -> dict[str, Any]:
     """The record for a readable file, findings still empty: summary and groups from every metadata block."""
-    groups, exif = read_groups(container)
+    groups, exif, hints = read_groups(container)
     if exif is not None and exif.is_dng and source.format.name in ("TIFF", "BTF"):
         facts["FileType"], facts["MIMEType"] = DNG.name, DNG.mime
     if exif is not None and exif.byte_order:
         facts["ExifByteOrder"] = exif.byte_order
     summary = json_safe(build_summary(groups, container.width, container.height))  # type: ignore[arg-type]
     groups = json_safe({"File": facts, **groups, "Composite": build_composite(groups, summary)})
-    return {"file": source.name, "ok": True, "error": None, "summary": summary, "groups": groups, "findings": []}
+    printed = json_safe(print_groups(groups, hints))
+    return {"file": source.name, "ok": True, "error": None, "summary": summary, "groups": groups,
+            "printed": printed, "findings": []}
 
 
 def _guarded(step: Callable[..., Any], *args: Any) -> Any:
@@ -73,7 +76,8 @@ def extract_file(path: str, *, name: str | None = None) -> dict[str, Any]:
 
 
 def error_record(name: str, exc: PipelineError) -> dict[str, Any]:
-    return {"file": name, "ok": False, "error": exc.as_dict(), "summary": {}, "groups": {}, "findings": []}
+    return {"file": name, "ok": False, "error": exc.as_dict(), "summary": {}, "groups": {}, "printed": {},
+            "findings": []}
 
 
 def read_container(source: Source) -> Container:

@@ -10,7 +10,7 @@ _SERIALS = (("EXIF", "SerialNumber"), ("EXIF", "LensSerialNumber"), ("MakerNotes
 _PEOPLE = (("EXIF", "Artist"), ("EXIF", "OwnerName"), ("EXIF", "XPAuthor"), ("EXIF", "Copyright"),
            ("MakerNotes", "OwnerName"), ("XMP", "Creator"), ("XMP", "Rights"), ("IPTC", "By-line"),
            ("IPTC", "CopyrightNotice"))
-_METADATA_GROUPS = ("EXIF", "GPS", "XMP", "IPTC", "MakerNotes")
+_METADATA_GROUPS = ("EXIF", "XMP", "IPTC", "MakerNotes")
 # Cameras and phones write their firmware version as Software ("13.4.1", "Ver.5.01"): that is not an edit.
 _FIRMWARE = re.compile(r"^(v(er)?\.?\s*)?[\d.\s_-]+[a-z]?$|firmware", re.I)
 

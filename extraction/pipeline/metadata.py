@@ -11,17 +11,24 @@ from .makernotes import read_maker_notes
 from .xmp import parse_xmp
 
 
-def read_groups(container: Container) -> tuple[dict[str, dict[str, Any]], ExifData | None]:
-    """Return the metadata groups (without File and Composite) and the decoded EXIF block."""
-    groups: dict[str, dict[str, Any]] = {}
+Groups = dict[str, dict[str, Any]]
+
+
+def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
+    """Return the metadata groups (without File and Composite), the decoded EXIF block, and printed hints.
+
+    Hints are printed values a reader knows better than the tables of `printing/` (see `printed.py`).
+    """
+    groups: Groups = {}
+    hints: Groups = {}
     warnings = list(container.warnings)
     exif: ExifData | None = container.decoded_exif
     if exif is None and container.exif:
         exif = decode_exif(container.exif, file_offset=container.exif_offset)
     if exif is not None:
         warnings.extend(exif.warnings)
-        _put(groups, "EXIF", exif.exif)
-        _put(groups, "GPS", exif.gps)
+        # ExifTool files GPS tags under family-0 group EXIF (`exiftool -G`); their names all start with GPS.
+        _put(groups, "EXIF", {**exif.exif, **exif.gps})
         maker_notes = read_maker_notes(exif, container, warnings)
         _put(groups, "MakerNotes", maker_notes)
     xmp_packets = list(container.xmp) + ([exif.xmp] if exif is not None and exif.xmp else [])
@@ -35,7 +42,7 @@ def read_groups(container: Container) -> tuple[dict[str, dict[str, Any]], ExifDa
         _put(groups, "IPTC", parse_iptc(iptc))
     icc = container.icc or (exif.icc if exif is not None else None)
     if icc:
-        _put(groups, "ICC", parse_icc(icc))
+        _put(groups, "ICC_Profile", parse_icc(icc))
     if "FLIR" in container.vendor:
         _put(groups, "APP1", parse_flir(container.vendor["FLIR"], warnings))
     for name, values in container.groups.items():
@@ -43,9 +50,9 @@ def read_groups(container: Container) -> tuple[dict[str, dict[str, Any]], ExifDa
             _put(groups, name, values)
     if warnings:
         groups.setdefault("ExifTool", {})["Warning"] = warnings[:20]
-    return groups, exif
+    return groups, exif, hints
 
 
-def _put(groups: dict[str, dict[str, Any]], name: str, values: dict[str, Any] | None) -> None:
+def _put(groups: Groups, name: str, values: dict[str, Any] | None) -> None:
     if values:
         groups[name] = values

@@ -31,7 +31,7 @@ def build_summary(groups: dict[str, dict[str, Any]], width: int, height: int) ->
                 summary[key] = value
                 break
     summary["ImageWidth"], summary["ImageHeight"] = width, height
-    position = gps_position(groups.get("GPS", {}))
+    position = gps_position(groups.get("EXIF", {}))
     if not position:  # FLIR thermal cameras keep GPS in their own APP1 record, already signed
         position = {k: v for k, v in groups.get("APP1", {}).items() if k in ("GPSLatitude", "GPSLongitude", "GPSAltitude")}
     summary.update(position)

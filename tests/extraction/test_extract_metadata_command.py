@@ -36,7 +36,7 @@ def test_prints_a_json_array_with_one_record_per_file(files):
     assert [r["file"] for r in records] == ["good.png", "broken.jpg", "other.gif"]
     assert records[0]["ok"] and records[0]["summary"]["ImageWidth"] == 6
     assert records[1] == {
-        "file": "broken.jpg", "ok": False, "summary": {}, "groups": {}, "findings": [],
+        "file": "broken.jpg", "ok": False, "summary": {}, "groups": {}, "printed": {}, "findings": [],
         "error": {"code": "unsupported_format", "message": records[1]["error"]["message"]},
     }
     assert records[2]["ok"] and records[2]["groups"]["File"]["FileType"] == "GIF"

@@ -380,7 +380,7 @@ def test_icc_profile_header(tmp_path):
 
     profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     path = write(tmp_path, "icc.jpg", Image.new("RGB", (4, 4)), "JPEG", icc_profile=profile)
-    icc = extract_file(str(path))["groups"]["ICC"]
+    icc = extract_file(str(path))["groups"]["ICC_Profile"]
     assert icc["ColorSpaceData"] == "RGB" and icc["ProfileClass"] == "mntr"
     assert "sRGB" in icc["ProfileDescription"]
 

@@ -1,0 +1,9 @@
+"""Printed-value tables per ExifTool group (family 0), merged into TABLES for `printed.print_groups`."""
+
+from typing import Any
+
+from . import exif
+
+TABLES: dict[str, dict[str, Any]] = {
+    "EXIF": exif.TABLE,
+}
