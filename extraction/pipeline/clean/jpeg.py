@@ -1,0 +1,93 @@
+"""JPEG clean copy: keep the frame, tables, scans, JFIF, Adobe APP14 and the ICC profile; drop every other segment."""
+
+import struct
+
+from .tiffmini import orientation_tiff, tiff_orientation
+
+_ICC_ID = b"ICC_PROFILE\x00"
+_SOS, _EOI = 0xDA, 0xD9
+# Tables and frame headers the decoder needs: DQT, DHT, DAC, DRI, SOFn (not APPn, COM or JPG extensions).
+_DECODING = {0xC4, 0xCC, 0xDB, 0xDD, 0xDE, 0xDF, *range(0xC0, 0xC4), *range(0xC5, 0xC8), *range(0xC9, 0xCC),
+             *range(0xCD, 0xD0)}
+
+
+class NotCleanable(ValueError):
+    """The bytes cannot be cleaned without guessing: the copy is refused."""
+
+
+def clean_jpeg(data: bytes, *, keep_orientation: bool, keep_icc: bool) -> bytes:
+    """The JPEG with only what decoding, the orientation and (optionally) the ICC profile need."""
+    if data[:2] != b"\xff\xd8":
+        raise NotCleanable("the file does not start with a JPEG SOI marker")
+    out = bytearray(b"\xff\xd8")
+    pos, end = 2, len(data)
+    while True:
+        marker, body_start, seg_end = _next_segment(data, pos, end)
+        body = data[body_start:seg_end]
+        if marker == _SOS:
+            out += _scans(data, body_start - 4)
+            return bytes(out)
+        if marker in _DECODING:
+            out += b"\xff" + bytes([marker]) + data[body_start - 2 : seg_end]
+        elif marker == 0xE0 and body.startswith(b"JFIF\x00") and len(body) >= 14:
+            out += _segment(0xE0, body[:12] + b"\x00\x00")  # JFIF without its thumbnail
+        elif marker == 0xE1 and body.startswith(b"Exif\x00") and keep_orientation:
+            orientation = tiff_orientation(body[6:])
+            if orientation is not None:
+                out += _segment(0xE1, b"Exif\x00\x00" + orientation_tiff(orientation))
+        elif marker == 0xE2 and body.startswith(_ICC_ID) and keep_icc:
+            out += _segment(0xE2, body)
+        elif marker == 0xEE and body.startswith(b"Adobe"):
+            out += _segment(0xEE, body)  # its colour transform decides how the scans decode
+        pos = seg_end
+
+
+def _next_segment(data: bytes, pos: int, end: int) -> tuple[int, int, int]:
+    """(marker, where its body starts, where it ends) of the segment at `pos`, fill bytes skipped."""
+    while pos < end and data[pos] != 0xFF:
+        pos += 1  # junk between segments: decoders skip it, and so does the copy
+    while pos < end and data[pos] == 0xFF:
+        pos += 1
+    if pos + 3 > end:
+        raise NotCleanable("the JPEG ends before its image data")
+    marker = data[pos]
+    if marker == _EOI or 0xD0 <= marker <= 0xD7 or marker == 0x01:
+        raise NotCleanable("the JPEG has no image data (no SOS before EOI)")
+    (length,) = struct.unpack_from(">H", data, pos + 1)
+    if length < 2 or pos + 1 + length > end:
+        raise NotCleanable("a JPEG segment runs past the end of the file")
+    return marker, pos + 3, pos + 1 + length
+
+
+def _scans(data: bytes, start: int) -> bytes:
+    """From the first SOS to the EOI that ends the image; segments between scans kept but APPn and COM.
+
+    Whatever follows that EOI (MPF secondary images, vendor trailers, appended previews) is dropped.
+    """
+    out = bytearray()
+    pos, end, copied = start, len(data), start
+    while True:
+        hit = data.find(b"\xff", pos)
+        if hit == -1 or hit + 1 >= end:
+            out += data[copied:end] + b"\xff\xd9"  # a truncated scan: the copy still ends cleanly
+            return bytes(out)
+        marker = data[hit + 1]
+        if marker == 0x00 or marker == 0xFF or 0xD0 <= marker <= 0xD7:
+            pos = hit + 1 if marker == 0xFF else hit + 2  # stuffed byte, fill or restart marker
+            continue
+        if marker == _EOI:
+            out += data[copied : hit + 2]
+            return bytes(out)
+        if hit + 4 > end:
+            pos = end
+            continue
+        (length,) = struct.unpack_from(">H", data, hit + 2)
+        seg_end = hit + 2 + length
+        if 0xE0 <= marker <= 0xEF or marker == 0xFE:
+            out += data[copied:hit]  # metadata between scans is dropped too
+            copied = seg_end
+        pos = seg_end
+
+
+def _segment(marker: int, body: bytes) -> bytes:
+    return b"\xff" + bytes([marker]) + struct.pack(">H", len(body) + 2) + body
