@@ -1,12 +1,13 @@
 # `make run` serves the app on http://127.0.0.1:8000; `make test` runs the whole suite;
-# `make bench` runs the benchmark suite (BENCH_ARGS="--quick" for a smoke run; not part of `make test`).
+# `make bench` runs the benchmark suite (BENCH_ARGS="--quick" for a smoke run; not part of `make test`);
+# `make soak` runs the soak (SOAK_SECONDS per mode, default 600; not part of `make test`).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test bench migrate clean
+.PHONY: install run test bench soak migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +32,11 @@ test: install
 bench: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -r bench/requirements.txt
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# SOAK_SECONDS per mode (default 600): rounds of real use against a real server, resources per round.
+soak: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -r bench/requirements.txt
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) .pytest_cache

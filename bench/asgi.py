@@ -15,6 +15,7 @@ if os.environ.get("BENCH_SWITCH_INTERVAL"):
 
     sys.setswitchinterval(float(os.environ["BENCH_SWITCH_INTERVAL"]))  # GIL hand-off, default 0.005 s
 BARE_UPLOAD_PATH = "/bench/bare-upload"
+INTROSPECT_PATH = "/bench/introspect"
 
 
 async def bare_upload(scope, receive, send):
@@ -44,7 +45,22 @@ async def bare_upload(scope, receive, send):
     await send({"type": "http.response.body", "body": body})
 
 
+async def introspect(scope, receive, send):
+    """What the soak run counts inside the server: asyncio tasks, threads, live consumer objects."""
+    import asyncio
+    import gc
+    import threading
+
+    consumers = sum(1 for obj in gc.get_objects() if type(obj).__name__.endswith("Consumer"))
+    body = json.dumps({"tasks": len(asyncio.all_tasks()), "threads": threading.active_count(),
+                       "consumers": consumers}).encode()
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": body})
+
+
 async def application(scope, receive, send):
     if scope["type"] == "http" and scope["path"] == BARE_UPLOAD_PATH:
         return await bare_upload(scope, receive, send)
+    if scope["type"] == "http" and scope["path"] == INTROSPECT_PATH:
+        return await introspect(scope, receive, send)
     return await product_application(scope, receive, send)

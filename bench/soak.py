@@ -1,0 +1,238 @@
+"""A soak run: a real server through rounds of real use, its resources counted after each round.
+
+`python -m bench.soak [--seconds N] [--mode inline]` (`make soak`; default SOAK_SECONDS=600). Each round
+opens and closes sockets, runs watched uploads of real photos, failed uploads, uploads cut off mid-body
+and reconnecting watchers; then, once the server is idle, it prints the server's RSS, open fds, threads,
+asyncio tasks, live consumers, rows by status, files under MEDIA_ROOT and temp files. At the end a
+verdict per figure (see `verdicts`). Loopback only; every loop is bounded in count and time.
+"""
+
+import argparse
+import asyncio
+import io
+import json
+import os
+import socket
+import sqlite3
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import websockets
+
+from .servers import HOST, MODES, Deployment, rss_bytes
+
+EXTRACT = "/api/images_mvp/extract"
+PROGRESS = "/api/images_mvp/progress/"
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "images" / "jpg"
+TERMINAL = {"complete", "failed", "cancelled"}
+SOAK_MODES = {"inline": "daphne-memory"}
+
+
+@dataclass
+class Round:
+    index: int
+    rss_mb: float
+    fds: int
+    threads: int
+    tasks: int
+    consumers: int
+    rows: dict[str, int]
+    media_files: int
+    temp_files: int
+    errors: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        rows = " ".join(f"{k}={v}" for k, v in sorted(self.rows.items()))
+        return (f"{self.index:>5} {self.rss_mb:>8.1f} {self.fds:>5} {self.threads:>7} {self.tasks:>5} "
+                f"{self.consumers:>9} {self.media_files:>6} {self.temp_files:>5}  {rows}"
+                + (f"  errors: {len(self.errors)}" if self.errors else ""))
+
+
+HEADER = f"{'round':>5} {'rss MB':>8} {'fds':>5} {'threads':>7} {'tasks':>5} {'consumers':>9} {'media':>6} {'temp':>5}  rows"
+
+
+def photos(limit: int = 6) -> list[tuple[str, bytes]]:
+    """Real photos from the shared corpus (0.1-1.2 MB), or made ones where it is absent."""
+    found = sorted(CORPUS.glob("*.jpg"), key=lambda p: p.stat().st_size)[-40:] if CORPUS.is_dir() else []
+    picked = [(p.name, p.read_bytes()) for p in found[:: max(1, len(found) // limit)][:limit]]
+    if picked:
+        return picked
+    from PIL import Image
+
+    made = []
+    for index in range(limit):
+        buffer = io.BytesIO()
+        Image.new("RGB", (800 + index, 600), (index * 40, 90, 160)).save(buffer, "JPEG", quality=90)
+        made.append((f"made-{index}.jpg", buffer.getvalue()))
+    return made
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+async def watched_upload(client: httpx.AsyncClient, ws: str, name: str, data: bytes, *, reconnect: bool) -> str:
+    """Open the socket, upload, read to the end (closing and reopening once when `reconnect`); the last type."""
+    session_id = new_id()
+    url = f"{ws}{PROGRESS}{session_id}"
+    async with websockets.connect(url, ping_interval=None, max_size=None, open_timeout=10) as sock:
+        await asyncio.wait_for(sock.recv(), 10)  # connected
+        response = await client.post(EXTRACT, files={"file": (name, data, "image/jpeg")}, data={"session_id": session_id})
+        if response.status_code != 202:
+            return f"http {response.status_code}"
+        if not reconnect:
+            return await _read_to_end(sock)
+        await asyncio.wait_for(sock.recv(), 10)
+    async with websockets.connect(url, ping_interval=None, max_size=None, open_timeout=10) as sock:
+        return await _read_to_end(sock)
+
+
+async def _read_to_end(sock) -> str:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        message = json.loads(await asyncio.wait_for(sock.recv(), 60))
+        if message.get("type") in TERMINAL or message.get("status") in TERMINAL:
+            return message.get("type") if message.get("type") in TERMINAL else message["status"]
+    return "timeout"
+
+
+async def idle_sockets(ws: str, count: int) -> None:
+    """Open `count` sockets on fresh ids, then close them all."""
+    opened = []
+    for _ in range(count):
+        try:
+            opened.append(await websockets.connect(f"{ws}{PROGRESS}{new_id()}", ping_interval=None, open_timeout=10))
+        except Exception:  # a refused socket is the server's answer; the soak counts resources, not answers
+            pass
+    await asyncio.gather(*(sock.close() for sock in opened), return_exceptions=True)
+
+
+def cut_upload(port: int, size: int = 2_000_000) -> None:
+    """Declare a body of `size` bytes, send half, hang up: the server must keep nothing."""
+    with socket.create_connection((HOST, port), timeout=10) as conn:
+        conn.sendall(
+            f"POST {EXTRACT}?session_id={new_id()} HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: image/jpeg\r\n"
+            f"X-Filename: cut.jpg\r\nContent-Length: {size}\r\n\r\n".encode()
+        )
+        conn.sendall(b"\xff\xd8\xff" + bytes(size // 2))
+
+
+async def one_round(deployment: Deployment, pictures: list, *, sockets: int, uploads: int) -> list[str]:
+    errors: list[str] = []
+    async with httpx.AsyncClient(base_url=deployment.http, timeout=60) as client:
+        await idle_sockets(deployment.ws, sockets)
+        jobs = [watched_upload(client, deployment.ws, *pictures[i % len(pictures)], reconnect=i % 3 == 2)
+                for i in range(uploads)]
+        for outcome in await asyncio.gather(*jobs, return_exceptions=True):
+            if outcome != "complete":
+                errors.append(f"watched upload ended {outcome!r}")
+        for _ in range(3):
+            response = await client.post(EXTRACT, files={"file": ("notes.txt", b"not an image", "text/plain")})
+            if response.status_code < 400:
+                errors.append(f"a text upload answered {response.status_code}")
+        for _ in range(2):
+            await asyncio.to_thread(cut_upload, deployment.port)
+    return errors
+
+
+def count_files(folder: Path) -> int:
+    return sum(len(files) for _, _, files in os.walk(folder)) if folder.exists() else 0
+
+
+def rows_by_status(database: Path) -> dict[str, int]:
+    with sqlite3.connect(database, timeout=20) as conn:
+        return dict(conn.execute("SELECT status, COUNT(*) FROM extraction_extractionsession GROUP BY status"))
+
+
+def measure(deployment: Deployment, index: int, errors: list[str], temp: Path) -> Round:
+    pid = deployment.pid
+    inside = json.loads(httpx.get(f"{deployment.http}/bench/introspect", timeout=30).text)
+    threads = int(next(line.split()[1] for line in open(f"/proc/{pid}/status") if line.startswith("Threads:")))
+    return Round(index, rss_bytes(pid) / 2**20, len(os.listdir(f"/proc/{pid}/fd")), threads, inside["tasks"],
+                 inside["consumers"], rows_by_status(deployment.tmp / "db.sqlite3"),
+                 count_files(deployment.tmp / "media"), count_files(temp), errors)
+
+
+def settle(deployment: Deployment, seconds: float = 30) -> None:
+    """Wait until no session is pending or processing (bounded), then a moment for sockets to close."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        rows = rows_by_status(deployment.tmp / "db.sqlite3")
+        if not rows.get("pending") and not rows.get("processing"):
+            break
+        time.sleep(0.2)
+    time.sleep(1.0)
+
+
+def verdicts(rounds: list[Round]) -> list[tuple[str, bool, str]]:
+    """One (figure, passed, detail) per goal of the soak issue."""
+    if len(rounds) < 3:
+        return [("rounds", False, f"only {len(rounds)} rounds: too few to judge")]
+    warm = rounds[:2]  # pools fill during the first rounds (threads, connections): the idle counts after them
+    later = rounds[2:]
+    third = rounds[len(rounds) // 3]
+    end = sum(r.rss_mb for r in rounds[-2:]) / 2
+    growth = (end - third.rss_mb) / third.rss_mb
+    out = [("rss", growth < 0.05, f"{third.rss_mb:.1f} MB at round {third.index} -> {end:.1f} MB at the end"
+                                 f" ({growth:+.1%}; goal < +5%)")]
+    for name in ("fds", "threads", "tasks", "consumers"):
+        idle = max(getattr(r, name) for r in warm)
+        worst = max(getattr(r, name) for r in later)
+        out.append((name, worst <= idle, f"idle {idle}, highest after a later round {worst}"))
+    files = max(r.media_files + r.temp_files for r in rounds)
+    out.append(("files", files == 0, f"most files left after a round: {files} (media + temp)"))
+    stuck = sum(r.rows.get("pending", 0) + r.rows.get("processing", 0) for r in rounds[-1:])
+    out.append(("sessions", stuck == 0, f"{stuck} sessions not ended at the end"))
+    errors = sum(len(r.errors) for r in rounds)
+    out.append(("errors", errors == 0, f"{errors} client-side surprises"))
+    return out
+
+
+def run(*, seconds: float, mode: str, sockets: int, uploads: int, max_rounds: int | None = None,
+        out=sys.stdout) -> list[tuple[str, bool, str]]:
+    deployment = Deployment(MODES[SOAK_MODES[mode]], label=f"soak-{mode}")
+    temp = deployment.tmp / "tmp"
+    temp.mkdir(parents=True)
+    deployment.env["TMPDIR"] = str(temp)
+    pictures = photos()
+    rounds: list[Round] = []
+    with deployment:
+        print(f"soak: mode {mode}, {seconds:.0f} s, per round {sockets} sockets, {uploads} watched uploads"
+              f" (a third reconnecting), 3 failed and 2 cut-off uploads", file=out)
+        print(HEADER, file=out)
+        started = time.monotonic()
+        index = 0
+        while time.monotonic() - started < seconds and (max_rounds is None or index < max_rounds):
+            index += 1
+            errors = asyncio.run(one_round(deployment, pictures, sockets=sockets, uploads=uploads))
+            settle(deployment)
+            rounds.append(measure(deployment, index, errors, temp))
+            print(rounds[-1].line(), file=out, flush=True)
+        for error in sorted({e for r in rounds for e in r.errors})[:10]:
+            print(f"  error: {error}", file=out)
+    results = verdicts(rounds)
+    for name, passed, detail in results:
+        print(f"{'PASS' if passed else 'FAIL'} {name}: {detail}", file=out)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=float(os.environ.get("SOAK_SECONDS", 600)))
+    parser.add_argument("--mode", choices=sorted(SOAK_MODES), action="append")
+    parser.add_argument("--sockets", type=int, default=200, help="sockets opened and closed per round")
+    parser.add_argument("--uploads", type=int, default=12, help="watched uploads per round")
+    args = parser.parse_args()
+    failed = False
+    for mode in args.mode or sorted(SOAK_MODES):
+        results = run(seconds=args.seconds, mode=mode, sockets=args.sockets, uploads=args.uploads)
+        failed |= not all(passed for _, passed, _ in results)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
