@@ -27,6 +27,9 @@ class ExtractionSession(models.Model):
     stored_path = models.CharField(max_length=255, blank=True, help_text="Name in the upload storage.")
 
     result = models.JSONField(null=True, blank=True)
+    # The verified clean copy (name in the upload storage), served until `clean_expires_at`.
+    clean_path = models.CharField(max_length=255, blank=True, help_text="Name of the clean copy in the upload storage.")
+    clean_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.TextField(blank=True)
 

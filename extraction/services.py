@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from progress.broadcast import broadcast_session
 
+from .clean_copies import FOLDER as CLEAN_FOLDER, clean_copies_expire, clean_discard, clean_kept_fields, clean_target
 from .connections import connection_checked
 from .models import ExtractionSession
 from .pipeline import PipelineError, Stage, run_pipeline
@@ -211,22 +212,28 @@ def _session_process(session: ExtractionSession, renewer: _LeaseRenewer) -> None
     if not upload_storage().exists(session.stored_path):
         session_fail(session=session, code="upload_missing", message="The uploaded file is no longer stored.")
         return
+    target = clean_target(session)
     try:
         with local_path(session.stored_path) as path:
-            result = run_pipeline(path, on_progress=on_progress, name=session.original_name)
+            result = run_pipeline(path, on_progress=on_progress, name=session.original_name,
+                                  clean_to=target.path if target else None)
     except LostOwnership:
+        clean_discard(target)
         logger.warning("session %s: its lease was taken over; this worker stops writing", session.id)
     except PipelineError as exc:
+        clean_discard(target)
         session_fail(session=session, code=exc.code, message=exc.message)
     except Exception:
+        clean_discard(target)
         logger.exception("session %s: unexpected error in the pipeline", session.id)
         session_fail(session=session, code="internal_error", message="The extraction failed unexpectedly.")
     else:
-        session_complete(session=session, result=result)
+        session_complete(session=session, result=result, clean=clean_kept_fields(target, result))
 
 
-def session_complete(*, session: ExtractionSession, result: dict[str, Any]) -> None:
-    """End a session as complete, release its lease, and drop its original."""
+def session_complete(*, session: ExtractionSession, result: dict[str, Any], clean: dict[str, Any] | None = None
+                     ) -> None:
+    """End a session as complete, release its lease, and drop its original (its clean copy stays, `clean`)."""
     facts = result.get("groups", {}).get("File", {})
     try:
         _session_advance(
@@ -240,8 +247,10 @@ def session_complete(*, session: ExtractionSession, result: dict[str, Any]) -> N
             finished_at=timezone.now(),
             lease_owner="",
             lease_expires_at=None,
+            **(clean or {}),
         )
     except LostOwnership:
+        clean_discard((clean or {}).get("clean_path"))
         logger.warning("session %s changed under its worker; not marking it complete", session.id)
         return
     _upload_discard(session)
@@ -316,6 +325,7 @@ def sessions_reap(*, pending_older_than: timedelta | None = None) -> list[str]:
             continue
         logger.warning("session %s: lease of a lost worker expired; dispatching it again", session.id)
         again.append(session.id)
+    clean_copies_expire()  # the reaper's pass also ends the clean copies past CLEAN_COPY_SECONDS
     stale = ExtractionSession.objects.filter(status=Status.PENDING, updated_at__lte=now - pending_older_than)
     for session_id in stale.order_by("created_at").values_list("pk", flat=True):
         # Touch it, so the next reaper pass does not dispatch it again at once.
@@ -334,17 +344,27 @@ def sessions_purge(*, older_than: timedelta) -> tuple[int, int]:
     storage = upload_storage()
     old = ExtractionSession.objects.filter(status__in=ExtractionSession.TERMINAL, created_at__lt=cutoff)
     files = 0
-    for name in old.exclude(stored_path="").values_list("stored_path", flat=True):
-        if storage.exists(name):
-            storage.delete(name)
-            files += 1
+    for original, clean in old.values_list("stored_path", "clean_path"):
+        for name in (original, clean):
+            if name and storage.exists(name):
+                storage.delete(name)
+                files += 1
     rows, _ = old.delete()
+    files += clean_copies_expire()
     try:
         _, names = storage.listdir("")
     except (NotImplementedError, FileNotFoundError):
         names = []
     for name in names:
         if storage.get_modified_time(name) < cutoff and not ExtractionSession.objects.filter(stored_path=name).exists():
+            storage.delete(name)
+            files += 1
+    try:
+        _, copies = storage.listdir(CLEAN_FOLDER)
+    except (NotImplementedError, FileNotFoundError):
+        copies = []
+    for name in (f"{CLEAN_FOLDER}/{copy}" for copy in copies):
+        if storage.get_modified_time(name) < cutoff and not ExtractionSession.objects.filter(clean_path=name).exists():
             storage.delete(name)
             files += 1
     return rows, files

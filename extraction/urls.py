@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import pages, views
+from . import downloads, pages, views
 
 app_name = "extraction"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("", pages.upload_page, name="upload-page"),
     path("api/images_mvp/extract", views.extract, name="extract"),
     path("api/images_mvp/sessions/<str:session_id>", views.session_status, name="session-status"),
+    path("api/images_mvp/sessions/<str:session_id>/clean", downloads.session_clean, name="session-clean"),
+    path("api/images_mvp/clean-copies.zip", downloads.clean_zip, name="clean-zip"),
 ]

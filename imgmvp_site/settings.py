@@ -203,6 +203,8 @@ EXTRACTION_MAX_ATTEMPTS = env_int("EXTRACTION_MAX_ATTEMPTS", 3)
 EXTRACTION_REAPER_SECONDS = env_int("EXTRACTION_REAPER_SECONDS", 10)
 # Keep uploaded originals after their session ends (default: delete them).
 KEEP_UPLOADS = env_bool("KEEP_UPLOADS")
+# Clean copies (identifying metadata removed) are made in the last stage and kept this long; 0: none made.
+CLEAN_COPY_SECONDS = env_int("CLEAN_COPY_SECONDS", 3600)
 # A progress send (or job send) that takes longer than this is given up and logged.
 CHANNEL_SEND_TIMEOUT_SECONDS = env_int("CHANNEL_SEND_TIMEOUT_SECONDS", 2)
 

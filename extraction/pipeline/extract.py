@@ -24,8 +24,13 @@ ProgressCallback = Callable[[Stage], None]
 MAX_IMAGE_PIXELS = 2 * 89_478_485
 
 
-def extract(path: str, *, on_progress: ProgressCallback, name: str | None = None) -> dict[str, Any]:
-    """Run every stage for the file at `path`, reporting each; raise PipelineError for a file we cannot use."""
+def extract(path: str, *, on_progress: ProgressCallback, name: str | None = None,
+            clean_to: str | None = None) -> dict[str, Any]:
+    """Run every stage for the file at `path`, reporting each; raise PipelineError for a file we cannot use.
+
+    With `clean_to`, the last stage also writes a verified clean copy there; `result["clean"]` says
+    what it removed and kept, or why there is none (the file's metadata is still the result).
+    """
     on_progress(START)
     on_progress(VALIDATE)
     source = open_source(path, name)
@@ -41,7 +46,18 @@ def extract(path: str, *, on_progress: ProgressCallback, name: str | None = None
     result["findings"] = _guarded(analyse, result)
 
     on_progress(FINALISE)
+    if clean_to is not None:
+        result["clean"] = _clean_copy(path, clean_to, result)
     return result
+
+
+def _clean_copy(path: str, target: str, record: dict[str, Any]) -> dict[str, Any]:
+    from .clean import clean_file  # the cleaner reads its copy back through this module
+
+    try:
+        return {"ok": True, "error": None, **clean_file(path, target, original=record)}
+    except PipelineError as exc:
+        return {"ok": False, "error": exc.as_dict()}
 
 
 def read_result(source: Source, container: Container, facts: dict[str, Any]) -> dict[str, Any]:

@@ -227,3 +227,19 @@ def test_every_corpus_image_we_clean_is_clean_to_exiftool_with_its_orientation_p
         except Exception:  # noqa: BLE001 (Pillow cannot decode a few broken corpus files at all)
             continue
         assert pixels(target) == expected, source
+
+
+def test_the_pipeline_makes_the_clean_copy_in_its_last_stage_and_reports_it(tmp_path):
+    from extraction.pipeline import FINALISE, run_pipeline
+
+    source = write(tmp_path, "a.jpg", jpeg_with_everything())
+    stages = []
+    result = run_pipeline(str(source), on_progress=stages.append, clean_to=str(tmp_path / "copy.jpg"))
+    assert stages[-1] == FINALISE
+    assert result["clean"]["ok"] and "GPS position" in result["clean"]["removed"]
+    assert leftovers(extract_file(str(tmp_path / "copy.jpg"))) == []
+    bmp = run_pipeline(str(write(tmp_path, "a.bmp", photo("BMP"))), on_progress=stages.append,
+                       clean_to=str(tmp_path / "copy.bmp"))
+    assert bmp["ok"] and bmp["clean"] == {"ok": False, "error": {"code": "clean_unsupported",
+                                                                 "message": bmp["clean"]["error"]["message"]}}
+    assert not (tmp_path / "copy.bmp").exists()

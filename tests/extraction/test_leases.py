@@ -177,7 +177,7 @@ def test_the_lease_is_renewed_while_the_pipeline_runs(monkeypatch):
     gate = threading.Event()
     real = services.run_pipeline
 
-    def slow_pipeline(path, *, on_progress, name=None):
+    def slow_pipeline(path, *, on_progress, name=None, clean_to=None):
         on_progress(services.Stage("start", 10, "Starting extraction..."))
         gate.wait(2.5)  # > 2 leases
         return real(path, on_progress=lambda stage: None, name=name)
@@ -248,7 +248,7 @@ def test_a_run_hung_past_its_limit_loses_its_lease(monkeypatch):
     session = make_session()
     gate = threading.Event()
 
-    def hung_pipeline(path, *, on_progress, name=None):
+    def hung_pipeline(path, *, on_progress, name=None, clean_to=None):
         on_progress(services.Stage("start", 10, "Starting extraction..."))
         gate.wait(10)
         on_progress(services.Stage("validate", 20, "Validating file..."))
