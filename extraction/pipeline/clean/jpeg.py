@@ -1,5 +1,6 @@
 """JPEG clean copy: keep the frame, tables, scans, JFIF, Adobe APP14 and the ICC profile; drop every other segment."""
 
+import re
 import struct
 
 from .tiffmini import orientation_tiff, tiff_orientation
@@ -59,32 +60,34 @@ def _next_segment(data: bytes, pos: int, end: int) -> tuple[int, int, int]:
     return marker, pos + 3, pos + 1 + length
 
 
+# A marker inside entropy-coded data: 0xFF then a byte that is not a stuffed 0x00, a restart marker or
+# more fill (a fill byte's last 0xFF matches). Searching in C skips the thousands of stuffed bytes.
+_MARKER = re.compile(rb"\xff([^\x00\xd0-\xd7\xff])")
+
+
 def _scans(data: bytes, start: int) -> bytes:
     """From the first SOS to the EOI that ends the image; segments between scans kept but APPn and COM.
 
     Whatever follows that EOI (MPF secondary images, vendor trailers, appended previews) is dropped.
     """
     out = bytearray()
-    pos, end, copied = start, len(data), start
+    pos, end, copied = start + 2, len(data), start
     while True:
-        hit = data.find(b"\xff", pos)
-        if hit == -1 or hit + 1 >= end:
+        hit = _MARKER.search(data, pos)
+        if hit is None:
             out += data[copied:end] + b"\xff\xd9"  # a truncated scan: the copy still ends cleanly
             return bytes(out)
-        marker = data[hit + 1]
-        if marker == 0x00 or marker == 0xFF or 0xD0 <= marker <= 0xD7:
-            pos = hit + 1 if marker == 0xFF else hit + 2  # stuffed byte, fill or restart marker
-            continue
+        marker, at = hit.group(1)[0], hit.end() - 2
         if marker == _EOI:
-            out += data[copied : hit + 2]
+            out += data[copied : hit.end()]
             return bytes(out)
-        if hit + 4 > end:
+        if hit.end() + 2 > end:
             pos = end
             continue
-        (length,) = struct.unpack_from(">H", data, hit + 2)
-        seg_end = hit + 2 + length
+        (length,) = struct.unpack_from(">H", data, hit.end())
+        seg_end = hit.end() + length
         if 0xE0 <= marker <= 0xEF or marker == 0xFE:
-            out += data[copied:hit]  # metadata between scans is dropped too
+            out += data[copied:at]  # metadata between scans is dropped too
             copied = seg_end
         pos = seg_end
 
