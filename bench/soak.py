@@ -43,16 +43,17 @@ class Round:
     rows: dict[str, int]
     media_files: int
     temp_files: int
+    kept: int  # clean copies the retention keeps (rows naming one): the media files allowed
     errors: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         rows = " ".join(f"{k}={v}" for k, v in sorted(self.rows.items()))
         return (f"{self.index:>5} {self.rss_mb:>8.1f} {self.fds:>5} {self.threads:>7} {self.tasks:>5} "
-                f"{self.consumers:>9} {self.media_files:>6} {self.temp_files:>5}  {rows}"
+                f"{self.consumers:>9} {self.media_files:>6} {self.kept:>5} {self.temp_files:>5}  {rows}"
                 + (f"  errors: {len(self.errors)}" if self.errors else ""))
 
 
-HEADER = f"{'round':>5} {'rss MB':>8} {'fds':>5} {'threads':>7} {'tasks':>5} {'consumers':>9} {'media':>6} {'temp':>5}  rows"
+HEADER = f"{'round':>5} {'rss MB':>8} {'fds':>5} {'threads':>7} {'tasks':>5} {'consumers':>9} {'media':>6} {'kept':>5} {'temp':>5}  rows"
 
 
 def photos(limit: int = 6) -> list[tuple[str, bytes]]:
@@ -148,13 +149,20 @@ def rows_by_status(database: Path) -> dict[str, int]:
         return dict(conn.execute("SELECT status, COUNT(*) FROM extraction_extractionsession GROUP BY status"))
 
 
+def clean_copies_kept(database: Path) -> int:
+    with sqlite3.connect(database, timeout=20) as conn:
+        return conn.execute("SELECT COUNT(*) FROM extraction_extractionsession WHERE clean_path != ''").fetchone()[0]
+
+
 def measure(deployment: Deployment, index: int, errors: list[str], temp: Path) -> Round:
     pid = deployment.pid
-    inside = json.loads(httpx.get(f"{deployment.http}/bench/introspect", timeout=30).text)
+    fds = len(os.listdir(f"/proc/{pid}/fd"))  # before the introspection request opens a socket of its own
     threads = int(next(line.split()[1] for line in open(f"/proc/{pid}/status") if line.startswith("Threads:")))
-    return Round(index, rss_bytes(pid) / 2**20, len(os.listdir(f"/proc/{pid}/fd")), threads, inside["tasks"],
+    inside = json.loads(httpx.get(f"{deployment.http}/bench/introspect", timeout=30).text)
+    return Round(index, rss_bytes(pid) / 2**20, fds, threads, inside["tasks"],
                  inside["consumers"], rows_by_status(deployment.tmp / "db.sqlite3"),
-                 count_files(deployment.tmp / "media"), count_files(temp), errors)
+                 count_files(deployment.tmp / "media"), count_files(temp), clean_copies_kept(deployment.tmp / "db.sqlite3"),
+                 errors)
 
 
 def settle(deployment: Deployment, seconds: float = 30) -> None:
@@ -185,8 +193,9 @@ def verdicts(rounds: list[Round]) -> list[tuple[str, bool, str]]:
         idle = max(getattr(r, name) for r in warm)
         worst = max(getattr(r, name) for r in later)
         out.append((name, worst <= idle, f"idle {idle}, highest after a later round {worst}"))
-    files = max(r.media_files + r.temp_files for r in rounds)
-    out.append(("files", files == 0, f"most files left after a round: {files} (media + temp)"))
+    files = max(r.media_files - r.kept + r.temp_files for r in rounds)
+    out.append(("files", files == 0, f"most files left after a round beyond the clean copies retention keeps:"
+                                     f" {files} (media + temp)"))
     stuck = sum(r.rows.get("pending", 0) + r.rows.get("processing", 0) for r in rounds[-1:])
     out.append(("sessions", stuck == 0, f"{stuck} sessions not ended at the end"))
     errors = sum(len(r.errors) for r in rounds)
