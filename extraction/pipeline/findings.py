@@ -29,6 +29,8 @@ _VERSION_WORDS = {"v", "ver", "version", "fw", "firmware", "rev", "revision", "b
 # ("13.4.1", "G975FXXU7CTF1", "E775v1.1u", "v552p-A80", "5_04_29195_00"; not "paint.net", "GIMP").
 _CODE = re.compile(r"^[A-Za-z0-9._\-+()*#,:;=/]+$")
 _LETTER_RUN = re.compile(r"[A-Za-z]{5,}")
+# An Android build fingerprint: "<device>-user <version> <build id> <incremental> release-keys".
+_ANDROID_BUILD = re.compile(r"\b(release|test|dev)-keys\b", re.I)
 
 # -- placeholders: what editors and cameras put in name fields when nobody filled them in --------------
 _COPYRIGHT_MARKS = re.compile(r"©|\(c\)|\bc\)|\(p\)|®|™", re.I)
@@ -39,7 +41,8 @@ _GENERIC = {
     "author", "artist", "creator", "owner", "owners", "photographer", "photo", "photos", "picture", "image",
     "credit", "credits", "line", "byline", "name", "your", "my", "user", "username", "camera", "digital",
     "unknown", "null", "none", "nil", "undefined", "undef", "default", "empty", "blank", "na", "n/a",
-    "nobody", "anonymous", "admin", "administrator", "owner's", "company", "inc", "ltd",
+    "nobody", "anonymous", "admin", "administrator", "owner's", "company", "inc", "ltd", "holder", "here",
+    "enter", "not", "set", "specified", "no", "info", "information",
 }
 # Values that call themselves a placeholder, however they go on.
 _SELF_DECLARED = re.compile(r"\b(test|sample|example|dummy|placeholder|lorem|acme|john doe|jane doe)\b", re.I)
@@ -109,7 +112,7 @@ def software_values(groups: dict[str, Any]) -> list[tuple[str, str]]:
 def is_firmware(software: str, make: str = "", model: str = "") -> bool:
     """True when Software is the capturing device's own firmware or OS version, not an editor or converter."""
     text = " ".join(software.split())
-    if re.search(r"\bfirmware\b", text, re.I):
+    if re.search(r"\bfirmware\b", text, re.I) or _ANDROID_BUILD.search(text):
         return True
     if _names_device(text, make, model):
         return True

@@ -26,6 +26,7 @@ def corpus_dir() -> Path:
     "13.4.1", "11.4.1", "4.1", "1.0", "Version 1.0", "Ver.5.01", "Ver 1.12", "V 05.50", "G975FXXU7CTF1",
     "J327T1UVS4ASH2", "A2v055u", "E775v1.1u", "v552p-A80", "5_04_29195_00", "fw 05.15 prm 07.53",
     "081916 V6IR-Bld1.18", "Firmware Version 1.0.4", "HDR+ 1.0.245478946zd", "iOS 16.1", "47.1.A.8.49",
+    "OnePlus6T-user 10 QKQ1.190716.003 2007022240 release-keys",
 ])
 def test_firmware_versions_are_not_edits(software):
     assert is_firmware(software)
@@ -55,6 +56,7 @@ def test_editors_and_converters_are_edits(software):
     "http://example.com", "Owner", "Photographer", "12345", "0", "   ", "Copyright,", "Copyright (c) 2019",
     "All rights reserved", "Your Name", "Camera Owner", "Artist", "Author", "-", "?", "Test author string",
     "Creator1 (ref2019.1)", "\x02\u0132\x07\x08", "KODAK DC240 ZOOM DIGITAL CAMERA", "(C) by RDC-5300 User",
+    "Your Name Here", "Copyright holder", "N/A", "Camera owner's name", "Not set",
 ])
 def test_placeholders_and_programs_are_not_names(value):
     assert not is_name(value, "Eastman Kodak Company", "KODAK DC240 ZOOM DIGITAL CAMERA" if "DC240" in value
@@ -208,3 +210,19 @@ def test_findings_precision_and_recall_on_the_labelled_corpus():
     for code, floor in FLOORS.items():
         for measure, bar in floor.items():
             assert result[code][measure] >= bar, f"{code} {measure} {result[code][measure]:.3f} < {bar}"
+
+
+def test_every_finding_names_tags_the_record_holds():
+    corpus = corpus_dir()
+    if not (corpus / "images").is_dir():
+        pytest.skip(f"the shared corpus is not at {corpus} (set IMGMVP_CORPUS)")
+    checked = 0
+    for path in sorted((corpus / "images").glob("*/*")):
+        record = extract_file(str(path))
+        for finding in record["findings"]:
+            assert finding["tags"] or finding["code"] == "no_metadata", (path.name, finding)
+            for name in finding["tags"]:
+                group, tag = name.split(":", 1)
+                assert tag in record["groups"].get(group, {}), (path.name, finding["code"], name)
+                checked += 1
+    assert checked > 100
