@@ -63,7 +63,8 @@ def _zone(minutes: int, source: str) -> dict[str, str]:
 
 
 def _in_range(minutes: int) -> int | None:
-    return minutes if abs(minutes) <= _MAX_MINUTES else None
+    # Zones in use are whole quarter hours (+05:45, -09:30); "+00:02" is a misread, not a zone.
+    return minutes if abs(minutes) <= _MAX_MINUTES and minutes % _QUARTER == 0 else None
 
 
 def _offset_minutes(value: Any) -> int | None:

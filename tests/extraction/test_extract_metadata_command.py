@@ -118,3 +118,23 @@ def test_exit_status_is_zero_when_every_file_was_read(files):
 def test_bad_usage_exits_two():
     assert _manage().returncode == 2
     assert _manage("--no-such-option", "x.jpg").returncode == 2
+
+
+def test_a_pipeline_bug_on_one_file_costs_only_that_files_record(files, monkeypatch):
+    from extraction.management.commands import extract_metadata as command
+    from extraction.pipeline import extract_file
+
+    def flaky(path, **kwargs):
+        if path == files[0]:
+            raise RuntimeError("a bug")
+        return extract_file(path, **kwargs)
+
+    monkeypatch.setattr(command, "extract_file", flaky)
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("extract_metadata", files[0], files[2], stdout=out, stderr=err)
+    records = json.loads(out.getvalue())
+    assert [r["ok"] for r in records] == [False, True]
+    assert records[0]["SourceFile"] == files[0] and records[0]["error"]["code"] == "corrupt_image"
+    assert "RuntimeError" not in records[0]["error"]["message"]
+    assert "a bug" in err.getvalue()

@@ -30,7 +30,7 @@ def test_offset_of_create_or_modify_date_counts_only_when_that_date_is_the_captu
     assert zone({"EXIF": same}) == {"TimeZone": "+01:00", "TimeZoneSource": "EXIF:OffsetTime"}
 
 
-@pytest.mark.parametrize("blank", ["   :  ", "", "+25:00", "+02:75", "abc", None, 3])
+@pytest.mark.parametrize("blank", ["   :  ", "", "+25:00", "+02:75", "+00:02", "abc", None, 3])
 def test_blank_or_impossible_offsets_are_no_zone(blank):
     assert zone({"EXIF": {"OffsetTimeOriginal": blank}}) == {}
 
@@ -64,6 +64,10 @@ def test_iptc_date_and_time_created():
 ])
 def test_maker_note_time_zone_by_name(notes, expected):
     assert zone({"MakerNotes": notes}) == {"TimeZone": expected, "TimeZoneSource": "MakerNotes:TimeZone"}
+
+
+def test_a_maker_note_zone_in_hours_is_not_read_as_minutes():
+    assert zone({"MakerNotes": {"TimeZone": 2}}) == {}
 
 
 def test_gps_time_against_the_capture_time_rounded_to_a_quarter_hour():

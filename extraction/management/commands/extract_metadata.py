@@ -5,11 +5,13 @@ printed), 2 on bad usage (no file, an unknown option; argparse's own status).
 """
 
 import json
+import os
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from extraction.pipeline import extract_file
+from extraction.pipeline import PipelineError, extract_file
+from extraction.pipeline.extract import error_record
 
 
 class Command(BaseCommand):
@@ -26,7 +28,12 @@ class Command(BaseCommand):
         if not jsonl:
             self.stdout.write("[")
         for index, path in enumerate(files):
-            record = source_record(path)
+            try:
+                record = source_record(path)
+            except Exception as exc:  # a pipeline bug on one file must not cost the others their records
+                self.stderr.write(f"{path}: internal error: {exc!r}")
+                failure = PipelineError("corrupt_image", "The metadata could not be read (an internal error).")
+                record = {"SourceFile": path, **error_record(os.path.basename(path), failure)}
             unread += not record["ok"]
             text = json.dumps(record, ensure_ascii=False)
             self.stdout.write(text if jsonl or index == len(files) - 1 else text + ",")
