@@ -142,3 +142,18 @@ def test_an_uploaded_photo_shows_words_and_its_time_zone(browser, page_server, s
     page.screenshot(path=screenshots / "printed-values-upload.png", full_page=True)
     assert not errors
     context.close()
+
+
+def test_printed_values_fit_a_phone(browser, page_server, screenshots):
+    from playwright.sync_api import expect
+
+    context, page, errors = open_page(browser, page_server, viewport={"width": 360, "height": 740},
+                                      device_scale_factor=2, is_mobile=True, has_touch=True)
+    render(page, RESULT)
+    card = page.locator(".card")
+    card.locator(".metadata-details > summary").click()
+    expect(card.locator(".raw-value").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "no horizontal scrolling"
+    page.screenshot(path=screenshots / "printed-values-phone.png", full_page=True)
+    assert not errors
+    context.close()
