@@ -99,7 +99,8 @@ def software_values(groups: dict[str, Any]) -> list[tuple[str, str]]:
     for group, tag in _SOFTWARE:
         value = groups.get(group, {}).get(tag)
         if tag == "History":
-            items = [entry.get("SoftwareAgent") for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
+            entries = value if isinstance(value, list) else []
+            items = [entry.get("SoftwareAgent") for entry in entries if isinstance(entry, dict)]
         else:
             items = value if isinstance(value, list) else [value]
         for item in items:
@@ -215,7 +216,8 @@ def _dimensions(exif: dict[str, Any], summary: dict[str, Any]) -> Finding | None
         return None
     return _finding("dimensions_mismatch", "low",
                     f"EXIF says {size[0]}x{size[1]} but the image is {real[0]}x{real[1]}: "
-                    "it was probably resized or cropped after capture.", ["EXIF:ExifImageWidth", "EXIF:ExifImageHeight"])
+                    "it was probably resized or cropped after capture.",
+                    ["EXIF:ExifImageWidth", "EXIF:ExifImageHeight"])
 
 
 def _close(a: tuple[int, int], b: tuple[int, int]) -> bool:

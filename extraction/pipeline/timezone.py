@@ -22,7 +22,8 @@ def capture_time_zone(groups: dict[str, dict[str, Any]], original: Any, original
     """{"TimeZone": "+02:00", "TimeZoneSource": "EXIF:OffsetTimeOriginal"}, or {} when the file does not tell."""
     exif = groups.get("EXIF", {})
     capture = _parse(original)
-    for tag, dated in (("OffsetTimeOriginal", None), ("OffsetTimeDigitized", "CreateDate"), ("OffsetTime", "ModifyDate")):
+    offsets = (("OffsetTimeOriginal", None), ("OffsetTimeDigitized", "CreateDate"), ("OffsetTime", "ModifyDate"))
+    for tag, dated in offsets:
         # OffsetTimeDigitized and OffsetTime belong to CreateDate and ModifyDate: only when that is the capture.
         if dated and capture and not _same_minute(_parse(exif.get(dated)), capture):
             continue

@@ -111,7 +111,8 @@ def test_capture_time_with_its_zone_and_source(browser, page_server, summary, ex
     from playwright.sync_api import expect
 
     context, page, errors = open_page(browser, page_server)
-    render(page, {"summary": summary | {"ImageWidth": 4, "ImageHeight": 3}, "findings": [], "groups": {}, "printed": {}})
+    record = {"summary": summary | {"ImageWidth": 4, "ImageHeight": 3}, "findings": [], "groups": {}, "printed": {}}
+    render(page, record)
     expect(page.locator('.summary-row[data-field="date"] dd')).to_have_text(expected)
     assert not errors
     context.close()

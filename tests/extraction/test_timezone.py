@@ -22,7 +22,8 @@ def test_offset_time_original_comes_first():
 
 
 def test_offset_of_create_or_modify_date_counts_only_when_that_date_is_the_capture():
-    exif = {"CreateDate": DTO, "OffsetTimeDigitized": "-05:30", "ModifyDate": "2022:01:01 10:00:00", "OffsetTime": "+01:00"}
+    exif = {"CreateDate": DTO, "OffsetTimeDigitized": "-05:30",
+            "ModifyDate": "2022:01:01 10:00:00", "OffsetTime": "+01:00"}
     assert zone({"EXIF": exif}) == {"TimeZone": "-05:30", "TimeZoneSource": "EXIF:OffsetTimeDigitized"}
     edited = {"ModifyDate": "2022:01:01 10:00:00", "OffsetTime": "+01:00"}  # an editor's clock, months later
     assert zone({"EXIF": edited}) == {}
@@ -36,7 +37,8 @@ def test_blank_or_impossible_offsets_are_no_zone(blank):
 
 
 def test_exif_time_zone_offset_in_hours():
-    assert zone({"EXIF": {"TimeZoneOffset": [-6, -6]}}) == {"TimeZone": "-06:00", "TimeZoneSource": "EXIF:TimeZoneOffset"}
+    assert zone({"EXIF": {"TimeZoneOffset": [-6, -6]}}) == {
+        "TimeZone": "-06:00", "TimeZoneSource": "EXIF:TimeZoneOffset"}
     assert zone({"EXIF": {"TimeZoneOffset": 99}}) == {}
 
 
