@@ -4,6 +4,8 @@ import math
 import re
 from typing import Any
 
+from .timezone import capture_time_zone
+
 # For each key field, where to look, best source first (ExifTool's tag priority).
 _SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
     "Make": (("EXIF", "Make"), ("XMP", "Make")),
@@ -19,23 +21,37 @@ _SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
     "Orientation": (("EXIF", "Orientation"), ("XMP", "Orientation")),
 }
 _NUMBERS = {"ExposureTime", "FNumber", "ISO", "FocalLength", "Orientation"}
+# Key fields with a closed range: a value outside it is junk (a misread tag), and the next source is tried.
+_RANGES = {"Orientation": (1, 8)}
 _XMP_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?")
 
 
 def build_summary(groups: dict[str, dict[str, Any]], width: int, height: int) -> dict[str, Any]:
     summary: dict[str, Any] = {}
+    chosen: dict[str, tuple[str, Any]] = {}  # key -> ("Group:Tag", the value as stored)
     for key, sources in _SOURCES.items():
         for group, tag in sources:
-            value = _clean(key, groups.get(group, {}).get(tag))
+            raw = groups.get(group, {}).get(tag)
+            value = _clean(key, raw)
             if value is not None:
                 summary[key] = value
+                chosen[key] = (f"{group}:{tag}", raw)
                 break
     summary["ImageWidth"], summary["ImageHeight"] = width, height
     position = gps_position(groups.get("EXIF", {}))
     if not position:  # FLIR thermal cameras keep GPS in their own APP1 record, already signed
         position = {k: v for k, v in groups.get("APP1", {}).items() if k in ("GPSLatitude", "GPSLongitude", "GPSAltitude")}
-    summary.update(position)
+    summary.update(_on_the_globe(position))
+    original_tag, original = chosen.get("DateTimeOriginal", (None, None))
+    summary.update(capture_time_zone(groups, original, original_tag))
     return summary
+
+
+def _on_the_globe(position: dict[str, Any]) -> dict[str, Any]:
+    """The position without a latitude past the poles or a longitude past the date line (misread tags)."""
+    limits = {"GPSLatitude": 90, "GPSLongitude": 180}
+    return {key: value for key, value in position.items()
+            if isinstance(value, (int, float)) and math.isfinite(value) and abs(value) <= limits.get(key, math.inf)}
 
 
 def _clean(key: str, value: Any) -> Any:
@@ -44,7 +60,11 @@ def _clean(key: str, value: Any) -> Any:
     if value is None:
         return None
     if key in _NUMBERS:
-        return to_number(value)
+        number = to_number(value)
+        if number is not None and key in _RANGES:
+            low, high = _RANGES[key]
+            return int(number) if number == int(number) and low <= number <= high else None
+        return number
     if key == "DateTimeOriginal" and isinstance(value, str):
         match = _XMP_DATE.match(value)
         if match:

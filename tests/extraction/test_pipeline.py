@@ -129,7 +129,7 @@ def test_findings(jpeg):
     assert "4000x3000" in codes["dimensions_mismatch"]["message"]
     assert "no_metadata" not in codes
     for finding in codes.values():
-        assert set(finding) == {"code", "severity", "message"}
+        assert set(finding) == {"code", "severity", "message", "tags"}
 
 
 def test_no_metadata_finding(tmp_path):

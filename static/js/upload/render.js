@@ -95,12 +95,17 @@ export function updateCard(card, state) {
   if (state.result && card.rendered.result !== state.result) {
     card.rendered.result = state.result;
     card.results.hidden = false;
-    card.results.replaceChildren(renderSummary(state.result.summary || {}), renderFindings(state.result.findings || []));
+    card.summarySection = renderSummary(state.result.summary || {}, state.fullResult);
+    card.results.replaceChildren(card.summarySection, renderFindings(state.result.findings || []));
     card.metadataSlot = h("div", { class: "metadata-slot" }, h("p", { class: "muted", text: "Loading all metadata..." }));
     card.results.append(card.metadataSlot);
   }
   if (state.fullResult && card.rendered.fullResult !== state.fullResult && card.metadataSlot) {
     card.rendered.fullResult = state.fullResult;
+    // The full record carries `printed`: the summary now shows ExifTool's words instead of codes.
+    const summary = renderSummary(state.result?.summary || state.fullResult.summary || {}, state.fullResult);
+    card.summarySection.replaceWith(summary);
+    card.summarySection = summary;
     card.metadataSlot.replaceChildren(renderMetadata(state.fullResult, card.root.querySelector(".card-name").textContent));
   } else if (state.fullResultError && !state.fullResult && card.metadataSlot) {
     card.metadataSlot.replaceChildren(h("p", { class: "muted", text: state.fullResultError }));
@@ -160,21 +165,88 @@ export function mapUrl(lat, lon) {
   return `https://www.openstreetmap.org/?mlat=${lat.toFixed(6)}&mlon=${lon.toFixed(6)}#map=15/${lat.toFixed(6)}/${lon.toFixed(6)}`;
 }
 
-function renderSummary(summary) {
+// Where a summary field's printed words are looked up: the group whose stored value is the summary's.
+const PRINTED_GROUPS = ["Composite", "EXIF", "XMP", "MakerNotes", "QuickTime", "APP1", "PNG", "IPTC"];
+
+function sameValue(a, b) {
+  if (typeof a === "number" && typeof b === "number") return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a));
+  if (Array.isArray(b) && !Array.isArray(a)) return b.length > 0 && sameValue(a, b[0]);
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** ExifTool's printed words for a summary field, from the group that holds the same stored value. */
+export function printedFor(full, tag, value) {
+  if (!full || !full.printed || !full.groups || value === undefined || value === null) return null;
+  for (const group of PRINTED_GROUPS) {
+    const stored = full.groups[group]?.[tag];
+    const printed = full.printed[group]?.[tag];
+    if (stored !== undefined && printed !== undefined && printed !== null && sameValue(value, stored)) {
+      return Array.isArray(printed) ? printed.join(", ") : String(printed);
+    }
+  }
+  return null;
+}
+
+function storedText(value) {
+  if (value === null || value === undefined) return "";
+  return Array.isArray(value) ? value.join(" ") : String(value);
+}
+
+const ZERO_DATE = /^[0\s:]*$/; // "0000:00:00 00:00:00" or "    :  :     :  :  ": a camera that was never set
+
+/** "Where the zone came from", in words; the tag itself stays in the title. */
+export function zoneSourceText(source) {
+  if (typeof source !== "string" || !source) return "";
+  if (source.includes("GPSDateStamp") || source.includes("GPSTimeStamp")) return "derived from GPS time";
+  if (source.startsWith("MakerNotes:")) return `from the camera's maker note (${source.slice("MakerNotes:".length)})`;
+  return `from ${source}`;
+}
+
+function takenValue(summary) {
+  const stored = summary.DateTimeOriginal;
+  if (stored === undefined || stored === null || stored === "") return null;
+  if (typeof stored === "string" && ZERO_DATE.test(stored)) {
+    return { node: h("span", { class: "muted", text: `Not set in the file (${stored.trim() || "blank"})` }), title: "" };
+  }
+  const zone = typeof summary.TimeZone === "string" ? summary.TimeZone : null;
+  // A date that carries its own offset (FLIR, XMP) shows it once, as the zone.
+  const local = formatDate(zone ? String(stored).replace(/\s*(Z|[+-]\d{2}:?\d{2})$/, "") : stored);
+  const node = h("span", { class: "taken" }, h("span", { class: "taken-time", text: local }));
+  if (zone) {
+    node.append(" ", h("span", { class: "time-zone", text: zone }),
+      h("span", { class: "muted zone-source", text: ` (time zone ${zoneSourceText(summary.TimeZoneSource)})` }));
+  } else {
+    node.append(h("span", { class: "muted zone-source", text: " (no time zone in the file)" }));
+  }
+  const title = `DateTimeOriginal ${stored}` + (zone ? `, TimeZone ${zone} from ${summary.TimeZoneSource || "?"}` : "");
+  return { node, title };
+}
+
+function renderSummary(summary, full) {
   const rows = [];
-  const add = (label, value, key) => {
-    if (value !== null && value !== undefined && value !== "") rows.push([label, value, key]);
+  const add = (label, value, key, title) => {
+    if (value !== null && value !== undefined && value !== "") rows.push([label, value, key, title]);
   };
+  const printed = (tag) => printedFor(full, tag, summary[tag]);
   add("Camera", cameraText(summary.Make, summary.Model), "camera");
   add("Lens", summary.LensModel, "lens");
+  const exposure = printed("ExposureTime");
+  const fNumber = printed("FNumber");
+  const iso = printed("ISO");
+  const focal = printed("FocalLength");
   const settings = [
-    formatExposure(summary.ExposureTime),
-    toNumber(summary.FNumber) !== null ? `f/${trimNumber(toNumber(summary.FNumber), 1)}` : null,
-    summary.ISO !== undefined ? `ISO ${Array.isArray(summary.ISO) ? summary.ISO[0] : summary.ISO}` : null,
-    toNumber(summary.FocalLength) !== null ? `${trimNumber(toNumber(summary.FocalLength), 1)} mm` : null,
+    exposure !== null ? `${exposure} s` : formatExposure(summary.ExposureTime),
+    fNumber !== null ? `f/${fNumber}` : toNumber(summary.FNumber) !== null ? `f/${trimNumber(toNumber(summary.FNumber), 1)}` : null,
+    iso !== null ? `ISO ${iso}` : summary.ISO !== undefined ? `ISO ${Array.isArray(summary.ISO) ? summary.ISO[0] : summary.ISO}` : null,
+    focal !== null ? focal : toNumber(summary.FocalLength) !== null ? `${trimNumber(toNumber(summary.FocalLength), 1)} mm` : null,
   ].filter(Boolean);
-  add("Exposure", settings.join(" · "), "exposure");
-  add("Taken", formatDate(summary.DateTimeOriginal), "date");
+  const storedSettings = ["ExposureTime", "FNumber", "ISO", "FocalLength"]
+    .filter((tag) => summary[tag] !== undefined).map((tag) => `${tag} ${storedText(summary[tag])}`).join(", ");
+  add("Exposure", settings.join(" · "), "exposure", storedSettings);
+  const taken = takenValue(summary);
+  if (taken) add("Taken", taken.node, "date", taken.title);
+  const orientation = printed("Orientation");
+  if (orientation !== null) add("Orientation", orientation, "orientation", `Orientation ${storedText(summary.Orientation)}`);
   const width = toNumber(summary.ImageWidth);
   const height = toNumber(summary.ImageHeight);
   if (width && height) add("Dimensions", `${width} × ${height} px (${trimNumber((width * height) / 1e6, 1)} MP)`, "dimensions");
@@ -184,16 +256,20 @@ function renderSummary(summary) {
   const lon = toNumber(summary.GPSLongitude);
   if (lat !== null && lon !== null && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) {
     const alt = toNumber(summary.GPSAltitude);
-    const text = `${lat.toFixed(5)}, ${lon.toFixed(5)}${alt !== null ? ` · ${trimNumber(alt, 1)} m` : ""}`;
-    add("Location", h("span", {}, `${text} `,
+    const latText = printed("GPSLatitude");
+    const lonText = printed("GPSLongitude");
+    const altText = alt !== null ? printed("GPSAltitude") : null;
+    const where = latText !== null && lonText !== null ? `${latText}, ${lonText}` : `${lat.toFixed(5)}, ${lon.toFixed(5)}`;
+    const altitude = alt === null ? "" : ` · ${altText !== null ? altText : `${trimNumber(alt, 1)} m`}`;
+    add("Location", h("span", {}, `${where}${altitude} `,
       h("a", { href: mapUrl(lat, lon), target: "_blank", rel: "noopener noreferrer", class: "map-link" },
-        "Open map")), "location");
+        "Open map")), "location", `GPSLatitude ${lat}, GPSLongitude ${lon}${alt !== null ? `, GPSAltitude ${alt}` : ""}`);
   }
 
   const list = h("dl", { class: "summary-list" });
-  for (const [label, value, key] of rows) {
+  for (const [label, value, key, title] of rows) {
     list.append(h("div", { class: "summary-row", dataset: { field: key } },
-      h("dt", { text: label }), h("dd", {}, value)));
+      h("dt", { text: label }), h("dd", { title: title || undefined }, value)));
   }
   if (!rows.length) list.append(h("p", { class: "muted", text: "No camera details in this file." }));
   return h("section", { class: "summary", "aria-label": "Summary" }, h("h4", { text: "Summary" }), list);
@@ -229,11 +305,17 @@ function valueText(value) {
   return JSON.stringify(value);
 }
 
-function valueCell(text) {
-  if (text.length <= LONG_VALUE) return h("td", { text });
-  return h("td", {}, h("details", { class: "long-value" },
-    h("summary", { text: `${text.slice(0, 80)}… (${text.length} characters)` }),
-    h("span", { text })));
+function valueCell(text, stored) {
+  const cell = text.length <= LONG_VALUE ? h("td", {}, h("span", { class: "printed-value", text }))
+    : h("td", {}, h("details", { class: "long-value" },
+      h("summary", { text: `${text.slice(0, 80)}… (${text.length} characters)` }),
+      h("span", { class: "printed-value", text })));
+  if (stored !== null && stored !== text && stored.length <= LONG_VALUE) {
+    // The number behind the words (exiftool -n), for whoever compares or scripts against the JSON.
+    cell.title = `Stored value: ${stored}`;
+    cell.append(h("div", { class: "muted raw-value", text: `stored as ${stored}` }));
+  }
+  return cell;
 }
 
 function download(result, fileName) {
@@ -263,6 +345,7 @@ async function copyText(text) {
 
 function renderMetadata(result, fileName) {
   const groups = result.groups && typeof result.groups === "object" ? result.groups : {};
+  const printedGroups = result.printed && typeof result.printed === "object" ? result.printed : {};
   const table = h("table", { class: "metadata-table" },
     h("colgroup", {}, h("col", { class: "col-tag" }), h("col", { class: "col-value" })),
     h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "Tag" }), h("th", { scope: "col", text: "Value" }))));
@@ -271,10 +354,12 @@ function renderMetadata(result, fileName) {
     if (!tags || typeof tags !== "object") continue;
     const body = h("tbody", { dataset: { group } },
       h("tr", { class: "group-row" }, h("th", { colspan: 2, scope: "rowgroup", text: group })));
+    const printedTags = printedGroups[group] && typeof printedGroups[group] === "object" ? printedGroups[group] : {};
     for (const [tag, value] of Object.entries(tags)) {
-      const text = valueText(value);
-      const row = h("tr", {}, h("th", { scope: "row", text: tag }), valueCell(text));
-      rows.push({ row, body, haystack: `${group} ${tag} ${text}`.toLowerCase() });
+      const stored = valueText(value);
+      const text = tag in printedTags ? valueText(printedTags[tag]) : stored;
+      const row = h("tr", {}, h("th", { scope: "row", text: tag }), valueCell(text, text === stored ? null : stored));
+      rows.push({ row, body, haystack: `${group} ${tag} ${text} ${stored}`.toLowerCase() });
       body.append(row);
     }
     table.append(body);
