@@ -58,7 +58,7 @@ def no_pause_left_over(monkeypatch):
 
 def run_with_redis_at(settings, port: int) -> tuple[ExtractionSession, float]:
     settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "progress.layers.RedisChannelLayer", "CONFIG": {"hosts": [f"redis://127.0.0.1:{port}/0"]}}
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [f"redis://127.0.0.1:{port}/0"]}}
     }
     settings.CHANNEL_SEND_TIMEOUT_SECONDS = 1
     upload = SimpleUploadedFile("photo.jpg", jpeg_bytes(), content_type="image/jpeg")
