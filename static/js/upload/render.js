@@ -102,8 +102,6 @@ export function updateCard(card, state) {
   if (state.fullResult && card.rendered.fullResult !== state.fullResult && card.metadataSlot) {
     card.rendered.fullResult = state.fullResult;
     card.metadataSlot.replaceChildren(renderMetadata(state.fullResult, card.root.querySelector(".card-name").textContent));
-  } else if (state.fullResultError && !state.fullResult && card.metadataSlot) {
-    card.metadataSlot.replaceChildren(h("p", { class: "muted", text: state.fullResultError }));
   }
 }
 
