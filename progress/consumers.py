@@ -34,7 +34,8 @@ CLOSE_TOO_MANY = 4429
 CLOSE_TOO_BIG = 1009  # RFC 6455 "message too big"
 
 TERMINAL_TYPES = ("complete", "failed")
-# Quiet re-reads that find nothing new wait longer each time, up to this many times the heal period.
+# Re-reads of a session not uploaded yet wait longer each time, up to this many heal periods; a
+# session that exists is re-read every period, so a lost end is healed within one.
 HEAL_BACKOFF_CAP = 8
 
 # This process's open progress sockets, by session id (the caps count per process).
@@ -53,7 +54,7 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
     last_seq = 0
     heal_timer: asyncio.TimerHandle | None = None
     heal_task: asyncio.Task | None = None
-    quiet_reads = 0  # re-reads in a row that found nothing new
+    quiet_reads = 0  # re-reads in a row that found no session yet
 
     async def connect(self):
         """Validate the id, the caps and the watcher's right, join the group, send `connected` and the snapshot."""
@@ -195,7 +196,8 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
             self.allowed = True
             await self._send_if_newer(state)
             return
-        self.quiet_reads += 1
+        if state == MISSING:
+            self.quiet_reads += 1  # no upload yet (maybe never): look less often
         self._heal_later()
 
     def _heal_stop(self) -> None:

@@ -14,7 +14,8 @@ from extraction.models import ExtractionSession
 from extraction.selectors import session_state
 from imgmvp_site.asgi import application
 from progress.groups import session_group
-from tests.support.images import corrupt_jpeg_bytes, jpeg_bytes
+from tests.support.communicators import connect, receive_until_end, upload
+from tests.support.images import corrupt_jpeg_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,32 +28,6 @@ STAGES = [
     (70, "Analyzing results..."),
     (90, "Finalizing results..."),
 ]
-
-
-async def connect(session_id: str) -> WebsocketCommunicator:
-    communicator = WebsocketCommunicator(application, f"/api/images_mvp/progress/{session_id}")
-    connected, _ = await communicator.connect()
-    assert connected
-    hello = await communicator.receive_json_from()
-    assert hello["type"] == "connected"
-    assert hello["sessionId"] == session_id
-    assert hello["timestamp"].endswith("Z")
-    return communicator
-
-
-async def upload(session_id: str, data: bytes | None = None) -> None:
-    file = SimpleUploadedFile("photo.jpg", data if data is not None else jpeg_bytes(make="Acme", model="Z1"))
-    response = await AsyncClient().post("/api/images_mvp/extract", {"file": file, "session_id": session_id})
-    assert response.status_code == 202, response.content
-
-
-async def receive_until_end(communicator: WebsocketCommunicator) -> list[dict]:
-    messages = []
-    while True:
-        message = await communicator.receive_json_from(timeout=10)
-        messages.append(message)
-        if message["type"] in ("complete", "failed"):
-            return messages
 
 
 def assert_full_sequence(messages: list[dict], session_id: str) -> None:
