@@ -113,10 +113,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                # redis-py 8 reads with a 5 s socket timeout by default, the same as the layer's blocking
-                # BZPOPMIN: idle sockets then died with 1011 and workers' receive failed (channels_redis#422).
-                # Its pool also stops at 100 connections and raises past them: a burst of sockets opening or
-                # closing (each a group_add/group_discard) crashed consumers and left stale group members.
+                # Above channels-redis' 5 s blocking read (channels_redis#422), and a pool that does not
+                # raise at redis-py's default 100 connections (docs/performance.md, change 2).
                 "hosts": [
                     {
                         "address": REDIS_URL,
