@@ -1,8 +1,9 @@
 """ProgressConsumer: one WebSocket watching one session's progress, if it may see that session.
 
 The row is the truth and the channel layer only notifies (at-most-once): a socket that sees a `seq`
-gap, or hears nothing for PROGRESS_HEAL_SECONDS while the session is not finished, re-reads the row
-and sends its state, so a lost, late or reordered message never leaves a watcher stuck.
+gap, or hears nothing for PROGRESS_HEAL_SECONDS while the session it watches is not finished, re-reads
+the row and sends its state, so a lost, late or reordered message never leaves a watcher stuck. A
+socket opened before its upload has no row to re-read: the first change that reaches it heals it.
 """
 
 import asyncio
@@ -34,9 +35,6 @@ CLOSE_TOO_MANY = 4429
 CLOSE_TOO_BIG = 1009  # RFC 6455 "message too big"
 
 TERMINAL_TYPES = ("complete", "failed")
-# Re-reads of a session not uploaded yet wait longer each time, up to this many heal periods; a
-# session that exists is re-read every period, so a lost end is healed within one.
-HEAL_BACKOFF_CAP = 8
 
 # This process's open progress sockets, by session id (the caps count per process).
 open_sockets: Counter[str] = Counter()
@@ -54,7 +52,6 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
     last_seq = 0
     heal_timer: asyncio.TimerHandle | None = None
     heal_task: asyncio.Task | None = None
-    quiet_reads = 0  # re-reads in a row that found no session yet
 
     async def connect(self):
         """Validate the id, the caps and the watcher's right, join the group, send `connected` and the snapshot."""
@@ -94,8 +91,6 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
         if state != MISSING:
             self.allowed = True
             await self._send_if_newer(state)
-        else:
-            self._heal_later()  # the upload may come, and its first message may be lost
         pinger().add(self)
 
     async def disconnect(self, code):
@@ -158,7 +153,6 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
             return
         self.last_seq = state["seq"]
         self.finished = state["type"] in TERMINAL_TYPES
-        self.quiet_reads = 0
         self._heal_later()
         await self.send_json(state)
 
@@ -171,8 +165,7 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
             self.heal_timer = None
         if self.finished or self.closing or settings.PROGRESS_HEAL_SECONDS <= 0:
             return
-        delay = settings.PROGRESS_HEAL_SECONDS * min(HEAL_BACKOFF_CAP, 2**self.quiet_reads)
-        self.heal_timer = asyncio.get_running_loop().call_later(delay, self._heal_start)
+        self.heal_timer = asyncio.get_running_loop().call_later(settings.PROGRESS_HEAL_SECONDS, self._heal_start)
 
     def _heal_start(self) -> None:
         self.heal_timer = None
@@ -180,24 +173,18 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
             self.heal_task = asyncio.get_running_loop().create_task(self._heal_quiet())
 
     async def _heal_quiet(self) -> None:
-        """Re-read a session that went quiet; send its state if it moved, else wait longer."""
+        """Re-read a session that went quiet; send its state if it moved, else wait another period."""
         try:
             state = await self._read()
         except Exception:
             logger.warning("session %s: could not re-read a quiet session", self.session_id, exc_info=True)
-            state = MISSING
+            state = None
         if self.closing:
-            return
-        if state == REFUSED:
-            await self._close(CLOSE_FORBIDDEN)
             return
         if isinstance(state, dict) and state["seq"] > self.last_seq:
             logger.info("session %s: quiet at seq %s, row at %s; sending it", self.session_id, self.last_seq, state["seq"])
-            self.allowed = True
             await self._send_if_newer(state)
             return
-        if state == MISSING:
-            self.quiet_reads += 1  # no upload yet (maybe never): look less often
         self._heal_later()
 
     def _heal_stop(self) -> None:

@@ -57,11 +57,27 @@ async def test_a_quiet_unfinished_session_is_re_read_and_its_moved_state_sent(he
     await watcher.disconnect()
 
 
-async def test_a_session_uploaded_after_the_socket_opened_is_found_though_its_messages_were_lost(heal_soon):
+async def test_a_socket_opened_before_its_upload_heals_from_the_first_change_that_reaches_it(heal_soon):
     watcher = await connect("late-row-1")
-    await ExtractionSession.objects.acreate(id="late-row-1", seq=2, client_chose_id=True)  # no broadcast
-    state = await watcher.receive_json_from(timeout=HEAL * 3)
-    assert state["seq"] == 2 and state["type"] == "progress"
+    saved = await ExtractionSession.objects.acreate(id="late-row-1", seq=5, client_chose_id=True)  # 1-4 lost
+    late = {**session_state(saved), "seq": 2}  # a delayed message, older than the row
+    await get_channel_layer().group_send(session_group("late-row-1"), {"type": "progress.update", "state": late})
+    assert await watcher.receive_json_from(timeout=HEAL / 2) == session_state(saved)
+    await watcher.disconnect()
+
+
+async def test_a_socket_with_no_session_yet_does_not_poll_the_database(heal_soon, monkeypatch):
+    reads = []
+    real = consumers.state_for
+
+    async def counted(*args, **kwargs):
+        reads.append(args[0])
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(consumers, "state_for", counted)
+    watcher = await connect("never-uploaded-1")
+    assert await watcher.receive_nothing(timeout=HEAL * 3)
+    assert reads == ["never-uploaded-1"], "idle sockets of unknown sessions cost no reads"
     await watcher.disconnect()
 
 
