@@ -25,14 +25,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "uploads": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
-    }
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+def isolated(settings):
+    """Uploads, channel layer and reaper come from tests/conftest.py; sockets are counted per test."""
     settings.EXTRACTION_WORKERS = "inline"
-    settings.EXTRACTION_REAPER_SECONDS = 0
     settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1"]
     yield
     left = dict(consumers.open_sockets)
