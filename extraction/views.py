@@ -121,6 +121,9 @@ async def extract(request: HttpRequest) -> JsonResponse:
     )
 
 
+_state_for = sync_to_async(session_state_for)
+
+
 @csrf_exempt  # read-only: any other method gets the JSON 405 below, not the CSRF check's HTML 403
 async def session_status(request: HttpRequest, session_id: str) -> JsonResponse:
     """GET /api/images_mvp/sessions/<id>: the session's saved state, for those who may see it."""
@@ -130,6 +133,3 @@ async def session_status(request: HttpRequest, session_id: str) -> JsonResponse:
     if not isinstance(state, dict):  # refused gets the same 404 as missing: do not reveal that it exists
         return error_response("session_not_found", f"No session {session_id}.")
     return JsonResponse(state)
-
-
-_state_for = sync_to_async(session_state_for)
