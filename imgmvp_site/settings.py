@@ -42,7 +42,7 @@ if not SECRET_KEY and DEBUG:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
-    "imgmvp_site.apps.DaphneConfig",  # daphne first, so that runserver serves ASGI (HTTP and WebSockets)
+    "daphne",  # first, so that runserver serves ASGI (HTTP and WebSockets)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
