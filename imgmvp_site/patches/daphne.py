@@ -24,7 +24,7 @@ def apply() -> bool:
     """Under daphne, make its request class pass `parsePOSTFormSubmission=False`; True if applied."""
     if not settings.DAPHNE_MULTIPART_PATCH:
         return False
-    if "daphne.server" not in sys.modules:  # not served by daphne (uvicorn, tests): nothing to do
+    if "daphne.server" not in sys.modules:  # daphne not loaded (not in INSTALLED_APPS): nothing to patch
         return False
     from daphne import http_protocol
 
