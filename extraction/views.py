@@ -8,16 +8,17 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from progress.messages import session_snapshot, status_url
+from imgmvp_site.errors import ApiError
 
-from .access import owner_fingerprint, session_may_view, session_token
+from .access import owner_fingerprint, session_token
 from .connections import with_kept_connection
 from .dispatch import session_dispatch
 from .models import ExtractionSession
+from .selectors import session_state_for
 from .services import UploadRejected, session_create, session_id_check
-from .session_ids import is_valid_session_id
 from .uploads import UploadTooLarge, upload_from_raw_body
 
 HTTP_STATUS = {
@@ -34,7 +35,11 @@ HTTP_STATUS = {
 
 
 def error_response(code: str, message: str) -> JsonResponse:
-    return JsonResponse({"error": code, "message": message}, status=HTTP_STATUS[code])
+    return ApiError(code, message).response(HTTP_STATUS[code])
+
+
+def status_url(session_id: str) -> str:
+    return reverse("extraction:session-status", kwargs={"session_id": session_id})
 
 
 def _too_large() -> JsonResponse:
@@ -106,7 +111,7 @@ async def extract(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {
             "sessionId": session.id,
-            "status": "processing",
+            "status": session.status,
             "message": "File upload started",
             "token": token,
             "progressUrl": f"{scheme}://{request.get_host()}/api/images_mvp/progress/{session.id}?token={token}",
@@ -116,18 +121,15 @@ async def extract(request: HttpRequest) -> JsonResponse:
     )
 
 
+_state_for = sync_to_async(session_state_for)
+
+
 @csrf_exempt  # read-only: any other method gets the JSON 405 below, not the CSRF check's HTML 403
 async def session_status(request: HttpRequest, session_id: str) -> JsonResponse:
     """GET /api/images_mvp/sessions/<id>: the session's saved state, for those who may see it."""
     if request.method != "GET":
         return error_response("method_not_allowed", "Use GET.")
-    session = None
-    if is_valid_session_id(session_id):
-        session = await ExtractionSession.objects.filter(pk=session_id).afirst()
-    if session is not None:
-        session_key = _browser_session_key(request)
-        if not session_may_view(session, token=request.GET.get("token"), session_key=session_key):
-            session = None  # the same 404 as a missing session: do not reveal that it exists
-    if session is None:
+    state = await _state_for(session_id, token=request.GET.get("token"), session_key=_browser_session_key(request))
+    if not isinstance(state, dict):  # refused gets the same 404 as missing: do not reveal that it exists
         return error_response("session_not_found", f"No session {session_id}.")
-    return JsonResponse(session_snapshot(session))
+    return JsonResponse(state)

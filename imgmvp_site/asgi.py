@@ -18,7 +18,7 @@ from channels.routing import ChannelNameRouter, ProtocolTypeRouter, URLRouter  #
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
 
 from extraction.consumers import ExtractionJobConsumer  # noqa: E402
-from imgmvp_site.daphne_tuning import skip_twisted_form_parsing  # noqa: E402
+from imgmvp_site.patches import daphne as daphne_patch  # noqa: E402
 from extraction.dispatch import EXTRACTION_CHANNEL, reaper_start  # noqa: E402
 from progress.routing import websocket_urlpatterns  # noqa: E402
 from progress.security import AllowedHostsOriginValidator  # noqa: E402
@@ -47,4 +47,4 @@ application = ReaperOnFirstEvent(
     )
 )
 
-skip_twisted_form_parsing()
+daphne_patch.apply()

@@ -42,7 +42,7 @@ if not SECRET_KEY and DEBUG:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
-    "imgmvp_site.apps.DaphneConfig",  # daphne first, so that runserver serves ASGI (HTTP and WebSockets)
+    "daphne",  # first, so that runserver serves ASGI (HTTP and WebSockets)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -54,16 +54,15 @@ INSTALLED_APPS = [
     "channels",
 ]
 
-# The hooks that never block run on the event loop under ASGI (imgmvp_site/middleware.py).
 MIDDLEWARE = [
-    "imgmvp_site.middleware.SecurityMiddleware",
-    "imgmvp_site.middleware.WhiteNoiseMiddleware",  # static files under daphne, DEBUG or not
-    "imgmvp_site.middleware.SessionMiddleware",
-    "imgmvp_site.middleware.CommonMiddleware",
-    "imgmvp_site.middleware.CsrfViewMiddleware",
-    "imgmvp_site.middleware.AuthenticationMiddleware",
-    "imgmvp_site.middleware.MessageMiddleware",
-    "imgmvp_site.middleware.XFrameOptionsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files under daphne, DEBUG or not
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "imgmvp_site.urls"
@@ -112,12 +111,10 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "progress.layers.RedisChannelLayer",
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                # redis-py 8 reads with a 5 s socket timeout by default, the same as the layer's blocking
-                # BZPOPMIN: idle sockets then died with 1011 and workers' receive failed (channels_redis#422).
-                # Its pool also stops at 100 connections and raises past them: a burst of sockets opening or
-                # closing (each a group_add/group_discard) crashed consumers and left stale group members.
+                # Above channels-redis' 5 s blocking read (channels_redis#422), and a pool that does not
+                # raise at redis-py's default 100 connections (docs/performance.md, change 2).
                 "hosts": [
                     {
                         "address": REDIS_URL,
@@ -136,7 +133,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "progress.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -214,6 +211,10 @@ PROGRESS_MAX_SOCKETS_PER_SESSION = env_int("PROGRESS_MAX_SOCKETS_PER_SESSION", 5
 PROGRESS_MAX_SOCKETS = env_int("PROGRESS_MAX_SOCKETS", 5000)
 PROGRESS_MAX_FRAME_BYTES = env_int("PROGRESS_MAX_FRAME_BYTES", 4096)
 PROGRESS_MAX_FRAMES_PER_SECOND = env_int("PROGRESS_MAX_FRAMES_PER_SECOND", 20)
+# A watched, unfinished session silent this long is re-read from its row (the layer may drop messages).
+PROGRESS_HEAL_SECONDS = env_int("PROGRESS_HEAL_SECONDS", 5)
+# imgmvp_site/patches/daphne.py: 0 serves with daphne's own request class.
+DAPHNE_MULTIPART_PATCH = env_bool("DAPHNE_MULTIPART_PATCH", True)
 
 # One handler, on the root logger, and none on ours or Django's: the `daphne` command line configures
 # the root logger itself (logging.basicConfig), and a handler of our own on each logger printed every

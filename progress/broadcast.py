@@ -10,9 +10,9 @@ from django.conf import settings
 
 from extraction.access import access_facts
 from extraction.models import ExtractionSession
+from extraction.selectors import session_state
 
 from .groups import session_group
-from .messages import session_message
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +27,8 @@ _paused_until = 0.0
 def broadcast_session(session: ExtractionSession) -> None:
     """Send the session's saved state to its group; a failed send is logged, never raised.
 
-    The row is already saved, so a lost message costs nothing: a watcher that reconnects gets the
-    saved snapshot.
+    The row is already saved, so a lost message costs nothing: watchers heal from the row
+    (`progress.consumers`).
     """
     layer = get_channel_layer()  # looked up per send, so settings overrides in tests take effect
     if layer is None:
@@ -39,7 +39,7 @@ def broadcast_session(session: ExtractionSession) -> None:
         return
     # `access` lets a socket that connected before the upload decide whether it may watch without
     # reading the row again (the consumer never forwards it).
-    message = {"type": EVENT_TYPE, "message": session_message(session), "access": access_facts(session)}
+    message = {"type": EVENT_TYPE, "state": session_state(session), "access": access_facts(session)}
     try:
         async_to_sync(_group_send_bounded)(layer, session_group(session.id), message)
     except Exception:

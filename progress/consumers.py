@@ -1,23 +1,30 @@
-"""ProgressConsumer: one WebSocket watching one session's progress, if it may see that session."""
+"""ProgressConsumer: one WebSocket watching one session's progress, if it may see that session.
 
+The row is the truth and the channel layer only notifies (at-most-once): a socket that sees a `seq`
+gap, or hears nothing for PROGRESS_HEAL_SECONDS while the session it watches is not finished, re-reads
+the row and sends its state, so a lost, late or reordered message never leaves a watcher stuck. A
+socket opened before its upload has no row to re-read: the first change that reaches it heals it.
+"""
+
+import asyncio
 import json
 import logging
 import time
 from collections import Counter, deque
 from urllib.parse import parse_qs
 
-from channels.consumer import get_handler_name
-from channels.exceptions import StopConsumer
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 from django.conf import settings
 
 from extraction.access import may_view
+from extraction.selectors import MISSING, REFUSED, session_state_for
 from extraction.session_ids import is_valid_session_id
+from imgmvp_site.errors import ApiError
 
 from .groups import session_group
 from .messages import connected_message, error_message, pong_message
 from .pinger import pinger
-from .selectors import MISSING, REFUSED, session_view
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +34,12 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_MANY = 4429
 CLOSE_TOO_BIG = 1009  # RFC 6455 "message too big"
 
+TERMINAL_TYPES = ("complete", "failed")
+
 # This process's open progress sockets, by session id (the caps count per process).
 open_sockets: Counter[str] = Counter()
+
+state_for = database_sync_to_async(session_state_for)
 
 
 class ProgressConsumer(AsyncJsonWebsocketConsumer):
@@ -37,25 +48,10 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
     counted: str | None = None
     allowed = False
     closing = False
+    finished = False
     last_seq = 0
-
-    async def dispatch(self, message):
-        """Call the message's handler, without Channels' `close_old_connections` hop before each one.
-
-        Channels runs `close_old_connections` in a thread before every handler, which with
-        CONN_MAX_AGE=0 also closed the connection our reads keep (`extraction.connections`): a thread
-        hop per message and a new connection per read. This consumer touches the database only through
-        `session_view`, which checks its thread's connection itself.
-        """
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
-
-    async def websocket_disconnect(self, message):
-        """As Channels' own, without its `close_old_connections` hop (see `dispatch`)."""
-        await self.disconnect(message["code"])
-        raise StopConsumer()
+    heal_timer: asyncio.TimerHandle | None = None
+    heal_task: asyncio.Task | None = None
 
     async def connect(self):
         """Validate the id, the caps and the watcher's right, join the group, send `connected` and the snapshot."""
@@ -87,20 +83,20 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
         # Join before reading the snapshot, so no change can fall between the two.
         self.group_name = session_group(session_id)
         await self.channel_layer.group_add(self.group_name, self.channel_name)
-        view = await self._view()
-        if view == REFUSED:
+        state = await self._read()
+        if state == REFUSED:
             await self._close(CLOSE_FORBIDDEN)
             return
         await self.send_json(connected_message(session_id))
-        if view != MISSING:
+        if state != MISSING:
             self.allowed = True
-            self.last_seq = view["seq"]
-            await self.send_json(view)
+            await self._send_if_newer(state)
         pinger().add(self)
 
     async def disconnect(self, code):
-        """Stop pinging, give back the socket's place under the caps, and leave the group."""
+        """Stop pinging and healing, give back the socket's place under the caps, and leave the group."""
         pinger().discard(self)
+        self._heal_stop()
         self._uncount()
         if self.group_name is not None:
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
@@ -125,30 +121,81 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
             pass
         else:
             await self.send_json(
-                error_message("invalid_message", 'Send JSON text frames such as {"type": "ping"}.')
+                error_message(ApiError("invalid_message", 'Send JSON text frames such as {"type": "ping"}.'))
             )
 
     async def progress_update(self, event):
-        """Forward a saved state change newer than what this socket sent; the first decides access."""
-        message = event["message"]
-        # The snapshot may already be newer than changes queued for us while we read it.
-        if self.closing:
-            return
-        if message["seq"] <= self.last_seq:
-            logger.info("session %s: dropped seq %s, not newer than %s", self.session_id, message["seq"], self.last_seq)
-            return
+        """Forward a saved state newer than what this socket sent; after a `seq` gap, send the row's state."""
+        state = event["state"]
+        if self.closing or state["seq"] <= self.last_seq:
+            return  # e.g. a change queued for us while the snapshot was read
         if not self.allowed:
             facts = event.get("access")
             if facts is not None:
                 allowed = may_view(self.session_id, facts, token=self.token, session_key=self.session_key)
             else:
-                allowed = await self._view() != REFUSED
+                allowed = await self._read() != REFUSED
             if not allowed:
                 await self._close(CLOSE_FORBIDDEN)
                 return
             self.allowed = True
-        self.last_seq = message["seq"]
-        await self.send_json(message)
+        if state["seq"] != self.last_seq + 1:
+            logger.info("session %s: seq %s after %s; sending the saved state", self.session_id, state["seq"], self.last_seq)
+            saved = await self._read()
+            if isinstance(saved, dict) and saved["seq"] > state["seq"]:
+                state = saved
+        await self._send_if_newer(state)
+
+    async def _send_if_newer(self, state: dict) -> None:
+        # seq is checked and recorded with no await before the send, so the heal task and the
+        # handlers (which run concurrently) never send a state older than one already sent.
+        if self.closing or state["seq"] <= self.last_seq:
+            return
+        self.last_seq = state["seq"]
+        self.finished = state["type"] in TERMINAL_TYPES
+        self._heal_later()
+        await self.send_json(state)
+
+    # -- healing a quiet session from its row ------------------------------------------------------
+
+    def _heal_later(self) -> None:
+        """(Re)start the quiet timer, unless the session is finished or healing is off."""
+        if self.heal_timer is not None:
+            self.heal_timer.cancel()
+            self.heal_timer = None
+        if self.finished or self.closing or settings.PROGRESS_HEAL_SECONDS <= 0:
+            return
+        self.heal_timer = asyncio.get_running_loop().call_later(settings.PROGRESS_HEAL_SECONDS, self._heal_start)
+
+    def _heal_start(self) -> None:
+        self.heal_timer = None
+        if self.heal_task is None or self.heal_task.done():
+            self.heal_task = asyncio.get_running_loop().create_task(self._heal_quiet())
+
+    async def _heal_quiet(self) -> None:
+        """Re-read a session that went quiet; send its state if it moved, else wait another period."""
+        try:
+            state = await self._read()
+        except Exception:
+            logger.warning("session %s: could not re-read a quiet session", self.session_id, exc_info=True)
+            state = None
+        if self.closing:
+            return
+        if isinstance(state, dict) and state["seq"] > self.last_seq:
+            logger.info("session %s: quiet at seq %s, row at %s; sending it", self.session_id, self.last_seq, state["seq"])
+            await self._send_if_newer(state)
+            return
+        self._heal_later()
+
+    def _heal_stop(self) -> None:
+        self.closing = True
+        if self.heal_timer is not None:
+            self.heal_timer.cancel()
+            self.heal_timer = None
+        if self.heal_task is not None and self.heal_task is not asyncio.current_task():
+            self.heal_task.cancel()
+
+    # -- plumbing -------------------------------------------------------------------------------------
 
     def _uncount(self):
         if self.counted is not None:
@@ -157,8 +204,8 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
                 del open_sockets[self.counted]
             self.counted = None
 
-    async def _view(self):
-        return await session_view(self.session_id, token=self.token, session_key=self.session_key)
+    async def _read(self):
+        return await state_for(self.session_id, token=self.token, session_key=self.session_key)
 
     def _too_fast(self) -> bool:
         now = time.monotonic()

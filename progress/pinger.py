@@ -1,8 +1,7 @@
 """Pings every open progress socket of this process every PROGRESS_PING_SECONDS, from one task.
 
-A sleeping task per socket cost each idle socket a task, a coroutine and a timer, and every ping a
-task wake-up. Here sockets wait in tenth-of-a-second slots by when their next ping is due; one task
-per event loop wakes each tick while any socket is open, and encodes each tick's ping once.
+One task per event loop, not one per socket, so an idle socket holds no task (docs/performance.md,
+change 12): sockets wait in tenth-of-a-second slots by when their next ping is due.
 """
 
 import asyncio

@@ -1,6 +1,5 @@
-"""The middleware stack under ASGI (AsyncClient runs Django's async path, as daphne does): hooks that
-run on the event loop, and the ones that must still go to a thread (a session to save, a form's
-CSRF check), behave as Django's own."""
+"""The middleware stack under ASGI (AsyncClient runs Django's async path, as daphne does): Django's and
+WhiteNoise's own middleware, unchanged, keep sessions, CSRF, security headers and static files working."""
 
 import re
 

@@ -280,6 +280,49 @@ def test_polling_takes_over_while_the_socket_stays_down(browser, page_server):
     context.close()
 
 
+class MessageLoser:
+    """Routes the page's progress socket to the server, losing the final state and the states whose seq
+    is in `seqs` (as a channel layer may): the socket itself stays up."""
+
+    def __init__(self, seqs):
+        self.seqs = seqs
+        self.connections = 0
+        self.lost = []
+
+    def __call__(self, route):
+        self.connections += 1
+        server = route.connect_to_server()
+
+        def forward(message):
+            state = json.loads(message)
+            if state.get("seq") in self.seqs or state.get("type") in ("complete", "failed"):
+                self.lost.append(state["seq"])
+                return
+            route.send(message)
+
+        server.on_message(forward)
+
+
+@pytest.mark.parametrize("middle", [{4}, set()], ids=["gap-then-quiet", "quiet-only"])
+def test_lost_socket_messages_are_healed_from_the_status_url(browser, page_server, middle):
+    """A gap makes the page read the status URL at once; an end that never comes, after QUIET_MS."""
+    from playwright.sync_api import expect
+
+    context, page, errors = open_page(browser, page_server)
+    loser = MessageLoser(middle)
+    page.route_web_socket(SOCKET_URL, loser)
+    status_requests = []
+    page.on("request", lambda request: "/api/images_mvp/sessions/" in request.url and status_requests.append(request))
+    [photo] = photos(1)
+    page.set_input_files("#file-input", as_input(photo))
+    expect_complete(page, card_for(page, photo), photo)
+    assert loser.connections == 1, "the socket never dropped: the page healed over it"
+    assert len(loser.lost) == len(middle) + 1, loser.lost
+    assert status_requests, "the page read the saved state after the gap or the quiet spell"
+    assert not errors
+    context.close()
+
+
 def test_start_over_closes_sockets_and_cancels_pending_uploads(browser, page_server):
     from playwright.sync_api import expect
 

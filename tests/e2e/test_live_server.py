@@ -129,14 +129,20 @@ def test_servers_refuse_to_start_without_a_secret_key(tmp_path):
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
-def test_under_daphne_twisted_does_not_parse_multipart_bodies(tmp_path):
-    """Twisted's own multipart parse (unused by daphne) is off: requests are built without it."""
+@pytest.mark.parametrize("switch, request_class", [
+    ("1", "apply.<locals>.WebRequestWithoutFormParse"),  # imgmvp_site/patches/daphne.py
+    ("0", "WebRequest"),  # daphne's own
+])
+def test_under_daphne_the_multipart_patch_is_on_unless_switched_back(tmp_path, switch, request_class):
+    """DAPHNE_MULTIPART_PATCH=1 (default) builds requests without Twisted's multipart parse; 0 is upstream."""
     script = (
         "import daphne.server, imgmvp_site.asgi\n"
         "from daphne import http_protocol\n"
-        "print(http_protocol.WebRequest.__mro__[1].__name__, http_protocol.WebRequest.__init__.__qualname__)\n"
+        "print(http_protocol.WebRequest.__module__, http_protocol.WebRequest.__qualname__)\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], cwd=servers.ROOT, env=servers.server_env(tmp_path),
+    env = servers.server_env(tmp_path, DAPHNE_MULTIPART_PATCH=switch)
+    result = subprocess.run([sys.executable, "-c", script], cwd=servers.ROOT, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["WebRequest", "skip_twisted_form_parsing.<locals>.WebRequestWithoutFormParse.__init__"]
+    module = "imgmvp_site.patches.daphne" if switch == "1" else "daphne.http_protocol"
+    assert result.stdout.split() == [module, request_class]

@@ -27,7 +27,7 @@ def media(tmp_path, settings):
         **settings.STORAGES,
         "uploads": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "up"}},
     }
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "progress.layers.InMemoryChannelLayer"}}
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     return tmp_path
 
 

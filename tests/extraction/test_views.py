@@ -13,7 +13,7 @@ from extraction.access import token_session_id
 from extraction.dispatch import wait_for_inline_tasks
 from extraction.models import ExtractionSession
 from tests.conftest import stored_files, temp_files
-from tests.support.images import jpeg_bytes
+from tests.support.images import corrupt_jpeg_bytes, jpeg_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,7 +47,7 @@ async def test_upload_answers_202_with_urls_and_stores_a_pending_row(settings):
     assert response.status_code == 202
     body = response.json()
     assert body["sessionId"] == session_id
-    assert body["status"] == "processing"
+    assert body["status"] == "pending"  # the row's real status: stored, waiting for a worker
     assert body["message"] == "File upload started"
     token = body["token"]
     assert token_session_id(token) == session_id
@@ -186,12 +186,22 @@ async def test_status_of_a_finished_session_has_the_result():
     assert body["sessionId"] == "status-ok-1"
     assert body["status"] == "complete"
     assert body["progress"] == 100
-    assert body["message"] == "Extraction complete!"
+    assert body["statusText"] == "Extraction complete!"
     assert body["seq"] >= 8
-    assert body["error"] is None
+    assert body["error"] is None and body["message"] is None
     assert body["result"]["summary"]["Make"] == "Acme"
     assert body["result"]["summary"]["Model"] == "Cam 9"
     assert body["file"]["format"] == "JPEG"
+
+
+async def test_status_of_a_failed_session_carries_the_one_error_shape():
+    await post_multipart(file=jpeg_upload(data=corrupt_jpeg_bytes()), session_id="status-bad-1")
+    await wait_for_inline_tasks()
+    body = (await AsyncClient().get("/api/images_mvp/sessions/status-bad-1")).json()
+    assert body["status"] == "failed"
+    assert body["error"] == "corrupt_image"
+    assert isinstance(body["message"], str) and body["message"]
+    assert body["result"] is None
 
 
 async def test_status_of_an_unknown_or_malformed_session_is_404():
@@ -212,10 +222,10 @@ async def test_outside_the_api_a_404_is_djangos_page():
 
 
 async def test_an_unexpected_error_in_the_api_is_a_json_500(monkeypatch):
-    def broken(session_id):
+    async def broken(session_id, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("extraction.views.is_valid_session_id", broken)
+    monkeypatch.setattr("extraction.views._state_for", broken)
     response = await AsyncClient(raise_request_exception=False).get("/api/images_mvp/sessions/abcdefgh")
     await assert_error(response, 500, "internal_error")
     assert "a bug" not in response.content.decode()

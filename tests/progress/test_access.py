@@ -18,21 +18,16 @@ from extraction.models import ExtractionSession
 from imgmvp_site.asgi import application
 from progress import consumers
 from progress.groups import session_group
-from progress.messages import session_message
+from extraction.selectors import session_state
 from tests.support.sample_images import jpeg_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "uploads": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
-    }
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "progress.layers.InMemoryChannelLayer"}}
+def isolated(settings):
+    """Uploads, channel layer and reaper come from tests/conftest.py; sockets are counted per test."""
     settings.EXTRACTION_WORKERS = "inline"
-    settings.EXTRACTION_REAPER_SECONDS = 0
     settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1"]
     yield
     left = dict(consumers.open_sockets)
@@ -173,7 +168,7 @@ async def test_a_change_without_access_facts_is_decided_from_the_row():
         await communicator.connect()
         assert (await communicator.receive_json_from())["type"] == "connected"
     session = await ExtractionSession.objects.acreate(id=session_id, seq=1, owner_key=owner_fingerprint(owner))
-    change = {"type": "progress.update", "message": session_message(session)}  # no "access"
+    change = {"type": "progress.update", "state": session_state(session)}  # no "access"
     await get_channel_layer().group_send(session_group(session_id), change)
     assert await closed_with(stranger) == consumers.CLOSE_FORBIDDEN
     assert (await uploader.receive_json_from())["seq"] == 1

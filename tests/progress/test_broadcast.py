@@ -17,14 +17,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def upload_storage(tmp_path, settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "uploads": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
-    }
-
-
-@pytest.fixture
 def silent_server():
     """A TCP server that accepts connections and never answers: a hung Redis."""
     server = socket.socket()
@@ -58,7 +50,7 @@ def no_pause_left_over(monkeypatch):
 
 def run_with_redis_at(settings, port: int) -> tuple[ExtractionSession, float]:
     settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "progress.layers.RedisChannelLayer", "CONFIG": {"hosts": [f"redis://127.0.0.1:{port}/0"]}}
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [f"redis://127.0.0.1:{port}/0"]}}
     }
     settings.CHANNEL_SEND_TIMEOUT_SECONDS = 1
     upload = SimpleUploadedFile("photo.jpg", jpeg_bytes(), content_type="image/jpeg")
@@ -68,14 +60,14 @@ def run_with_redis_at(settings, port: int) -> tuple[ExtractionSession, float]:
     return ExtractionSession.objects.get(pk=session.id), time.monotonic() - started
 
 
-def test_redis_refusing_connections_does_not_fail_the_extraction(settings, upload_storage, caplog):
+def test_redis_refusing_connections_does_not_fail_the_extraction(settings, caplog):
     row, elapsed = run_with_redis_at(settings, free_port())  # nothing listens there
     assert row.status == ExtractionSession.Status.COMPLETE
     assert "could not broadcast session" in caplog.text
     assert elapsed < 7 * 1 + 2  # 7 saved changes, each send given up after at most 1s
 
 
-def test_a_hung_redis_is_given_up_on_after_the_send_timeout(settings, upload_storage, silent_server, caplog):
+def test_a_hung_redis_is_given_up_on_after_the_send_timeout(settings, silent_server, caplog):
     row, elapsed = run_with_redis_at(settings, silent_server)
     assert row.status == ExtractionSession.Status.COMPLETE
     assert "could not broadcast session" in caplog.text

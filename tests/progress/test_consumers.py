@@ -3,20 +3,19 @@
 import asyncio
 
 import pytest
-from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import close_old_connections
-from django.db.backends.signals import connection_created
 from django.test import AsyncClient
 
 from extraction import dispatch
 from extraction.dispatch import wait_for_inline_tasks
 from extraction.models import ExtractionSession
+from extraction.selectors import session_state
 from imgmvp_site.asgi import application
 from progress.groups import session_group
-from tests.support.images import corrupt_jpeg_bytes, jpeg_bytes
+from tests.support.communicators import connect, receive_until_end, upload
+from tests.support.images import corrupt_jpeg_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,34 +30,8 @@ STAGES = [
 ]
 
 
-async def connect(session_id: str) -> WebsocketCommunicator:
-    communicator = WebsocketCommunicator(application, f"/api/images_mvp/progress/{session_id}")
-    connected, _ = await communicator.connect()
-    assert connected
-    hello = await communicator.receive_json_from()
-    assert hello["type"] == "connected"
-    assert hello["sessionId"] == session_id
-    assert hello["timestamp"].endswith("Z")
-    return communicator
-
-
-async def upload(session_id: str, data: bytes | None = None) -> None:
-    file = SimpleUploadedFile("photo.jpg", data if data is not None else jpeg_bytes(make="Acme", model="Z1"))
-    response = await AsyncClient().post("/api/images_mvp/extract", {"file": file, "session_id": session_id})
-    assert response.status_code == 202, response.content
-
-
-async def receive_until_end(communicator: WebsocketCommunicator) -> list[dict]:
-    messages = []
-    while True:
-        message = await communicator.receive_json_from(timeout=10)
-        messages.append(message)
-        if message["type"] in ("complete", "failed"):
-            return messages
-
-
 def assert_full_sequence(messages: list[dict], session_id: str) -> None:
-    progress = [(m["progress"], m["status"]) for m in messages if m["type"] == "progress"]
+    progress = [(m["progress"], m["statusText"]) for m in messages if m["type"] == "progress"]
     assert progress == STAGES
     assert messages[-1]["type"] == "complete"
     seqs = [m["seq"] for m in messages]
@@ -74,11 +47,13 @@ async def test_happy_path_sends_every_stage_in_order_then_complete():
     assert_full_sequence(messages, "happy-path-1")
     complete = messages[-1]
     assert complete["progress"] == 100
-    assert complete["status"] == "Extraction complete!"
+    assert complete["status"] == "complete"
+    assert complete["statusText"] == "Extraction complete!"
     assert complete["result"]["summary"]["Make"] == "Acme"
     assert complete["result"]["summary"]["Model"] == "Z1"
     assert isinstance(complete["result"]["findings"], list)
-    assert complete["resultUrl"] == "/api/images_mvp/sessions/happy-path-1"
+    assert complete["result"]["groups"]  # the full result: the page needs no second request
+    assert complete["error"] is None and complete["message"] is None
     assert [m["stage"] for m in messages if m["type"] == "progress"][1:] == [
         "start", "validate", "store", "extract", "analyse", "finalise"
     ]
@@ -105,7 +80,8 @@ async def test_connect_while_queued_gets_the_current_state_first(settings):
         watcher = await connect("mid-run-1")
         snapshot = await watcher.receive_json_from()
         assert snapshot["type"] == "progress"
-        assert snapshot["status"] == "Queued"
+        assert snapshot["status"] == "pending"
+        assert snapshot["statusText"] == "Queued"
         assert snapshot["progress"] == 0
         assert await watcher.receive_nothing(timeout=0.2)
     rest = await receive_until_end(watcher)
@@ -187,9 +163,10 @@ async def test_corrupt_image_ends_in_failed_with_a_stable_code():
     failed = messages[-1]
     assert failed["type"] == "failed"
     assert failed["progress"] == 0
-    assert failed["status"] == "Extraction failed"
-    assert failed["error"]["code"] == "corrupt_image"
-    assert "Traceback" not in failed["error"]["message"]
+    assert failed["status"] == "failed"
+    assert failed["statusText"] == "Extraction failed"
+    assert failed["error"] == "corrupt_image"  # the one error shape, beside its message
+    assert failed["message"] and "Traceback" not in failed["message"]
     saved = await ExtractionSession.objects.aget(pk="corrupt-123")
     assert saved.status == "failed"
     assert saved.error_code == "corrupt_image"
@@ -228,42 +205,7 @@ async def test_a_change_older_than_the_snapshot_is_not_forwarded():
     watcher = await connect("stale-change-1")
     assert (await watcher.receive_json_from())["seq"] == saved.seq
     # As when a change queued for the group arrives after the (newer) snapshot was sent.
-    stale = {"type": "progress", "sessionId": saved.id, "seq": saved.seq - 1, "timestamp": "x",
-             "progress": 90, "status": "Finalizing results...", "stage": "finalise"}
-    await get_channel_layer().group_send(session_group(saved.id), {"type": "progress.update", "message": stale})
+    stale = {**session_state(saved), "type": "progress", "seq": saved.seq - 1}
+    await get_channel_layer().group_send(session_group(saved.id), {"type": "progress.update", "state": stale})
     assert await watcher.receive_nothing(timeout=0.3)
     await watcher.disconnect()
-
-
-async def test_watchers_reuse_the_database_connection_their_reads_opened(monkeypatch):
-    # Channels closes old connections before every consumer message; with CONN_MAX_AGE=0 that threw
-    # away the connection the previous read had opened. Its test communicator makes that close a
-    # no-op, so the real one is put back here, where a server would run it.
-    real_close = sync_to_async(close_old_connections)
-    monkeypatch.setattr("channels.consumer.aclose_old_connections", real_close)
-    monkeypatch.setattr("channels.generic.websocket.aclose_old_connections", real_close)
-    await ExtractionSession.objects.acreate(id="kept-conn-1", seq=1, client_chose_id=True)
-    first = await connect("kept-conn-1")
-    assert (await first.receive_json_from())["seq"] == 1
-    opened = []
-
-    def count(sender, connection, **kwargs):
-        opened.append(connection.alias)
-
-    connection_created.connect(count)
-    try:
-        for seq in (2, 3):
-            change = {"type": "progress", "sessionId": "kept-conn-1", "seq": seq, "timestamp": "x",
-                      "progress": 10 * seq, "status": "Working", "stage": "extract"}
-            await get_channel_layer().group_send(session_group("kept-conn-1"), {"type": "progress.update", "message": change})
-            assert (await first.receive_json_from())["seq"] == seq
-        second = await connect("kept-conn-1")
-        assert (await second.receive_json_from())["seq"] == 1  # read from the row, on the kept connection
-        await first.disconnect()
-        third = await connect("kept-conn-1")
-        assert (await third.receive_json_from())["seq"] == 1
-    finally:
-        connection_created.disconnect(count)
-    assert opened == []
-    await second.disconnect()
-    await third.disconnect()

@@ -5,6 +5,7 @@ import asyncio
 import errno
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -88,7 +89,8 @@ async def test_two_web_and_two_worker_processes_complete_20_uploads_watched_acro
         assert {row["status"] for row in stored.values()} == {"complete"}
         assert {row["lease_owner"] for row in stored.values()} == {""}
         assert not any((tmp_path / "media" / "uploads" / row["stored_path"]).exists() for row in stored.values())
-        claims = [w.log_path.read_text(errors="replace").count("claimed by") for w in workers]
+        # A claim, not "was claimed by another worker" (a job channels-redis delivered twice, refused).
+        claims = [len(re.findall(r"session \S+ claimed by ", w.log_path.read_text(errors="replace"))) for w in workers]
         print(f"\n20 uploads over 2 web + 2 worker processes: {elapsed:.2f}s; claims per worker {claims}")
         assert sum(claims) == 20
     finally:
@@ -141,7 +143,7 @@ async def test_a_session_whose_workers_keep_dying_ends_worker_lost(scaleout_env,
         processes.append(worker(tmp_path, env, "worker-last"))
         watched = await asyncio.wait_for(watcher, timeout=20)
         assert watched.last["type"] == "failed"
-        assert watched.last["error"]["code"] == "worker_lost"
+        assert watched.last["error"] == "worker_lost"
         row = rows(env, [session_id])[session_id]
         assert (row["status"], row["error_code"], row["attempts"]) == ("failed", "worker_lost", 3)
         assert not stored.exists()

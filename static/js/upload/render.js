@@ -107,8 +107,6 @@ export function updateCard(card, state) {
     card.summarySection.replaceWith(summary);
     card.summarySection = summary;
     card.metadataSlot.replaceChildren(renderMetadata(state.fullResult, card.root.querySelector(".card-name").textContent));
-  } else if (state.fullResultError && !state.fullResult && card.metadataSlot) {
-    card.metadataSlot.replaceChildren(h("p", { class: "muted", text: state.fullResultError }));
   }
 }
 

@@ -5,7 +5,6 @@ const BACKOFF_CAP_MS = 15000;
 const ATTEMPTS_BEFORE_POLLING = 3;
 const POLL_INTERVAL_MS = 2000;
 const CONNECT_WAIT_MS = 3000; // upload anyway when the socket is slow: snapshots and polling cover the gap
-const FULL_RESULT_RETRIES = 3;
 const UPLOAD_SHARE = 40; // the bar's first 40% is bytes sent; the server's 10..100 fills the rest
 const CLOSE_INVALID_SESSION_ID = 4400;
 // The server pings every PROGRESS_PING_SECONDS (30 by default); this much silence means a dead link
@@ -14,6 +13,8 @@ const SILENCE_LIMIT_MS = 75000;
 // A link counts as healthy (backoff reset) only after staying up this long, so a server that accepts
 // and at once closes still escalates the backoff and reaches polling.
 const HEALTHY_AFTER_MS = 5000;
+// The layer may drop a message: a live socket with no state this long, before the end, asks the status URL.
+const QUIET_MS = 10000;
 
 export function newSessionId() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -29,20 +30,6 @@ export function newSessionId() {
 export function backoffDelay(attempt) {
   const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
   return ceiling / 2 + Math.random() * (ceiling / 2);
-}
-
-/** The snapshot document of GET /sessions/<id>, as the socket message it stands for. */
-function messageFromSnapshot(doc) {
-  const base = { sessionId: doc.sessionId, seq: doc.seq };
-  if (doc.status === "complete") {
-    const result = doc.result || {};
-    return { ...base, type: "complete", progress: 100, status: doc.message,
-             result: { summary: result.summary || {}, findings: result.findings || [] }, fullResult: result };
-  }
-  if (doc.status === "failed") {
-    return { ...base, type: "failed", progress: 0, status: doc.message, error: doc.error };
-  }
-  return { ...base, type: "progress", progress: doc.progress, status: doc.message, stage: doc.stage };
 }
 
 /**
@@ -63,7 +50,7 @@ export class UploadSession {
     this.xhr = null;
     this.polling = false;
     this.pollAbort = null;
-    this.fetchAbort = null;
+    this.healAbort = null;
     this.timers = new Set();
     this.uploadStarted = false;
     this.uploadSettled = false;
@@ -73,7 +60,7 @@ export class UploadSession {
     this.state = {
       sessionId: this.id, phase: "connecting", percent: 0, statusText: "Connecting...", stage: "",
       connection: "connecting", sent: 0, total: file.size, result: null, fullResult: null,
-      fullResultError: null, error: null, retryable: false,
+      error: null, retryable: false,
     };
   }
 
@@ -95,7 +82,7 @@ export class UploadSession {
     this.stopPolling();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    this.fetchAbort?.abort();
+    this.healAbort?.abort();
     if (this.xhr) {
       this.xhr.abort();
       this.xhr = null;
@@ -155,11 +142,17 @@ export class UploadSession {
         if (this.ws === ws) this.attempts = 0;
       }, HEALTHY_AFTER_MS);
       this.everConnected = true;
+      this.snapshotNext = true; // the state that follows `connected` may be any seq: not a gap
       this.stopPolling();
       this.set({ connection: "live" });
       if (!this.uploadStarted) this.upload();
+      this.watchQuiet();
     } else if (["progress", "complete", "failed"].includes(message.type)) {
+      const gap = !this.snapshotNext && message.seq > this.lastSeq + 1;
+      this.snapshotNext = false;
       this.apply(message);
+      if (gap) this.heal();
+      this.watchQuiet();
     }
     // ping, pong and error need nothing from us.
   }
@@ -203,13 +196,42 @@ export class UploadSession {
         signal: this.pollAbort.signal, cache: "no-store", credentials: "same-origin",
       });
       // 404 before our upload has landed is expected; anything else that is not OK we simply retry.
-      if (response.ok) this.apply(messageFromSnapshot(await response.json()));
+      if (response.ok) this.apply(await response.json());
     } catch {
       // Offline or aborted: try again on the next tick.
     }
     if (this.polling && !this.ended && !this.disposed) {
       this.pollTimer = this.later(() => this.pollOnce(), POLL_INTERVAL_MS);
     }
+  }
+
+  // -- healing from the row, while the socket is up ---------------------------------------------
+
+  /** After a `seq` gap or a quiet spell, read the saved state once (the socket may have lost messages). */
+  async heal() {
+    if (this.healAbort || this.ended || this.disposed) return;
+    this.healAbort = new AbortController();
+    try {
+      const response = await fetch(this.statusUrl, {
+        signal: this.healAbort.signal, cache: "no-store", credentials: "same-origin",
+      });
+      if (response.ok) this.apply(await response.json());
+    } catch {
+      // Offline or aborted: the next quiet spell tries again.
+    } finally {
+      this.healAbort = null;
+    }
+  }
+
+  /** (Re)start the quiet timer: no state for QUIET_MS on a live socket before the end means heal. */
+  watchQuiet() {
+    clearTimeout(this.quietTimer);
+    this.timers.delete(this.quietTimer);
+    if (this.ended || this.disposed || !this.uploadStarted) return;
+    this.quietTimer = this.later(() => {
+      if (this.ws && !this.ended) this.heal();
+      this.watchQuiet();
+    }, QUIET_MS);
   }
 
   // -- the upload -------------------------------------------------------------------------------
@@ -266,6 +288,7 @@ export class UploadSession {
       // The socket has never been up: do not wait for it to learn how this ends. (After a drop,
       // the reconnect's snapshot or the polling that follows failed attempts covers it.)
       if (!this.everConnected) this.startPolling();
+      this.watchQuiet();
       return;
     }
     const error = body && body.error
@@ -286,56 +309,29 @@ export class UploadSession {
 
   // -- the server's state ----------------------------------------------------------------------
 
-  /** Apply a progress/complete/failed message unless it is not newer than what we have. */
-  apply(message) {
+  /** Apply a state (socket message or status document: one shape) unless it is not newer than ours. */
+  apply(state) {
     if (this.ended || this.disposed) return;
-    if (typeof message.seq === "number") {
-      if (message.seq <= this.lastSeq) return;
-      this.lastSeq = message.seq;
+    if (typeof state.seq === "number") {
+      if (state.seq <= this.lastSeq) return;
+      this.lastSeq = state.seq;
     }
-    if (message.type === "progress") {
-      const server = Math.max(0, Math.min(100, Number(message.progress) || 0));
+    if (state.type === "progress") {
+      const server = Math.max(0, Math.min(100, Number(state.progress) || 0));
       this.set({
         phase: "processing",
         percent: Math.max(this.state.percent, Math.round(UPLOAD_SHARE + (server * (100 - UPLOAD_SHARE)) / 100)),
-        statusText: message.status || "Processing...", stage: message.stage || "",
+        statusText: state.statusText || "Processing...", stage: state.stage || "",
       });
-    } else if (message.type === "complete") {
-      this.set({ percent: 100, statusText: message.status || "Extraction complete!", stage: "complete",
-                 result: message.result || { summary: {}, findings: [] },
-                 fullResult: message.fullResult || null });
+    } else if (state.type === "complete") {
+      const result = state.result || { summary: {}, findings: [] };
+      this.set({ percent: 100, statusText: state.statusText || "Extraction complete!", stage: "complete",
+                 result, fullResult: result });
       this.end("complete", null, false);
-      if (!message.fullResult) this.fetchFullResult(0);
-    } else if (message.type === "failed") {
-      const error = message.error || {};
+    } else if (state.type === "failed") {
       this.end("failed", {
-        code: error.code || "failed", message: error.message || "The extraction failed.",
+        code: state.error || "failed", message: state.message || "The extraction failed.",
       }, true);
-    }
-  }
-
-  /** The socket's `complete` carries the summary and findings; the groups come from the status URL. */
-  async fetchFullResult(attempt) {
-    if (this.disposed) return;
-    this.fetchAbort = new AbortController();
-    try {
-      const response = await fetch(this.statusUrl, {
-        signal: this.fetchAbort.signal, cache: "no-store", credentials: "same-origin",
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const doc = await response.json();
-      if (doc.result) {
-        this.set({ fullResult: doc.result });
-        return;
-      }
-      throw new Error("no result yet");
-    } catch (error) {
-      if (this.disposed || error.name === "AbortError") return;
-      if (attempt + 1 < FULL_RESULT_RETRIES) {
-        this.later(() => this.fetchFullResult(attempt + 1), backoffDelay(attempt + 1));
-      } else {
-        this.set({ fullResultError: "The full metadata could not be loaded." });
-      }
     }
   }
 
@@ -345,6 +341,7 @@ export class UploadSession {
     this.stopPolling();
     clearTimeout(this.connectWait);
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.quietTimer);
     this.set({ phase, error, retryable, connection: "closed" });
   }
 
