@@ -8,11 +8,13 @@ from django.http import FileResponse, HttpRequest, JsonResponse, StreamingHttpRe
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from imgmvp_site.errors import ApiError
+
 from .access import session_may_view
 from .clean_copies import clean_download_name, clean_open
 from .models import ExtractionSession
 from .pipeline.clean import KEEP_CHOICES, KEEP_DEFAULT
-from .session_ids import is_valid_session_id
+from .selectors import session_get
 from .storage import upload_storage
 
 MAX_ZIP_SESSIONS = 100
@@ -21,7 +23,7 @@ STATUS = {"session_not_found": 404, "method_not_allowed": 405, "invalid_request"
 
 
 def _error(code: str, message: str) -> JsonResponse:
-    return JsonResponse({"error": code, "message": message}, status=STATUS[code])
+    return ApiError(code, message).response(STATUS[code])
 
 
 def _session_key(request: HttpRequest) -> str:
@@ -31,9 +33,7 @@ def _session_key(request: HttpRequest) -> str:
 
 def _visible(session_id: str, token: str | None, session_key: str) -> ExtractionSession | None:
     """The session when the request may see it, else None (a missing and a hidden session look the same)."""
-    if not is_valid_session_id(session_id):
-        return None
-    session = ExtractionSession.objects.filter(pk=session_id).first()
+    session = session_get(session_id)
     if session is None or not session_may_view(session, token=token, session_key=session_key):
         return None
     return session

@@ -54,6 +54,8 @@ def session_state(session: ExtractionSession) -> dict[str, Any]:
             "sha256": session.sha256 or None,
         },
         "result": session.result if complete else None,
+        # The verified clean copy while it is kept (add the session's token, as to the status URL).
+        "cleanUrl": f"/api/images_mvp/sessions/{session.id}/clean" if complete and session.clean_path else None,
         "error": None,
         "message": None,
         "createdAt": iso(session.created_at),

@@ -9,7 +9,7 @@ from extraction.selectors import MISSING, REFUSED, session_get, session_state, s
 pytestmark = pytest.mark.django_db
 
 KEYS = {"type", "sessionId", "seq", "timestamp", "status", "progress", "stage", "statusText", "file", "result",
-        "error", "message", "createdAt", "finishedAt"}
+        "cleanUrl", "error", "message", "createdAt", "finishedAt"}
 
 
 def row(session_id="selector-row-1", **fields) -> ExtractionSession:
@@ -58,3 +58,12 @@ def test_state_for_a_viewer_is_missing_refused_or_the_state():
     assert session_state_for("viewer-owned-1", token=None, session_key="browser-key")["seq"] == 1
     assert session_state_for("viewer-owned-1", token=session_token("viewer-owned-1"), session_key=None)["seq"] == 1
     assert session_state_for("viewer-anon-1", token=None, session_key=None)["sessionId"] == "viewer-anon-1"
+
+
+def test_a_complete_state_names_its_clean_copy_while_it_is_kept():
+    kept = session_state(row("clean-row-1", status="complete", result={"summary": {}}, clean_path="clean/x.jpg"))
+    assert kept["cleanUrl"] == "/api/images_mvp/sessions/clean-row-1/clean"
+    gone = session_state(row("clean-row-2", status="complete", result={"summary": {}}))
+    assert gone["cleanUrl"] is None
+    pending = session_state(row("clean-row-3", status="processing", clean_path="clean/y.jpg"))
+    assert pending["cleanUrl"] is None
