@@ -8,6 +8,8 @@ from .flir import parse_flir
 from .icc import parse_icc
 from .iptc import parse_iptc
 from .makernotes import read_maker_notes
+from .makers import decode_maker_note
+from .makers.base import MakerNote
 from .xmp import parse_xmp
 
 
@@ -30,7 +32,9 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
         # ExifTool files GPS tags under family-0 group EXIF (`exiftool -G`); their names all start with GPS.
         _put(groups, "EXIF", {**exif.exif, **exif.gps})
         maker_notes = read_maker_notes(exif, container, warnings)
-        _put(groups, "MakerNotes", maker_notes)
+        decoded, words = _decode_maker_note(exif, warnings)
+        _put(groups, "MakerNotes", {**maker_notes, **decoded})
+        _put(hints, "MakerNotes", words)
     xmp_packets = list(container.xmp) + ([exif.xmp] if exif is not None and exif.xmp else [])
     xmp: dict[str, Any] = {}
     for packet in xmp_packets:
@@ -51,6 +55,16 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
     if warnings:
         groups.setdefault("ExifTool", {})["Warning"] = warnings[:20]
     return groups, exif, hints
+
+
+def _decode_maker_note(exif: ExifData, warnings: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    # Provisional (maker notes B): maker notes A's wiring replaces this at merge.
+    if exif.maker_note is None or exif.block is None:
+        return {}, {}
+    start, size = exif.maker_note
+    note = MakerNote(exif.block.data, start, size, exif.byte_order, make=str(exif.exif.get("Make", "")),
+                     model=str(exif.exif.get("Model", "")), exif=exif.exif)
+    return decode_maker_note(note, warnings)
 
 
 def _put(groups: Groups, name: str, values: dict[str, Any] | None) -> None:

@@ -7,11 +7,13 @@ raises for hostile bytes: the caller turns an exception into a warning and keeps
 from collections.abc import Callable
 from typing import Any
 
+from . import olympus
 from .base import MakerNote
 
 Decoded = tuple[dict[str, Any], dict[str, Any]]
 # (matches, read) pairs; each make's module adds its own line.
 DECODERS: list[tuple[Callable[[MakerNote], bool], Callable[[MakerNote, list[str]], Decoded]]] = []
+DECODERS.append((olympus.matches, olympus.read))
 
 
 def decode_maker_note(note: MakerNote, warnings: list[str]) -> Decoded:
