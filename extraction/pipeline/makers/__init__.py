@@ -7,13 +7,17 @@ raises for hostile bytes: the caller turns an exception into a warning and keeps
 from collections.abc import Callable
 from typing import Any
 
-from . import olympus
+from . import epson, jvc, olympus, ricoh, sanyo
 from .base import MakerNote
 
 Decoded = tuple[dict[str, Any], dict[str, Any]]
 # (matches, read) pairs; each make's module adds its own line.
 DECODERS: list[tuple[Callable[[MakerNote], bool], Callable[[MakerNote, list[str]], Decoded]]] = []
 DECODERS.append((olympus.matches, olympus.read))
+DECODERS.append((epson.matches, epson.read))
+DECODERS.append((sanyo.matches, sanyo.read))
+DECODERS.append((ricoh.matches, ricoh.read))
+DECODERS.append((jvc.matches, jvc.read))
 
 
 def decode_maker_note(note: MakerNote, warnings: list[str]) -> Decoded:

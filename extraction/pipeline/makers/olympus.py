@@ -7,7 +7,7 @@ import struct
 from typing import Any
 
 from .base import MakerNote, read_ifd
-from .tags import Tag, decode_entries, exposure, hex4, plain, put
+from .tags import Tag, decode_entries, outside, exposure, hex4, plain, put
 
 _SUBDIRS = {0x2010: "Equipment", 0x2020: "CameraSettings", 0x2030: "RawDevelopment",
             0x2031: "RawDevelopment2", 0x2040: "ImageProcessing", 0x2050: "FocusInfo"}
@@ -46,7 +46,7 @@ def read_olympus_style(note: MakerNote, warnings: list[str], table: dict[int, Ta
     """The main IFD by `table`, then each Olympus sub-directory it points to."""
     start, base, order = layout(note)
     endian = "<" if order == "II" else ">"
-    entries = read_ifd(note.tiff, start, order, base=base, warnings=warnings)
+    entries = outside(read_ifd(note.tiff, start, order, base=base, warnings=warnings), start)
     values: dict[str, Any] = {}
     printed: dict[str, Any] = {}
     decode_entries(entries, table, endian, values, printed)

@@ -24,6 +24,14 @@ class Tag:
     value: Callable[[Any], Any] | None = None  # the stored number to ExifTool's -n value
 
 
+def outside(entries: dict[int, Entry], start: int) -> dict[int, Entry]:
+    """The entries whose values do not overlap their own directory (some firmware, Sanyo's S1 among them,
+    writes an offset or two that points into it: those values cannot be right)."""
+    end = start + 2 + 12 * len(entries)
+    return {tag: entry for tag, entry in entries.items()
+            if len(entry.raw) <= 4 or not start <= entry.value_offset < end}
+
+
 def binary(size: int) -> str:
     return f"(Binary data {size} bytes, use -b option to extract)"
 
