@@ -32,8 +32,8 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
         # ExifTool files GPS tags under family-0 group EXIF (`exiftool -G`); their names all start with GPS.
         _put(groups, "EXIF", {**exif.exif, **exif.gps})
         maker_notes = read_maker_notes(exif, container, warnings)
-        decoded, words = _decode_maker_note(exif, warnings)
-        _put(groups, "MakerNotes", {**maker_notes, **decoded})
+        decoded, words = _decode_maker_note(exif, warnings, container.exif_offset if container.exif else 0)
+        _put(groups, "MakerNotes", decoded or maker_notes)
         _put(hints, "MakerNotes", words)
     xmp_packets = list(container.xmp) + ([exif.xmp] if exif is not None and exif.xmp else [])
     xmp: dict[str, Any] = {}
@@ -57,13 +57,13 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
     return groups, exif, hints
 
 
-def _decode_maker_note(exif: ExifData, warnings: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _decode_maker_note(exif: ExifData, warnings: list[str], file_offset: int) -> tuple[dict[str, Any], dict[str, Any]]:
     # Provisional (maker notes B): maker notes A's wiring replaces this at merge.
     if exif.maker_note is None or exif.block is None:
         return {}, {}
     start, size = exif.maker_note
     note = MakerNote(exif.block.data, start, size, exif.byte_order, make=str(exif.exif.get("Make", "")),
-                     model=str(exif.exif.get("Model", "")), exif=exif.exif)
+                     model=str(exif.exif.get("Model", "")), exif=exif.exif, file_offset=file_offset)
     return decode_maker_note(note, warnings)
 
 

@@ -7,7 +7,7 @@ import struct
 from typing import Any
 
 from .base import MakerNote, read_ifd
-from .tags import Tag, decode_entries, outside, exposure, hex4, plain, put
+from .tags import Tag, decode_entries, outside, shift, exposure, hex4, plain, put
 
 _SUBDIRS = {0x2010: "Equipment", 0x2020: "CameraSettings", 0x2030: "RawDevelopment",
             0x2031: "RawDevelopment2", 0x2040: "ImageProcessing", 0x2050: "FocusInfo"}
@@ -63,6 +63,7 @@ def read_olympus_style(note: MakerNote, warnings: list[str], table: dict[int, Ta
             continue
         sub = read_ifd(note.tiff, where, order, base=base, warnings=warnings)
         decode_entries(sub, sub_tables[name], endian, values, printed)
+    shift(values, printed, ("PreviewImageStart",), base + note.file_offset)
     info = entries.get(0x0208)
     if info is not None:
         for name, value in picture_info(info.raw).items():
@@ -358,6 +359,7 @@ MAIN: dict[int, Tag] = {
     0x1030: Tag("SceneDetect"),
     0x1034: Tag("CompressionRatio"),
     0x1035: Tag("PreviewImageValid", {0: "No", 1: "Yes"}),
+    0x1036: Tag("PreviewImageStart"),
     0x1037: Tag("PreviewImageLength"),
     0x1038: Tag("AFResult"),
     0x1039: Tag("CCDScanMode", {0: "Interlaced", 1: "Progressive"}),
@@ -452,7 +454,8 @@ PICTURE_MODE = {1: "Vivid", 2: "Natural", 3: "Muted", 4: "Portrait", 5: "i-Enhan
 CAMERA_SETTINGS: dict[int, Tag] = {
     0x0000: Tag("CameraSettingsVersion", form="string"),
     0x0100: Tag("PreviewImageValid", {0: "No", 1: "Yes"}),
-    0x0102: Tag("PreviewImageLength"),  # its start counts from the file, which a note does not know
+    0x0101: Tag("PreviewImageStart"),
+    0x0102: Tag("PreviewImageLength"),
     0x0200: Tag("ExposureMode", {1: "Manual", 2: "Program", 3: "Aperture-priority AE",
                                  4: "Shutter speed priority AE", 5: "Program-shift"}),
     0x0201: Tag("AELock", ON_OFF),

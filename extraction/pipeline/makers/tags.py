@@ -46,6 +46,8 @@ def reread(raw: bytes, form: str, endian: str) -> Any:
         return text(raw[:MAX_TEXT])
     if form == "binary":
         return binary(len(raw))
+    if form == "digits":  # text some firmware pads with NULs inside
+        return raw[:MAX_TEXT].replace(b"\x00", b"").decode("latin-1").strip()
     if form == "rational":
         n = len(raw) // 8
         pairs = struct.unpack(endian + "I" * (2 * n), raw[: 8 * n])
@@ -176,3 +178,11 @@ def plain(number: float, digits: int = 1) -> str:
     """A number with at most `digits` decimals, no trailing zeros ("1.8", "23")."""
     rounded = round(float(number), digits)
     return str(int(rounded)) if float(rounded).is_integer() else f"{rounded:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def shift(values: dict[str, Any], printed: dict[str, Any], names: tuple[str, ...], delta: int) -> None:
+    """Offsets the note counts from its own base, moved to count from the file's start as ExifTool reports them."""
+    for name in names:
+        if isinstance(values.get(name), int):
+            values[name] += delta
+            printed[name] = values[name]
