@@ -7,7 +7,7 @@ raises for hostile bytes: the caller turns an exception into a warning and keeps
 from collections.abc import Callable
 from typing import Any
 
-from . import casio, epson, jvc, olympus, ricoh, sanyo
+from . import casio, epson, jvc, olympus, panasonic, ricoh, sanyo
 from .base import MakerNote
 
 Decoded = tuple[dict[str, Any], dict[str, Any]]
@@ -19,6 +19,7 @@ DECODERS.append((sanyo.matches, sanyo.read))
 DECODERS.append((ricoh.matches, ricoh.read))
 DECODERS.append((jvc.matches, jvc.read))
 DECODERS.append((casio.matches, casio.read))
+DECODERS.append((panasonic.matches, panasonic.read))
 
 
 def decode_maker_note(note: MakerNote, warnings: list[str]) -> Decoded:
