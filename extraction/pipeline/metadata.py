@@ -10,6 +10,7 @@ from .iptc import parse_iptc
 from .makernotes import read_maker_notes
 from .makers import decode_maker_note
 from .makers.base import MakerNote
+from .makers.kodak import read_kodak_ifd
 from .xmp import parse_xmp
 
 
@@ -59,12 +60,16 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
 
 def _decode_maker_note(exif: ExifData, warnings: list[str], file_offset: int) -> tuple[dict[str, Any], dict[str, Any]]:
     # Provisional (maker notes B): maker notes A's wiring replaces this at merge.
-    if exif.maker_note is None or exif.block is None:
+    if exif.block is None or exif.maker_note is None and exif.kodak_ifd is None:
         return {}, {}
-    start, size = exif.maker_note
+    start, size = exif.maker_note or (0, 0)
     note = MakerNote(exif.block.data, start, size, exif.byte_order, make=str(exif.exif.get("Make", "")),
                      model=str(exif.exif.get("Model", "")), exif=exif.exif, file_offset=file_offset)
-    return decode_maker_note(note, warnings)
+    values, printed = decode_maker_note(note, warnings)
+    if exif.kodak_ifd is not None:
+        more, words = read_kodak_ifd(exif.block.data, exif.kodak_ifd, exif.byte_order, warnings)
+        values, printed = {**more, **values}, {**words, **printed}
+    return values, printed
 
 
 def _put(groups: Groups, name: str, values: dict[str, Any] | None) -> None:
