@@ -7,7 +7,7 @@ raises for hostile bytes: the caller turns an exception into a warning and keeps
 from collections.abc import Callable
 from typing import Any
 
-from . import casio, epson, jvc, kodak, olympus, panasonic, pentax, reconyx, ricoh, sanyo
+from . import casio, epson, jvc, kodak, minolta, olympus, panasonic, pentax, reconyx, ricoh, sanyo
 from .base import MakerNote
 
 Decoded = tuple[dict[str, Any], dict[str, Any]]
@@ -23,6 +23,7 @@ DECODERS.append((panasonic.matches, panasonic.read))
 DECODERS.append((reconyx.matches, reconyx.read))
 DECODERS.append((kodak.matches, kodak.read))
 DECODERS.append((pentax.matches, pentax.read))
+DECODERS.append((minolta.matches, minolta.read))
 
 
 def decode_maker_note(note: MakerNote, warnings: list[str]) -> Decoded:

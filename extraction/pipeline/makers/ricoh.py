@@ -20,7 +20,6 @@ TABLE: dict[int, Tag] = {
     0x0001: Tag("MakerNoteType", form="string"),
     0x0002: Tag("FirmwareVersion", _version, form="string"),
     0x0005: Tag("SerialNumber", form="string"),
-    0x0e00: Tag("PrintIM", form="binary"),
     0x1001: Tag("ImageInfo", form="binary"),
     0x1003: Tag("Sharpness", {0: "Sharp", 1: "Normal", 2: "Soft"}),
 }
