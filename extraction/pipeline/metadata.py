@@ -11,6 +11,7 @@ from .makernotes import read_maker_notes
 from .makers import decode_maker_note
 from .makers.base import MakerNote
 from .makers.kodak import read_kodak_ifd
+from .makers.olympus import read_app12
 from .xmp import parse_xmp
 
 
@@ -48,6 +49,10 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
     icc = container.icc or (exif.icc if exif is not None else None)
     if icc:
         _put(groups, "ICC_Profile", parse_icc(icc))
+    if "APP12" in container.vendor:  # Olympus' picture info (provisional wiring, maker notes B)
+        app12, words = read_app12(container.vendor["APP12"], warnings)
+        _put(groups, "APP12", {**app12, **groups.get("APP12", {})})
+        _put(hints, "APP12", words)
     if "FLIR" in container.vendor:
         _put(groups, "APP1", parse_flir(container.vendor["FLIR"], warnings))
     for name, values in container.groups.items():

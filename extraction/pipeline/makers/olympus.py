@@ -3,11 +3,13 @@
 ImageProcessing and FocusInfo sub-directories. Epson and Sanyo reuse the old layout (see epson.py, sanyo.py).
 """
 
+import re
 import struct
+from datetime import datetime, timezone
 from typing import Any
 
 from .base import MakerNote, read_ifd
-from .tags import Tag, decode_entries, outside, shift, exposure, hex4, plain, put
+from .tags import Tag, decode_entries, exposure, hex4, outside, plain, put, shift, words_for
 
 _SUBDIRS = {0x2010: "Equipment", 0x2020: "CameraSettings", 0x2030: "RawDevelopment",
             0x2031: "RawDevelopment2", 0x2040: "ImageProcessing", 0x2050: "FocusInfo"}
@@ -619,3 +621,55 @@ FOCUS_INFO: dict[int, Tag] = {
 
 SUB_TABLES = {"Equipment": EQUIPMENT, "CameraSettings": CAMERA_SETTINGS, "RawDevelopment": RAW_DEVELOPMENT,
               "RawDevelopment2": RAW_DEVELOPMENT2, "ImageProcessing": IMAGE_PROCESSING, "FocusInfo": FOCUS_INFO}
+
+
+# --- the camera information old Olympus cameras write in a JPEG APP12 segment --------------------
+
+_APP12_LINE = re.compile(r"([\w#]+)=([^\r\n\x00]*)")
+_APP12_NAMES = {"TimeDate": "DateTimeOriginal", "Shutter": "ExposureTime", "Type": "CameraType",
+                "Serial#": "SerialNumber"}
+_APP12_WORDS = {"Macro": {0: "Off", 1: "On"}, "Flash": {0: "Off", 1: "On"}, "ExposureTime": exposure}
+MAX_APP12 = 65536  # one JPEG segment
+
+
+def read_app12(data: bytes, warnings: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The APP12 group of an Olympus (or Agfa) "[picture info]" segment: its "Key=value" lines under
+    ExifTool's names. `data` is the segment's payload (after the length); never raises."""
+    values: dict[str, Any] = {}
+    printed: dict[str, Any] = {}
+    text = bytes(data[:MAX_APP12]).decode("latin-1")
+    if "=" not in text:
+        return values, printed
+    for key, raw in _APP12_LINE.findall(text):
+        name = _APP12_NAMES.get(key) or key[:1].upper() + key[1:]
+        if not name.replace("_", "").isalnum() or name in values:
+            continue
+        value = _app12_value(name, raw.strip())
+        if value is None:
+            continue
+        values[name] = value
+        printed[name] = words_for(_APP12_WORDS.get(name), value)
+    if not values:
+        warnings.append("APP12: the picture-info segment holds no readable fields")
+    return values, printed
+
+
+def _app12_value(name: str, raw: str) -> Any:
+    number = _number(raw)
+    if name == "DateTimeOriginal":
+        if number is None or number < 0 or number > 4102444800:
+            return raw or None
+        if number == 0:
+            return "0000:00:00 00:00:00"
+        return datetime.fromtimestamp(int(number), timezone.utc).strftime("%Y:%m:%d %H:%M:%S")
+    if name == "ExposureTime":
+        return number / 1e6 if number is not None else raw or None  # written in microseconds
+    return number if number is not None else raw
+
+
+def _number(raw: str) -> int | float | None:
+    if re.fullmatch(r"-?\d+", raw):
+        return int(raw)
+    if re.fullmatch(r"-?\d+\.\d+", raw):
+        return float(raw)
+    return None
