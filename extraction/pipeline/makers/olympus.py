@@ -301,6 +301,7 @@ def _sub_tables(note: MakerNote) -> dict[str, dict[int, Tag]]:
 
 MAIN: dict[int, Tag] = {
     0x0000: Tag("MakerNoteVersion", form="string"),
+    0x0100: Tag("ThumbnailImage", form="binary"),
     0x0104: Tag("BodyFirmwareVersion", _hex_version),
     0x0200: Tag("SpecialMode", _special_mode),
     0x0202: Tag("Macro", {0: "Off", 1: "On", 2: "Super Macro"}),
@@ -419,14 +420,9 @@ LENSES = {
     "0 01 00": "Olympus Zuiko Digital ED 50mm F2.0 Macro", "0 02 00": "Olympus Zuiko Digital ED 150mm F2.0",
     "0 03 00": "Olympus Zuiko Digital ED 300mm F2.8", "0 05 00": "Olympus Zuiko Digital 14-54mm F2.8-3.5",
     "0 06 00": "Olympus Zuiko Digital ED 50-200mm F2.8-3.5", "0 07 00": "Olympus Zuiko Digital 11-22mm F2.8-3.5",
-    "0 08 00": "Olympus Zuiko Digital 18-180mm F3.5-6.3", "0 11 00": "Olympus Zuiko Digital ED 40-150mm F4.0-5.6",
-    "0 13 00": "Olympus Zuiko Digital ED 17.5-45mm F3.5-5.6", "0 15 00": "Olympus Zuiko Digital 25mm F2.8",
-    "0 23 00": "Olympus Zuiko Digital ED 14-42mm F3.5-5.6", "0 24 00": "Olympus Zuiko Digital ED 40-150mm F4.0-5.6",
-    "0 16 10": "Olympus M.Zuiko Digital 17mm F1.8", "0 01 10": "Olympus M.Zuiko Digital ED 14-42mm F3.5-5.6",
-    "0 02 10": "Olympus M.Zuiko Digital 17mm F2.8 Pancake", "0 03 10": "Olympus M.Zuiko Digital ED 14-150mm F4.0-5.6",
-    "0 05 10": "Olympus M.Zuiko Digital ED 14-42mm F3.5-5.6 L", "0 06 10": "Olympus M.Zuiko Digital ED 40-150mm F4.0-5.6 R",
-    "0 08 10": "Olympus M.Zuiko Digital ED 75-300mm F4.8-6.7", "0 10 10": "Olympus M.Zuiko Digital 12mm F2.0",
-    "0 11 10": "Olympus M.Zuiko Digital ED 12mm F2.0", "0 12 10": "Olympus M.Zuiko Digital 45mm F1.8",
+    "0 08 00": "Olympus Zuiko Digital 18-180mm F3.5-6.3", "0 23 00": "Olympus Zuiko Digital ED 14-42mm F3.5-5.6",
+    "0 01 10": "Olympus M.Zuiko Digital ED 14-42mm F3.5-5.6", "0 02 10": "Olympus M.Zuiko Digital 17mm F2.8 Pancake",
+    "0 16 10": "Olympus M.Zuiko Digital 17mm F1.8",
 }
 EQUIPMENT[0x0201] = Tag("LensType", LENSES, form="int8u", value=lambda v: _lens_code(v))
 
@@ -508,7 +504,6 @@ CAMERA_SETTINGS: dict[int, Tag] = {
     0x0527: Tag("NoiseFilter", {"0 0 0": "n/a", "-2 -2 1": "Off", "-1 -2 1": "Low", "0 -2 1": "Standard",
                                 "1 -2 1": "High"}, form="int16s"),
     0x0529: Tag("ArtFilter", _first_then(ART_FILTER)),
-    0x052c: Tag("MonochromeFilter", {0: "n/a", 1: "Neutral", 2: "Yellow", 3: "Orange", 4: "Red", 5: "Green"}),
     0x052d: Tag("PictureModeEffect", {"0 0 0": "n/a", "-1 -1 1": "Low", "0 -1 1": "Standard", "1 -1 1": "High"},
                 form="int16s"),
     0x052e: Tag("ToneLevel", _tone_level, form="int16s"),
@@ -516,12 +511,25 @@ CAMERA_SETTINGS: dict[int, Tag] = {
     0x0600: Tag("DriveMode", _drive_mode),
     0x0601: Tag("PanoramaMode", _panorama),
     0x0603: Tag("ImageQuality2", {1: "SQ", 2: "HQ", 3: "SHQ", 4: "RAW", 5: "SQ (5)"}),
+    0x0308: Tag("FocusBracketStepSize"),
     0x0604: Tag("ImageStabilization", {0: "Off", 1: "On, Mode 1", 2: "On, Mode 2", 3: "On, Mode 3",
                                        4: "On, Mode 4"}),
+    0x0804: Tag("StackedImage", lambda v: "No" if _seq(v)[0] == 0 else v),
     0x0900: Tag("ManometerPressure", lambda v: f"{plain(v, 1)} kPa", value=lambda v: v / 10),
     0x0901: Tag("ManometerReading", _manometer, form="int32s", value=lambda v: [x / 10 for x in _seq(v)]),
     0x0902: Tag("ExtendedWBDetect", ON_OFF),
+    0x0903: Tag("RollAngle", form="int16s", value=lambda v: _level(v, -1)),
+    0x0904: Tag("PitchAngle", form="int16s", value=lambda v: _level(v, 1)),
+    0x0908: Tag("DateTimeUTC", form="string"),
 }
+
+
+def _level(value: Any, sign: int) -> Any:
+    # (angle in tenths of a degree, 1 when valid)
+    items = _seq(value)
+    if len(items) == 2 and items[1] == 1:
+        return sign * items[0] / 10
+    return "n/a"
 
 RAW_DEVELOPMENT: dict[int, Tag] = {
     0x0000: Tag("RawDevVersion", form="string"),

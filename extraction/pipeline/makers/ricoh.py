@@ -20,8 +20,16 @@ TABLE: dict[int, Tag] = {
     0x0001: Tag("MakerNoteType", form="string"),
     0x0002: Tag("FirmwareVersion", _version, form="string"),
     0x0005: Tag("SerialNumber", form="string"),
+    0x1000: Tag("RecordingFormat", {2: "JPEG", 3: "TIFF"}),
     0x1001: Tag("ImageInfo", form="binary"),
+    0x1002: Tag("DriveMode", {0: "Single Frame", 1: "Continuous", 8: "AF-priority Continuous"}),
     0x1003: Tag("Sharpness", {0: "Sharp", 1: "Normal", 2: "Soft"}),
+    0x1006: Tag("FocusMode", {1: "Manual", 2: "Multi AF", 3: "Spot AF", 4: "Snap", 5: "Infinity",
+                              7: "Face Detect", 8: "Subject Tracking", 9: "Pinpoint AF", 10: "Movie"}),
+    0x1009: Tag("MacroMode", {0: "Off", 1: "On"}),
+    0x100a: Tag("FlashMode", {0: "Off", 1: "Auto", 2: "On", 3: "Red-eye Reduction", 4: "Slow Sync",
+                              5: "Manual"}),
+    0x100d: Tag("FullPressSnap", {0: "Off", 1: "On"}),
 }
 
 
