@@ -108,3 +108,18 @@ def test_corpus_olympus_notes_agree_with_exiftool():
     assert tally["found"] >= 0.98 * tally["reference"]
     assert tally["agree"] >= 0.98 * tally["found"]
     assert tally["printed"] >= 0.97 * tally["converted"]
+
+
+def test_an_in_place_sub_directory_counting_offsets_from_itself_is_read():
+    # Some E-series cameras store the Equipment directory's bytes in the main IFD (type 7), its offsets
+    # counted from the directory's own start.
+    header = b"OLYMP\x00\x02\x00"
+    equipment = ifd([Field(0x0203, 2, "ZUIKO DIGITAL 14-54mm F2.8-3.5"), Field(0x0101, 2, "ABC12345678")],
+                    "II", 0, base=0)
+    main_start = NOTE_AT + len(header)
+    main_len = 2 + 12 + 4
+    main = ifd([Field(0x2010, 7, equipment)], "II", main_start, base=0)
+    assert len(main) == main_len + len(equipment)
+    values, _ = decode_maker_note(make_note(header + main, make="OLYMPUS OPTICAL CO.,LTD"), [])
+    assert values["LensModel"] == "ZUIKO DIGITAL 14-54mm F2.8-3.5"
+    assert values["SerialNumber"] == "ABC12345678"

@@ -8,7 +8,7 @@ import struct
 from datetime import datetime, timezone
 from typing import Any
 
-from .base import MakerNote, read_ifd
+from .base import TYPE_SIZES, MakerNote, read_ifd
 from .tags import Tag, decode_entries, exposure, hex4, outside, plain, put, shift, words_for
 
 _SUBDIRS = {0x2010: "Equipment", 0x2020: "CameraSettings", 0x2030: "RawDevelopment",
@@ -57,13 +57,15 @@ def read_olympus_style(note: MakerNote, warnings: list[str], table: dict[int, Ta
         entry = entries.get(number)
         if entry is None:
             continue
+        sub_base = base
         if entry.type == 7:  # the directory's bytes stored in place
             where = entry.value_offset
+            sub_base = _sub_base(note, where, order, (base, where, note.offset))
         elif isinstance(entry.value, int):
             where = base + entry.value
         else:
             continue
-        sub = read_ifd(note.tiff, where, order, base=base, warnings=warnings)
+        sub = read_ifd(note.tiff, where, order, base=sub_base, warnings=warnings)
         decode_entries(sub, sub_tables[name], endian, values, printed)
     shift(values, printed, ("PreviewImageStart",), base + note.file_offset)
     info = entries.get(0x0208)
@@ -71,6 +73,31 @@ def read_olympus_style(note: MakerNote, warnings: list[str], table: dict[int, Ta
         for name, value in picture_info(info.raw).items():
             put(values, printed, name, value)
     return values, printed
+
+
+def _sub_base(note: MakerNote, where: int, order: str, candidates: tuple[int, ...]) -> int:
+    """The base that puts most of an in-place directory's values inside the note, after the directory.
+
+    Olympus cameras that store a sub-directory's bytes in place count its offsets from the TIFF header,
+    the note or the directory itself, depending on the generation; only the right base lands in the note.
+    """
+    endian = "<" if order == "II" else ">"
+    if where + 2 > len(note.tiff):
+        return candidates[0]
+    (count,) = struct.unpack_from(endian + "H", note.tiff, where)
+    count = min(count, 512, max(0, (len(note.tiff) - where - 2) // 12))
+    offsets = []
+    for index in range(count):
+        pos = where + 2 + 12 * index
+        kind, n = struct.unpack_from(endian + "HI", note.tiff, pos + 2)
+        if TYPE_SIZES.get(kind, 0) * n > 4:
+            offsets.append(struct.unpack_from(endian + "I", note.tiff, pos + 8)[0])
+    end, note_end = where + 2 + 12 * count, note.offset + note.length
+
+    def landed(base: int) -> int:
+        return sum(1 for offset in offsets if end <= base + offset < note_end)
+
+    return max(candidates, key=landed)  # ties keep the first: the layout's own base
 
 
 def picture_info(raw: bytes) -> dict[str, Any]:
