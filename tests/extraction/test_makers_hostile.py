@@ -37,3 +37,17 @@ def test_random_notes_never_raise_and_stay_fast():
         kodak.read_kodak_ifd(tiff, len(prefix), note.byte_order, [])
         olympus.read_app12(body, [])
     assert slowest < 0.2
+
+
+def test_an_entry_of_an_unexpected_type_is_skipped_and_the_rest_kept():
+    from tests.support.maker_notes import NOTE_AT, Field, ifd, make_note
+
+    # FocalLength as a list of rationals and ExposureTime as text: neither is what Pentax writes.
+    fields = [Field(0x0008, 3, 2), Field(0x0012, 2, "fast"), Field(0x001d, 5, [(1, 2), (3, 4)])]
+    note = make_note(b"AOC\x00II" + ifd(fields, "II", NOTE_AT + 6), make="PENTAX")
+    warnings: list[str] = []
+    from extraction.pipeline.makers import decode_maker_note
+
+    values, printed = decode_maker_note(note, warnings)
+    assert values["Quality"] == 2 and printed["Quality"] == "Best"
+    assert "FocalLength" not in values and warnings == []

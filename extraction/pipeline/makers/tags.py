@@ -136,8 +136,8 @@ def decode_entries(entries: Mapping[int, Entry], table: Mapping[int, Tag], endia
             continue
         try:
             value = entry_value(entry, tag, endian)
-        except (struct.error, ValueError, KeyError, OverflowError, ZeroDivisionError):
-            continue
+        except (struct.error, ValueError, KeyError, OverflowError, ZeroDivisionError, TypeError, IndexError):
+            continue  # an entry of a type or count the camera never writes: skip it, keep the rest
         if value is None or value == []:
             continue
         values[tag.name] = value
