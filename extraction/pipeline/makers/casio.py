@@ -4,7 +4,7 @@ both count offsets from the EXIF TIFF header."""
 from typing import Any
 
 from .base import MakerNote, read_ifd
-from .tags import Tag, decode_entries, outside, shift
+from .tags import Tag, decode_entries, directory_end, outside, shift
 
 OFF = {0: "Off"}
 
@@ -143,7 +143,8 @@ def matches(note: MakerNote) -> bool:
 def read(note: MakerNote, warnings: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     type2 = note.data[:4] in (b"QVC\x00", b"DCI\x00")
     start = note.offset + (6 if type2 else 0)
-    entries = outside(read_ifd(note.tiff, start, note.byte_order, warnings=warnings), start)
+    entries = outside(read_ifd(note.tiff, start, note.byte_order, warnings=warnings), start,
+                      directory_end(note.tiff, start, note.byte_order))
     if not type2 and any(tag >= 0x2000 for tag in entries):
         type2 = True  # a headerless note in the type-2 numbering
     values: dict[str, Any] = {}

@@ -6,7 +6,7 @@ import struct
 from typing import Any
 
 from .base import MakerNote, read_ifd
-from .tags import Tag, decode_entries, exposure, outside, put, shift
+from .tags import Tag, decode_entries, directory_end, exposure, outside, put, shift
 
 NO_YES = {0: "No", 1: "Yes"}
 OFF_ON = {0: "Off", 1: "On"}
@@ -140,7 +140,8 @@ def matches(note: MakerNote) -> bool:
 
 def read(note: MakerNote, warnings: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     start = note.offset
-    entries = outside(read_ifd(note.tiff, start, note.byte_order, warnings=warnings), start)
+    entries = outside(read_ifd(note.tiff, start, note.byte_order, warnings=warnings), start,
+                      directory_end(note.tiff, start, note.byte_order))
     values: dict[str, Any] = {}
     printed: dict[str, Any] = {}
     decode_entries(entries, TABLE, "<" if note.byte_order == "II" else ">", values, printed)

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .base import TYPE_SIZES, MakerNote, read_ifd
-from .tags import Tag, decode_entries, exposure, hex4, outside, plain, put, shift, words_for
+from .tags import Tag, decode_entries, directory_end, exposure, hex4, outside, plain, put, shift, words_for
 
 _SUBDIRS = {0x2010: "Equipment", 0x2020: "CameraSettings", 0x2030: "RawDevelopment",
             0x2031: "RawDevelopment2", 0x2040: "ImageProcessing", 0x2050: "FocusInfo"}
@@ -48,7 +48,8 @@ def read_olympus_style(note: MakerNote, warnings: list[str], table: dict[int, Ta
     """The main IFD by `table`, then each Olympus sub-directory it points to."""
     start, base, order = layout(note)
     endian = "<" if order == "II" else ">"
-    entries = outside(read_ifd(note.tiff, start, order, base=base, warnings=warnings), start)
+    entries = outside(read_ifd(note.tiff, start, order, base=base, warnings=warnings), start,
+                      directory_end(note.tiff, start, order))
     values: dict[str, Any] = {}
     printed: dict[str, Any] = {}
     decode_entries(entries, table, endian, values, printed)

@@ -4,7 +4,7 @@ import re
 from typing import Any
 
 from .base import MakerNote, read_ifd
-from .tags import Tag, decode_entries, outside
+from .tags import Tag, decode_entries, directory_end, outside
 
 OFF_ON = {1: "Off", 2: "On"}
 NO_YES = {0: "No", 1: "Yes"}
@@ -193,7 +193,8 @@ def matches(note: MakerNote) -> bool:
 
 def read(note: MakerNote, warnings: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     start = note.offset + 12
-    entries = outside(read_ifd(note.tiff, start, note.byte_order, warnings=warnings), start)
+    entries = outside(read_ifd(note.tiff, start, note.byte_order, warnings=warnings), start,
+                      directory_end(note.tiff, start, note.byte_order))
     values: dict[str, Any] = {}
     printed: dict[str, Any] = {}
     decode_entries(entries, TABLE, "<" if note.byte_order == "II" else ">", values, printed)

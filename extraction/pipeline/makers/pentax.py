@@ -7,7 +7,7 @@ import struct
 from typing import Any
 
 from .base import MakerNote, read_ifd
-from .tags import Tag, decode_entries, exposure, outside, put, shift
+from .tags import Tag, decode_entries, directory_end, exposure, outside, put, shift
 
 NO_YES = {0: "No", 1: "Yes"}
 OFF_ON = {0: "Off", 1: "On"}
@@ -258,7 +258,8 @@ def read(note: MakerNote, warnings: list[str]) -> tuple[dict[str, Any], dict[str
         mark = head[4:6]
         order = "MM" if mark == b"MM" else "II" if mark == b"II" else note.byte_order
         start, base = note.offset + 6, 0
-    entries = outside(read_ifd(note.tiff, start, order, base=base, warnings=warnings), start)
+    entries = outside(read_ifd(note.tiff, start, order, base=base, warnings=warnings), start,
+                      directory_end(note.tiff, start, order))
     values: dict[str, Any] = {}
     printed: dict[str, Any] = {}
     table = {**TABLE, 0x0005: Tag("PentaxModelID", _model_words(note))}

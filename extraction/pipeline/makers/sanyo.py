@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from .base import MakerNote
+from .base import Entry, MakerNote, decode, read_ifd
 from .olympus import read_olympus_style
-from .tags import Tag
+from .tags import Tag, decode_entries, directory_end
 
 ON_OFF = {0: "Off", 1: "On"}
 _DETAIL = {0: "Normal", 1: "Fine", 2: "Super Fine"}
@@ -55,4 +55,31 @@ def matches(note: MakerNote) -> bool:
 
 
 def read(note: MakerNote, warnings: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    return read_olympus_style(note, warnings, TABLE)
+    values, printed = read_olympus_style(note, warnings, TABLE)
+    patched = _patched_entries(note)
+    if patched:
+        decode_entries(patched, TABLE, "<" if note.byte_order == "II" else ">", values, printed)
+    return values, printed
+
+
+def _patched_entries(note: MakerNote) -> dict[int, Entry]:
+    """Some Sanyo firmware (S1, J-series) writes wrong offsets for the values it packs right after the
+    directory; when one points into the directory itself, lay those values out again in entry order."""
+    start = note.offset + 8
+    entries = read_ifd(note.tiff, start, note.byte_order)
+    end = directory_end(note.tiff, start, note.byte_order)
+    if not any(len(e.raw) > 4 and start <= e.value_offset < end for e in entries.values()):
+        return {}
+    endian = "<" if note.byte_order == "II" else ">"
+    note_end = note.offset + note.length
+    cursor, patched = end + 4, {}
+    for tag, entry in entries.items():  # directory order
+        if len(entry.raw) <= 4 or entry.value_offset >= note_end:
+            continue  # in place, or outside the note (the thumbnail): not part of the packed block
+        size = len(entry.raw)
+        if cursor + size > note_end:
+            break
+        raw = bytes(note.tiff[cursor : cursor + size])
+        patched[tag] = Entry(tag, entry.type, entry.count, decode(raw, entry.type, entry.count, endian), cursor, raw)
+        cursor += size + (size & 1)
+    return patched

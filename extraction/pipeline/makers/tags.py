@@ -24,10 +24,19 @@ class Tag:
     value: Callable[[Any], Any] | None = None  # the stored number to ExifTool's -n value
 
 
-def outside(entries: dict[int, Entry], start: int) -> dict[int, Entry]:
+def directory_end(buffer: Any, start: int, byte_order: str) -> int:
+    """Where the IFD at `start` ends (after its last entry), from its own entry count."""
+    if start < 0 or start + 2 > len(buffer):
+        return start
+    (count,) = struct.unpack_from("<H" if byte_order == "II" else ">H", buffer, start)
+    return min(start + 2 + 12 * count, len(buffer))
+
+
+def outside(entries: dict[int, Entry], start: int, end: int | None = None) -> dict[int, Entry]:
     """The entries whose values do not overlap their own directory (some firmware, Sanyo's S1 among them,
-    writes an offset or two that points into it: those values cannot be right)."""
-    end = start + 2 + 12 * len(entries)
+    writes an offset or two that points into it: those values cannot be right). `end` defaults to a
+    directory of just these entries."""
+    end = start + 2 + 12 * len(entries) if end is None else end
     return {tag: entry for tag, entry in entries.items()
             if len(entry.raw) <= 4 or not start <= entry.value_offset < end}
 
