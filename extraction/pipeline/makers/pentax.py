@@ -343,7 +343,7 @@ def _aperture_ae(value: int) -> float:
 
 
 def _ae_info(raw: bytes, endian: str, values: dict, printed: dict) -> None:
-    if len(raw) < 13:
+    if len(raw) not in (14, 16):  # the first layout; later cameras write longer, rearranged records
         return
     put(values, printed, "AEExposureTime", _time_ae(raw[0]), exposure)
     put(values, printed, "AEAperture", _aperture_ae(raw[1]), _fnumber)
