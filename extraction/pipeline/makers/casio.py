@@ -136,6 +136,8 @@ TYPE2: dict[int, Tag] = {
 
 
 def matches(note: MakerNote) -> bool:
+    if note.make.upper().startswith(("PENTAX", "ASAHI")):
+        return False  # Casio-built Optios write "QVC" too, but their tags are Pentax's
     head = note.data[:4]
     return head in (b"QVC\x00", b"DCI\x00") or note.make.upper().startswith("CASIO") and head[:2] not in (b"MM", b"II")
 
