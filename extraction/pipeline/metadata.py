@@ -8,6 +8,10 @@ from .flir import parse_flir
 from .icc import parse_icc
 from .iptc import parse_iptc
 from .makernotes import read_maker_notes
+from .makers import decode_maker_note
+from .makers.base import MakerNote
+from .makers.kodak import read_kodak_ifd
+from .makers.olympus import read_app12
 from .xmp import parse_xmp
 
 
@@ -30,7 +34,9 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
         # ExifTool files GPS tags under family-0 group EXIF (`exiftool -G`); their names all start with GPS.
         _put(groups, "EXIF", {**exif.exif, **exif.gps})
         maker_notes = read_maker_notes(exif, container, warnings)
-        _put(groups, "MakerNotes", maker_notes)
+        decoded, words = _decode_maker_note(exif, warnings, container.exif_offset if container.exif else 0)
+        _put(groups, "MakerNotes", decoded or maker_notes)
+        _put(hints, "MakerNotes", words)
     xmp_packets = list(container.xmp) + ([exif.xmp] if exif is not None and exif.xmp else [])
     xmp: dict[str, Any] = {}
     for packet in xmp_packets:
@@ -43,6 +49,10 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
     icc = container.icc or (exif.icc if exif is not None else None)
     if icc:
         _put(groups, "ICC_Profile", parse_icc(icc))
+    if "APP12" in container.vendor:  # Olympus' picture info (provisional wiring, maker notes B)
+        app12, words = read_app12(container.vendor["APP12"], warnings)
+        _put(groups, "APP12", {**app12, **groups.get("APP12", {})})
+        _put(hints, "APP12", words)
     if "FLIR" in container.vendor:
         _put(groups, "APP1", parse_flir(container.vendor["FLIR"], warnings))
     for name, values in container.groups.items():
@@ -51,6 +61,20 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
     if warnings:
         groups.setdefault("ExifTool", {})["Warning"] = warnings[:20]
     return groups, exif, hints
+
+
+def _decode_maker_note(exif: ExifData, warnings: list[str], file_offset: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    # Provisional (maker notes B): maker notes A's wiring replaces this at merge.
+    if exif.block is None or exif.maker_note is None and exif.kodak_ifd is None:
+        return {}, {}
+    start, size = exif.maker_note or (0, 0)
+    note = MakerNote(exif.block.data, start, size, exif.byte_order, make=str(exif.exif.get("Make", "")),
+                     model=str(exif.exif.get("Model", "")), exif=exif.exif, file_offset=file_offset)
+    values, printed = decode_maker_note(note, warnings)
+    if exif.kodak_ifd is not None:
+        more, words = read_kodak_ifd(exif.block.data, exif.kodak_ifd, exif.byte_order, warnings)
+        values, printed = {**more, **values}, {**words, **printed}
+    return values, printed
 
 
 def _put(groups: Groups, name: str, values: dict[str, Any] | None) -> None:

@@ -7,11 +7,23 @@ raises for hostile bytes: the caller turns an exception into a warning and keeps
 from collections.abc import Callable
 from typing import Any
 
+from . import casio, epson, jvc, kodak, minolta, olympus, panasonic, pentax, reconyx, ricoh, sanyo
 from .base import MakerNote
 
 Decoded = tuple[dict[str, Any], dict[str, Any]]
 # (matches, read) pairs; each make's module adds its own line.
 DECODERS: list[tuple[Callable[[MakerNote], bool], Callable[[MakerNote, list[str]], Decoded]]] = []
+DECODERS.append((olympus.matches, olympus.read))
+DECODERS.append((epson.matches, epson.read))
+DECODERS.append((sanyo.matches, sanyo.read))
+DECODERS.append((ricoh.matches, ricoh.read))
+DECODERS.append((jvc.matches, jvc.read))
+DECODERS.append((casio.matches, casio.read))
+DECODERS.append((panasonic.matches, panasonic.read))
+DECODERS.append((reconyx.matches, reconyx.read))
+DECODERS.append((kodak.matches, kodak.read))
+DECODERS.append((pentax.matches, pentax.read))
+DECODERS.append((minolta.matches, minolta.read))
 
 
 def decode_maker_note(note: MakerNote, warnings: list[str]) -> Decoded:
