@@ -42,7 +42,7 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
         _put(groups, "IPTC", parse_iptc(iptc))
     icc = container.icc or (exif.icc if exif is not None else None)
     if icc:
-        _put(groups, "ICC_Profile", parse_icc(icc))
+        _put(groups, "ICC_Profile", parse_icc(icc, warnings))
     if "FLIR" in container.vendor:
         _put(groups, "APP1", parse_flir(container.vendor["FLIR"], warnings))
     for name, values in container.groups.items():

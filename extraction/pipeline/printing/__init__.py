@@ -2,8 +2,9 @@
 
 from typing import Any
 
-from . import exif
+from . import exif, icc
 
 TABLES: dict[str, dict[str, Any]] = {
     "EXIF": exif.TABLE,
+    "ICC_Profile": icc.TABLE,
 }
