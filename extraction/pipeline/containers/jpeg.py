@@ -1,7 +1,13 @@
-"""Walks JPEG segments up to the image data: frame size, EXIF, XMP, IPTC, ICC, JFIF, comments."""
+"""Walks JPEG segments up to the image data: frame size, EXIF, XMP, IPTC, ICC, JFIF, comments, and the
+application segments ExifTool reads (Photoshop APP13, Adobe APP14, MPF, Ducky and picture info APP12, FlashPix)."""
 
+import hashlib
 import struct
 
+from ..app12 import DUCKY_ID, is_picture_info, parse_ducky, parse_picture_info
+from ..app14 import ADOBE_ID, parse_app14
+from ..mpf import MPF_ID, parse_mpf
+from ..photoshop import parse_photoshop
 from .base import Container, ContainerError
 
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
@@ -50,8 +56,14 @@ def read_jpeg(data: bytes) -> Container:
             _app1(container, body, pos - length + 2)
         elif marker == 0xE2 and body.startswith(_ICC_ID) and len(body) > 14:
             icc_chunks.setdefault(body[12], body[14:])
+        elif marker == 0xE2 and body.startswith(MPF_ID) and "MPF" not in container.groups:
+            _put_group(container, "MPF", parse_mpf(body, pos - length + 2, end, container.warnings))
         elif marker == 0xED and body.startswith(_PHOTOSHOP_ID):
             photoshop += body[len(_PHOTOSHOP_ID) :]
+        elif marker == 0xEE and body.startswith(ADOBE_ID) and "APP14" not in container.groups:
+            _put_group(container, "APP14", parse_app14(body))
+        elif marker == 0xEC:
+            _app12(container, body)
         elif marker == 0xE0 and body.startswith(b"JFIF\x00") and len(body) >= 12:
             major, minor, unit, xres, yres = struct.unpack_from(">BBBHH", body, 5)
             container.put("JFIF", "JFIFVersion", f"{major}.{minor:02d}")
@@ -67,8 +79,34 @@ def read_jpeg(data: bytes) -> Container:
     if icc_chunks:
         container.icc = b"".join(icc_chunks[k] for k in sorted(icc_chunks))
     if photoshop:
-        container.iptc = photoshop_iptc(bytes(photoshop))
+        _photoshop(container, bytes(photoshop))
     return container
+
+
+def _put_group(container: Container, group: str, tags: dict) -> None:
+    if tags:  # an empty string is a value here: ExifTool shows an empty URL or name too
+        container.groups.setdefault(group, {}).update(tags)
+
+
+def _photoshop(container: Container, irb: bytes) -> None:
+    resources = parse_photoshop(irb, container.warnings)
+    _put_group(container, "Photoshop", resources.tags)
+    if resources.iptc is not None:
+        container.iptc = resources.iptc
+        # ExifTool digests the IPTC block it read, to compare with the digest Photoshop stored (IPTCDigest)
+        container.put("File", "CurrentIPTCDigest", hashlib.md5(resources.iptc).hexdigest())
+
+
+def _app12(container: Container, body: bytes) -> None:
+    if body.startswith(DUCKY_ID):
+        if "Ducky" not in container.groups:
+            _put_group(container, "Ducky", parse_ducky(body))
+        return
+    # Olympus and other cameras' camera info: the maker-note decoders read these bytes
+    container.vendor["APP12"] = container.vendor.get("APP12", b"") + body
+    if is_picture_info(body):
+        for name, value in parse_picture_info(body).items():
+            container.groups.setdefault("APP12", {}).setdefault(name, value)
 
 
 def _app1(container: Container, body: bytes, body_offset: int) -> None:
@@ -79,20 +117,3 @@ def _app1(container: Container, body: bytes, body_offset: int) -> None:
         container.xmp.append(body[len(_XMP_ID) :])
     elif body.startswith(b"FLIR\x00"):
         container.vendor["FLIR"] = container.vendor.get("FLIR", b"") + body[8:]
-
-
-def photoshop_iptc(irb: bytes) -> bytes | None:
-    """Find the IPTC-IIM block (resource 0x0404) among Photoshop image resources."""
-    pos, end = 0, len(irb)
-    while pos + 12 <= end and irb[pos : pos + 4] in (b"8BIM", b"PHUT", b"DCSR", b"AgHg"):
-        resource_id = struct.unpack_from(">H", irb, pos + 4)[0]
-        name_len = irb[pos + 6]
-        pos += 6 + ((name_len + 2) & ~1)
-        if pos + 4 > end:
-            break
-        size = struct.unpack_from(">I", irb, pos)[0]
-        pos += 4
-        if resource_id == 0x0404:
-            return irb[pos : pos + size]
-        pos += size + (size & 1)
-    return None

@@ -2,9 +2,14 @@
 
 from typing import Any
 
-from . import exif, icc
+from . import app12, app14, exif, icc, mpf, photoshop
 
 TABLES: dict[str, dict[str, Any]] = {
     "EXIF": exif.TABLE,
     "ICC_Profile": icc.TABLE,
+    "Photoshop": photoshop.TABLE,
+    "APP14": app14.TABLE,
+    "MPF": mpf.TABLE,
+    "Ducky": app12.DUCKY,
+    "APP12": app12.PICTURE_INFO,
 }
