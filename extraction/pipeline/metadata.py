@@ -8,6 +8,7 @@ from .flir import parse_flir
 from .icc import parse_icc
 from .iptc import parse_iptc
 from .makernotes import read_maker_notes
+from .printim import find_printim, parse_printim
 from .xmp import parse_xmp
 
 
@@ -31,6 +32,9 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
         _put(groups, "EXIF", {**exif.exif, **exif.gps})
         maker_notes = read_maker_notes(exif, container, warnings)
         _put(groups, "MakerNotes", maker_notes)
+        printim = find_printim(exif.block.data, exif.maker_note) if exif.block is not None else None
+        if printim:
+            _put(groups, "PrintIM", parse_printim(printim))
     xmp_packets = list(container.xmp) + ([exif.xmp] if exif is not None and exif.xmp else [])
     xmp: dict[str, Any] = {}
     for packet in xmp_packets:
