@@ -87,23 +87,26 @@ def _tag_table(data: bytes, tags: dict[str, Any], warnings: list[str]) -> None:
     if len(data) < _HEADER_SIZE + 4:
         return
     count = struct.unpack_from(">I", data, _HEADER_SIZE)[0]
+    size = len(data)
+    fits = (size - _HEADER_SIZE - 4) // 12
+    if count > fits:
+        warnings.append(f"ICC_Profile: the tag table claims {count} tags but the profile holds at most {fits}.")
+        count = fits
     if count > _MAX_TAGS:
         warnings.append(f"ICC_Profile: the tag table claims {count} tags; only the first {_MAX_TAGS} are read.")
         count = _MAX_TAGS
-    size = len(data)
+    seen: set[bytes] = set()
     for index in range(count):
-        entry = _HEADER_SIZE + 4 + 12 * index
-        if entry + 12 > size:
-            warnings.append("ICC_Profile: the tag table runs past the end of the profile.")
-            return
-        sig, offset, length = struct.unpack_from(">4sII", data, entry)
+        sig, offset, length = struct.unpack_from(">4sII", data, _HEADER_SIZE + 4 + 12 * index)
         name = TAG_NAMES.get(sig)
-        if name is None:
+        if name is None or sig in seen:  # a signature appears once in a real table: the first one stands
             continue
+        seen.add(sig)
         if offset + length > size or length < 8:
             warnings.append(f"ICC_Profile: the {name} tag lies outside the profile.")
             continue
-        tags.update(_tag(name, data[offset : offset + length]))
+        for tag, value in _tag(name, data[offset : offset + length]).items():
+            tags.setdefault(tag, value)
 
 
 def _tag(name: str, raw: bytes) -> dict[str, Any]:
@@ -155,15 +158,15 @@ def _text_value(name: str, raw: bytes) -> dict[str, Any]:
 
 
 def _localized(name: str, raw: bytes) -> dict[str, Any]:
-    """A multiLocalizedUnicode tag: the en-US string (or one with no country) under `name`, others suffixed
-    with their language and country, as ExifTool names them (ProfileDescriptionML-de-DE)."""
+    """A multiLocalizedUnicode tag: each record under `name` suffixed with its language and country
+    (ProfileDescriptionML-de-DE), except en-US and records with no country, which take the plain name; as
+    with exiftool's duplicate tags, the last of those stands."""
     if len(raw) < 16:
         return {}
     count, record_size = struct.unpack_from(">II", raw, 8)
     if record_size < 12:
         return {}
     values: dict[str, Any] = {}
-    plain: str | None = None
     for index in range(min(count, _MAX_ML_RECORDS)):
         record = 16 + record_size * index
         if record + 12 > len(raw):
@@ -173,15 +176,8 @@ def _localized(name: str, raw: bytes) -> dict[str, Any]:
             continue
         text = raw[offset : offset + length].decode("utf-16-be", "replace").rstrip("\x00")
         lang, ctry = language.decode("latin-1"), country.decode("latin-1")
-        if (lang, ctry) == ("en", "US") or not (lang.isalpha() and ctry.isalpha()):
-            if plain is None or (lang, ctry) == ("en", "US"):
-                plain = text
-            continue
-        values[f"{name}-{lang}-{ctry}"] = text
-    if plain is None and values:
-        plain = next(iter(values.values()))
-    if plain is not None:
-        values = {name: plain, **values}
+        plain = (lang, ctry) == ("en", "US") or not (lang.isalpha() and ctry.isalpha())
+        values[name if plain else f"{name}-{lang}-{ctry}"] = text
     return values
 
 
