@@ -6,6 +6,7 @@ import struct
 
 from ..app12 import DUCKY_ID, is_picture_info, parse_ducky, parse_picture_info
 from ..app14 import ADOBE_ID, parse_app14
+from ..flashpix import FPXR_ID, FlashPixReader
 from ..mpf import MPF_ID, parse_mpf
 from ..photoshop import parse_photoshop
 from .base import Container, ContainerError
@@ -22,6 +23,7 @@ def read_jpeg(data: bytes) -> Container:
     container = Container()
     icc_chunks: dict[int, bytes] = {}
     photoshop = bytearray()
+    flashpix: FlashPixReader | None = None
     pos, end = 2, len(data)
     while pos < end:
         if data[pos] != 0xFF:
@@ -56,6 +58,9 @@ def read_jpeg(data: bytes) -> Container:
             _app1(container, body, pos - length + 2)
         elif marker == 0xE2 and body.startswith(_ICC_ID) and len(body) > 14:
             icc_chunks.setdefault(body[12], body[14:])
+        elif marker == 0xE2 and body.startswith(FPXR_ID):
+            flashpix = flashpix or FlashPixReader()
+            flashpix.add(body, container.warnings)
         elif marker == 0xE2 and body.startswith(MPF_ID) and "MPF" not in container.groups:
             _put_group(container, "MPF", parse_mpf(body, pos - length + 2, end, container.warnings))
         elif marker == 0xED and body.startswith(_PHOTOSHOP_ID):
@@ -80,6 +85,8 @@ def read_jpeg(data: bytes) -> Container:
         container.icc = b"".join(icc_chunks[k] for k in sorted(icc_chunks))
     if photoshop:
         _photoshop(container, bytes(photoshop))
+    if flashpix is not None:
+        _put_group(container, "FlashPix", flashpix.tags(container.warnings))
     return container
 
 

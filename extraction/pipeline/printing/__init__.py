@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from . import app12, app14, exif, icc, mpf, photoshop
+from . import app12, app14, exif, flashpix, icc, mpf, photoshop
 
 TABLES: dict[str, dict[str, Any]] = {
     "EXIF": exif.TABLE,
@@ -12,4 +12,5 @@ TABLES: dict[str, dict[str, Any]] = {
     "MPF": mpf.TABLE,
     "Ducky": app12.DUCKY,
     "APP12": app12.PICTURE_INFO,
+    "FlashPix": flashpix.TABLE,
 }
