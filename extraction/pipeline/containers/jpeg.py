@@ -7,6 +7,7 @@ import struct
 from ..app12 import DUCKY_ID, is_picture_info, parse_ducky, parse_picture_info
 from ..app14 import ADOBE_ID, parse_app14
 from ..flashpix import FPXR_ID, FlashPixReader
+from ..fotostation import parse_fotostation
 from ..mpf import MPF_ID, parse_mpf
 from ..photoshop import parse_photoshop
 from .base import Container, ContainerError
@@ -87,6 +88,7 @@ def read_jpeg(data: bytes) -> Container:
         _photoshop(container, bytes(photoshop))
     if flashpix is not None:
         _put_group(container, "FlashPix", flashpix.tags(container.warnings))
+    _trailer(container, data)
     return container
 
 
@@ -102,6 +104,14 @@ def _photoshop(container: Container, irb: bytes) -> None:
         container.iptc = resources.iptc
         # ExifTool digests the IPTC block it read, to compare with the digest Photoshop stored (IPTCDigest)
         container.put("File", "CurrentIPTCDigest", hashlib.md5(resources.iptc).hexdigest())
+
+
+def _trailer(container: Container, data: bytes) -> None:
+    """Records some editors append after the image data (FotoStation's end with a signature)."""
+    fotostation = parse_fotostation(data, container.warnings)
+    _put_group(container, "FotoStation", fotostation.tags)
+    if fotostation.iptc and container.iptc is None:
+        container.iptc = fotostation.iptc
 
 
 def _app12(container: Container, body: bytes) -> None:

@@ -13,4 +13,5 @@ TABLES: dict[str, dict[str, Any]] = {
     "Ducky": app12.DUCKY,
     "APP12": app12.PICTURE_INFO,
     "FlashPix": flashpix.TABLE,
+    "FotoStation": app12.FOTOSTATION,
 }

@@ -16,3 +16,10 @@ PICTURE_INFO = {
     "Flash": {0: "Off", 1: "On"},
     "Macro": {0: "Off", 1: "On"},
 }
+
+
+def crop_percent(value: Any) -> str:
+    return f"{value}%"
+
+
+FOTOSTATION = {name: crop_percent for name in ("CropLeft", "CropTop", "CropRight", "CropBottom")}
