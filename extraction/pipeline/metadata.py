@@ -3,12 +3,12 @@
 from typing import Any
 
 from .containers import Container
+from .exif_blocks import read_exif_blocks
 from .exif import ExifData, decode_exif
 from .flir import parse_flir
 from .icc import parse_icc
 from .iptc import parse_iptc
 from .makernotes import read_maker_notes
-from .printim import find_printim, parse_printim
 from .xmp import parse_xmp
 
 
@@ -32,16 +32,17 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
         _put(groups, "EXIF", {**exif.exif, **exif.gps})
         maker_notes = read_maker_notes(exif, container, warnings)
         _put(groups, "MakerNotes", maker_notes)
-        printim = find_printim(exif.block.data, exif.maker_note) if exif.block is not None else None
-        if printim:
-            _put(groups, "PrintIM", parse_printim(printim))
+    blocks = read_exif_blocks(exif.block.data, exif.maker_note, warnings) if exif and exif.block else None
+    if blocks is not None:
+        groups.update(blocks.groups)  # Photoshop (TIFF tag 0x8649) and PrintIM
+        groups.get("EXIF", {}).pop("ImageResources", None)  # ExifTool files that block under Photoshop
     xmp_packets = list(container.xmp) + ([exif.xmp] if exif is not None and exif.xmp else [])
     xmp: dict[str, Any] = {}
     for packet in xmp_packets:
         for key, value in parse_xmp(packet, warnings).items():
             xmp.setdefault(key, value)
     _put(groups, "XMP", xmp)
-    iptc = container.iptc or (exif.iptc if exif is not None else None)
+    iptc = container.iptc or (exif.iptc if exif is not None else None) or (blocks.iptc if blocks else None)
     if iptc:
         _put(groups, "IPTC", parse_iptc(iptc))
     icc = container.icc or (exif.icc if exif is not None else None)

@@ -115,3 +115,17 @@ def test_mutated_blocks_never_raise(seed):
     for candidate in (bytes(block), bytes(block[: rng.randint(0, len(block))])):
         result = parse_photoshop(candidate, [])
         print_groups({"Photoshop": result.tags})
+
+
+def test_tiff_image_resources_are_photoshop_not_exif(tmp_path):
+    from PIL import Image, TiffImagePlugin
+
+    info = TiffImagePlugin.ImageFileDirectory_v2()
+    info[0x8649] = resource(0x040D, struct.pack(">i", 30)) + resource(0x0404, IPTC)
+    info.tagtype[0x8649] = 7  # UNDEFINED
+    path = tmp_path / "ps.tif"
+    Image.new("RGB", (8, 8)).save(path, tiffinfo=info)
+    groups = extract_file(str(path))["groups"]
+    assert groups["Photoshop"] == {"GlobalAngle": 30}
+    assert groups["IPTC"]["By-line"] == "Ada L."
+    assert "ImageResources" not in groups["EXIF"]

@@ -2,7 +2,8 @@
 
 import struct
 
-from extraction.pipeline.printim import find_printim, parse_printim
+from extraction.pipeline.exif_blocks import find_printim
+from extraction.pipeline.printim import parse_printim
 
 BLOCK = b"PrintIM\x000250" + b"\x00\x00" + struct.pack("<H", 1) + struct.pack("<HI", 1, 0x00160016)
 
