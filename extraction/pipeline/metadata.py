@@ -42,9 +42,14 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
         for key, value in parse_xmp(packet, warnings).items():
             xmp.setdefault(key, value)
     _put(groups, "XMP", xmp)
-    iptc = container.iptc or (exif.iptc if exif is not None else None) or (blocks.iptc if blocks else None)
-    if iptc:
-        _put(groups, "IPTC", parse_iptc(iptc))
+    # ExifTool reads every IPTC record a file holds (APP13, EXIF IFD0, TIFF image resources, a trailer);
+    # the first to give a tag keeps it
+    iptc: dict[str, Any] = {}
+    for block in (container.iptc, exif.iptc if exif else None, blocks.iptc if blocks else None,
+                  *container.more_iptc):
+        for key, value in (parse_iptc(block) if block else {}).items():
+            iptc.setdefault(key, value)
+    _put(groups, "IPTC", iptc)
     icc = container.icc or (exif.icc if exif is not None else None)
     if icc:
         _put(groups, "ICC_Profile", parse_icc(icc, warnings))

@@ -5,7 +5,7 @@ import struct
 from extraction.pipeline import extract_file
 from extraction.pipeline.fotostation import parse_fotostation
 from extraction.pipeline.printed import print_groups
-from tests.support.segments import jpeg_with
+from tests.support.segments import jpeg_with, resource, segment
 
 IPTC = b"\x1c\x02\x50" + struct.pack(">H", 4) + b"Ansel"[:4]
 
@@ -49,3 +49,13 @@ def test_trailer_after_a_jpeg(tmp_path):
     record_ = extract_file(str(path))
     assert record_["groups"]["FotoStation"]["OriginalImageWidth"] == 2048
     assert record_["groups"]["IPTC"]["By-line"] == "Anse"
+
+
+def test_trailer_iptc_adds_to_the_app13_record_without_replacing_it(tmp_path):
+    app13 = b"\x1c\x02\x50" + struct.pack(">H", 3) + b"Ada" + b"\x1c\x02\x5a" + struct.pack(">H", 4) + b"Oslo"
+    trailing = b"\x1c\x02\x50" + struct.pack(">H", 3) + b"Bob" + b"\x1c\x02\x65" + struct.pack(">H", 6) + b"Norway"
+    path = tmp_path / "both.jpg"
+    photoshop = segment(0xED, b"Photoshop 3.0\x00" + resource(0x0404, app13))
+    path.write_bytes(jpeg_with(photoshop) + record(1, trailing))
+    iptc = extract_file(str(path))["groups"]["IPTC"]
+    assert iptc == {"By-line": "Ada", "City": "Oslo", "Country-PrimaryLocationName": "Norway"}

@@ -110,8 +110,8 @@ def _trailer(container: Container, data: bytes) -> None:
     """Records some editors append after the image data (FotoStation's end with a signature)."""
     fotostation = parse_fotostation(data, container.warnings)
     _put_group(container, "FotoStation", fotostation.tags)
-    if fotostation.iptc and container.iptc is None:
-        container.iptc = fotostation.iptc
+    if fotostation.iptc:
+        container.more_iptc.append(fotostation.iptc)
 
 
 def _app12(container: Container, body: bytes) -> None:
