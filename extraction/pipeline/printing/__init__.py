@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from . import app12, app14, exif, flashpix, icc, mpf, photoshop
+from . import app12, app14, exif, flashpix, flir, icc, mpf, photoshop
 
 TABLES: dict[str, dict[str, Any]] = {
     "EXIF": exif.TABLE,
@@ -14,4 +14,5 @@ TABLES: dict[str, dict[str, Any]] = {
     "APP12": app12.PICTURE_INFO,
     "FlashPix": flashpix.TABLE,
     "FotoStation": app12.FOTOSTATION,
+    "APP1": flir.TABLE,
 }
