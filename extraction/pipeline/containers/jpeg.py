@@ -1,5 +1,6 @@
 """Walks JPEG segments up to the image data: frame size, EXIF, XMP, IPTC, ICC, JFIF, comments, and the
-application segments ExifTool reads (Photoshop APP13, Adobe APP14, MPF, Ducky and picture info APP12, FlashPix)."""
+application segments ExifTool reads (Photoshop APP13, Adobe APP14, MPF, Ducky and picture info APP12, FlashPix,
+Kodak APP3) and the FotoStation trailer."""
 
 import hashlib
 import struct
@@ -8,6 +9,7 @@ from ..app12 import DUCKY_ID, is_picture_info, parse_ducky, parse_picture_info
 from ..app14 import ADOBE_ID, parse_app14
 from ..flashpix import FPXR_ID, FlashPixReader
 from ..fotostation import parse_fotostation
+from ..kodak_meta import META_ID, parse_kodak_meta
 from ..mpf import MPF_ID, parse_mpf
 from ..photoshop import parse_photoshop
 from .base import Container, ContainerError
@@ -70,6 +72,8 @@ def read_jpeg(data: bytes) -> Container:
             _put_group(container, "APP14", parse_app14(body))
         elif marker == 0xEC:
             _app12(container, body)
+        elif marker == 0xE3 and body.startswith(META_ID) and "Meta" not in container.groups:
+            _put_group(container, "Meta", parse_kodak_meta(body, container.warnings))
         elif marker == 0xE0 and body.startswith(b"JFIF\x00") and len(body) >= 12:
             major, minor, unit, xres, yres = struct.unpack_from(">BBBHH", body, 5)
             container.put("JFIF", "JFIFVersion", f"{major}.{minor:02d}")

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from . import app12, app14, exif, flashpix, flir, icc, mpf, photoshop
+from . import app12, app14, exif, flashpix, flir, icc, kodak_meta, mpf, photoshop
 
 TABLES: dict[str, dict[str, Any]] = {
     "EXIF": exif.TABLE,
@@ -15,4 +15,5 @@ TABLES: dict[str, dict[str, Any]] = {
     "FlashPix": flashpix.TABLE,
     "FotoStation": app12.FOTOSTATION,
     "APP1": flir.TABLE,
+    "Meta": kodak_meta.TABLE,
 }
