@@ -9,6 +9,7 @@ DUCKY_ID = b"Ducky"
 _DUCKY_NAMES = {1: "Quality", 2: "Comment", 3: "Copyright"}
 _MAX_FIELDS = 200
 _PICTURE_INFO = re.compile(rb"\[(picture info|camera info)\]", re.IGNORECASE)
+_DIGITS = re.compile(r"[0-9]{1,11}")
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_#]{0,63}$")
 # Keys whose meaning ExifTool names after its EXIF twin; any other key keeps its own name.
 _RENAMED = {"TimeDate": "DateTimeOriginal", "Shutter": "ExposureTime", "Type": "CameraType",
@@ -48,7 +49,7 @@ def parse_picture_info(body: bytes) -> dict[str, Any]:
         key, value = key.strip(), value.strip()
         if not (sep and _KEY.match(key) and value):
             continue
-        number = int(value) if value.isdigit() and len(value) < 12 else None
+        number = int(value) if _DIGITS.fullmatch(value) else None
         name = _RENAMED.get(key, key.replace("#", ""))
         if key == "TimeDate" and number is not None:
             tags[name] = _unix_time(number)

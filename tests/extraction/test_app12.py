@@ -50,3 +50,9 @@ def test_jpeg_keeps_non_ducky_app12_bytes_for_the_maker_note_decoders(tmp_path):
     groups = extract_file(str(path))["groups"]
     assert groups["Ducky"]["Comment"] == "Dated"
     assert groups["APP12"]["CameraType"] == "SR745"
+
+
+def test_picture_info_numbers_are_ascii_digits_only():
+    # str.isdigit() accepts superscripts, which int() refuses: such a value stays text
+    tags = parse_picture_info("[picture info]\r\nFNumber=46\u00b3\r\nZoom=12\r\n".encode("latin-1"))
+    assert tags == {"FNumber": "46\u00b3", "Zoom": 12}
