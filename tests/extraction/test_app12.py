@@ -1,9 +1,9 @@
-"""APP12 segments: Photoshop's Ducky block, cameras' picture-info text, and the raw bytes kept for maker notes."""
+"""APP12 segments: Photoshop's Ducky block, and the raw bytes of the others kept for the maker-note decoders."""
 
 import struct
 
 from extraction.pipeline import extract_file
-from extraction.pipeline.app12 import parse_ducky, parse_picture_info
+from extraction.pipeline.app12 import parse_ducky
 from extraction.pipeline.containers.jpeg import read_jpeg
 from extraction.pipeline.printed import print_groups
 from tests.support.segments import jpeg_with, segment, unicode_string
@@ -31,28 +31,11 @@ def test_ducky_with_a_lying_length_stops_cleanly():
         "Quality": 60}
 
 
-def test_picture_info_keys_take_exiftool_names_and_units():
-    tags = parse_picture_info(PICTURE_INFO)
-    assert tags["DateTimeOriginal"] == "2000:08:19 16:27:24"
-    assert tags["ExposureTime"] == 0.005  # microseconds
-    assert tags["FNumber"] == 46 and tags["CameraType"] == "SR745" and tags["SerialNumber"] == 123
-    assert tags["ImageSize"] == "1600x1200"
-    printed = print_groups({"APP12": tags})["APP12"]
-    assert (printed["ExposureTime"], printed["Flash"], printed["Macro"]) == ("1/200", "Off", "On")
-
-
 def test_jpeg_keeps_non_ducky_app12_bytes_for_the_maker_note_decoders(tmp_path):
     data = jpeg_with(segment(0xEC, ducky()), segment(0xEC, PICTURE_INFO))
     container = read_jpeg(data)
     assert container.vendor["APP12"] == PICTURE_INFO
+    assert "Ducky" not in container.vendor
     path = tmp_path / "app12.jpg"
     path.write_bytes(data)
-    groups = extract_file(str(path))["groups"]
-    assert groups["Ducky"]["Comment"] == "Dated"
-    assert groups["APP12"]["CameraType"] == "SR745"
-
-
-def test_picture_info_numbers_are_ascii_digits_only():
-    # str.isdigit() accepts superscripts, which int() refuses: such a value stays text
-    tags = parse_picture_info("[picture info]\r\nFNumber=46\u00b3\r\nZoom=12\r\n".encode("latin-1"))
-    assert tags == {"FNumber": "46\u00b3", "Zoom": 12}
+    assert extract_file(str(path))["groups"]["Ducky"]["Comment"] == "Dated"

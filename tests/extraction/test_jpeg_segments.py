@@ -11,12 +11,11 @@ from tests.extraction.test_app14 import adobe
 from tests.extraction.test_flashpix import segments as fpxr_segments
 from tests.extraction.test_fotostation import trailer
 from tests.extraction.test_icc import srgb_like
-from tests.extraction.test_kodak_meta import meta_body
 from tests.extraction.test_mpf import mpf_body
 from tests.extraction.test_photoshop import resources
 from tests.support.segments import jpeg_with, segment
 
-GROUPS = {"ICC_Profile", "Photoshop", "IPTC", "APP14", "MPF", "FlashPix", "Ducky", "APP12", "Meta", "FotoStation"}
+GROUPS = {"ICC_Profile", "Photoshop", "IPTC", "APP14", "MPF", "FlashPix", "Ducky", "FotoStation"}
 
 
 def every_segment() -> bytes:
@@ -24,7 +23,6 @@ def every_segment() -> bytes:
         segment(0xE2, b"ICC_PROFILE\x00\x01\x01" + srgb_like()),
         segment(0xE2, mpf_body("<", [(0x20030000, 0, 0)])),
         *(segment(0xE2, body) for body in fpxr_segments()),
-        segment(0xE3, meta_body()),
         segment(0xEC, ducky()),
         segment(0xEC, PICTURE_INFO),
         segment(0xED, b"Photoshop 3.0\x00" + resources()),

@@ -14,7 +14,6 @@ FLOORS = {
     "Ducky": (1.0, 1.0, 1.0),
     "FlashPix": (1.0, 1.0, 1.0),
     "FotoStation": (1.0, 1.0, 1.0),
-    "Meta": (1.0, 1.0, 1.0),  # Kodak APP3
     "APP1": (0.97, 1.0, 1.0),  # FLIR; measurement records (Meas1Type ...) are not read yet
     "IPTC": (0.95, 0.99, 0.0),  # where the records come from is ours; names and words are iptc.py's
 }

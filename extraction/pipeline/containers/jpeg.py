@@ -1,15 +1,14 @@
 """Walks JPEG segments up to the image data: frame size, EXIF, XMP, IPTC, ICC, JFIF, comments, and the
-application segments ExifTool reads (Photoshop APP13, Adobe APP14, MPF, Ducky and picture info APP12, FlashPix,
-Kodak APP3) and the FotoStation trailer."""
+application segments ExifTool reads (Photoshop APP13, Adobe APP14, MPF, Ducky APP12, FlashPix) and the
+FotoStation trailer; picture-info APP12 bytes and FLIR APP1 records are handed on as vendor blocks."""
 
 import hashlib
 import struct
 
-from ..app12 import DUCKY_ID, is_picture_info, parse_ducky, parse_picture_info
+from ..app12 import DUCKY_ID, parse_ducky
 from ..app14 import ADOBE_ID, parse_app14
 from ..flashpix import FPXR_ID, FlashPixReader
 from ..fotostation import parse_fotostation
-from ..kodak_meta import META_ID, parse_kodak_meta
 from ..mpf import MPF_ID, parse_mpf
 from ..photoshop import parse_photoshop
 from .base import Container, ContainerError
@@ -72,8 +71,6 @@ def read_jpeg(data: bytes) -> Container:
             _put_group(container, "APP14", parse_app14(body))
         elif marker == 0xEC:
             _app12(container, body)
-        elif marker == 0xE3 and body.startswith(META_ID) and "Meta" not in container.groups:
-            _put_group(container, "Meta", parse_kodak_meta(body, container.warnings))
         elif marker == 0xE0 and body.startswith(b"JFIF\x00") and len(body) >= 12:
             major, minor, unit, xres, yres = struct.unpack_from(">BBBHH", body, 5)
             container.put("JFIF", "JFIFVersion", f"{major}.{minor:02d}")
@@ -123,11 +120,8 @@ def _app12(container: Container, body: bytes) -> None:
         if "Ducky" not in container.groups:
             _put_group(container, "Ducky", parse_ducky(body))
         return
-    # Olympus and other cameras' camera info: the maker-note decoders read these bytes
+    # Olympus' and other cameras' "[picture info]" text: the maker-note decoders read it (makers/olympus.py)
     container.vendor["APP12"] = container.vendor.get("APP12", b"") + body
-    if is_picture_info(body):
-        for name, value in parse_picture_info(body).items():
-            container.groups.setdefault("APP12", {}).setdefault(name, value)
 
 
 def _app1(container: Container, body: bytes, body_offset: int) -> None:

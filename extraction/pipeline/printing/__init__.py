@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from . import app12, app14, exif, flashpix, flir, icc, kodak_meta, mpf, photoshop
+from . import app12, app14, exif, flashpix, flir, icc, mpf, photoshop
 
 TABLES: dict[str, dict[str, Any]] = {
     "EXIF": exif.TABLE,
@@ -11,9 +11,7 @@ TABLES: dict[str, dict[str, Any]] = {
     "APP14": app14.TABLE,
     "MPF": mpf.TABLE,
     "Ducky": app12.DUCKY,
-    "APP12": app12.PICTURE_INFO,
     "FlashPix": flashpix.TABLE,
     "FotoStation": app12.FOTOSTATION,
     "APP1": flir.TABLE,
-    "Meta": kodak_meta.TABLE,
 }

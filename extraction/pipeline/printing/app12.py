@@ -1,8 +1,6 @@
-"""APP12 printed values: Photoshop's Ducky block and cameras' picture info text."""
+"""Ducky (APP12) and FotoStation printed values: percentages."""
 
 from typing import Any
-
-from . import formats
 
 
 def percent(value: Any) -> str:
@@ -10,16 +8,4 @@ def percent(value: Any) -> str:
 
 
 DUCKY = {"Quality": percent}
-PICTURE_INFO = {
-    "ExposureTime": formats.exposure_time,
-    "FNumber": formats.fnumber,
-    "Flash": {0: "Off", 1: "On"},
-    "Macro": {0: "Off", 1: "On"},
-}
-
-
-def crop_percent(value: Any) -> str:
-    return f"{value}%"
-
-
-FOTOSTATION = {name: crop_percent for name in ("CropLeft", "CropTop", "CropRight", "CropBottom")}
+FOTOSTATION = {name: percent for name in ("CropLeft", "CropTop", "CropRight", "CropBottom")}
