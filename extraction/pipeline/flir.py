@@ -154,7 +154,7 @@ def _palette(record: bytes) -> dict[str, Any]:
 def _pip(record: bytes, order: str) -> dict[str, Any]:
     if len(record) < 0x10:
         return {}
-    tags: dict[str, Any] = {"Real2IR": _float(struct.unpack_from(order + "f", record)[0])}
+    tags: dict[str, Any] = {"Real2IR": struct.unpack_from(order + "f", record)[0]}
     for offset, name in _PIP_FIELDS:
         tags[name] = struct.unpack_from(order + "h", record, offset)[0]
     return tags
@@ -171,17 +171,11 @@ def _fields(record: bytes, order: str, fields: list[tuple[int, str, str]], drop_
         else:
             value = struct.unpack_from(order + kind.replace("K", "f"), record, offset)[0]
             if kind == "K":
-                value = value - _KELVIN
-            elif kind in ("f",):
-                value = _float(value)
+                value = value - _KELVIN  # a float32 widened to a double, as exiftool -n computes it
         if drop_empty and (value == "" or (name == "GPSDOP" and not value)):
             continue
         tags[name] = value
     return tags
-
-
-def _float(value: float) -> float:
-    return value  # a float32 widened to a double: ExifTool's -n value is that double too
 
 
 def _text(raw: bytes) -> str:

@@ -3,8 +3,8 @@
 from typing import Any
 
 from .containers import Container
-from .exif_blocks import read_exif_blocks
 from .exif import ExifData, decode_exif
+from .exif_blocks import read_exif_blocks
 from .flir import parse_flir
 from .icc import parse_icc
 from .iptc import parse_iptc

@@ -14,7 +14,8 @@ CURVE = b"curv\x00\x00\x00\x00" + struct.pack(">I", 1) + struct.pack(">H", 0x023
 MEASUREMENT = b"meas\x00\x00\x00\x00" + struct.pack(">I3iIIi", 1, 0, 0, 0, 0, 655, 2)
 VIEWING = b"view\x00\x00\x00\x00" + xyz(19.6445, 20.3718, 16.8089)[8:] + xyz(3.92889, 4.07439, 3.36179)[8:] + (
     struct.pack(">I", 1))
-CHROMATICITY = b"chrm\x00\x00\x00\x00" + struct.pack(">HH6I", 3, 0, *(fixed(v) for v in (0.64, 0.33002, 0.3, 0.6, 0.15, 0.06)))
+CHROMATICITY = b"chrm\x00\x00\x00\x00" + struct.pack(
+    ">HH6I", 3, 0, *(fixed(v) for v in (0.64, 0.33002, 0.3, 0.6, 0.15, 0.06)))
 
 
 def srgb_like() -> bytes:

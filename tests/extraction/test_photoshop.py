@@ -1,4 +1,4 @@
-"""Photoshop image resources (APP13 8BIM blocks) read from their bytes: ExifTool's tags, IPTC handed on, hostile blocks."""
+"""Photoshop image resources (APP13 and TIFF 8BIM blocks) from their bytes: tags, IPTC handed on, hostile blocks."""
 
 import hashlib
 import random

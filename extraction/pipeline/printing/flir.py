@@ -24,7 +24,8 @@ def _dms(positive: str, negative: str) -> Any:
         degrees = abs(number)
         whole = int(degrees)
         minutes = (degrees - whole) * 60
-        return f"{whole} deg {int(minutes)}' {(minutes - int(minutes)) * 60:.2f}\" {positive if number >= 0 else negative}"
+        seconds = (minutes - int(minutes)) * 60
+        return f"{whole} deg {int(minutes)}' {seconds:.2f}\" {positive if number >= 0 else negative}"
     return convert
 
 
