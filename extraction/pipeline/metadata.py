@@ -4,6 +4,7 @@ from typing import Any
 
 from .containers import Container
 from .exif import ExifData, decode_exif
+from .exif_blocks import read_exif_blocks
 from .flir import parse_flir
 from .icc import parse_icc
 from .iptc import parse_iptc
@@ -37,18 +38,27 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
         decoded, words = _decode_maker_note(exif, warnings, container.exif_offset if container.exif else 0)
         _put(groups, "MakerNotes", decoded or maker_notes)
         _put(hints, "MakerNotes", words)
+    blocks = read_exif_blocks(exif.block.data, exif.maker_note, warnings) if exif and exif.block else None
+    if blocks is not None:
+        groups.update(blocks.groups)  # Photoshop (TIFF tag 0x8649) and PrintIM
+        groups.get("EXIF", {}).pop("ImageResources", None)  # ExifTool files that block under Photoshop
     xmp_packets = list(container.xmp) + ([exif.xmp] if exif is not None and exif.xmp else [])
     xmp: dict[str, Any] = {}
     for packet in xmp_packets:
         for key, value in parse_xmp(packet, warnings).items():
             xmp.setdefault(key, value)
     _put(groups, "XMP", xmp)
-    iptc = container.iptc or (exif.iptc if exif is not None else None)
-    if iptc:
-        _put(groups, "IPTC", parse_iptc(iptc))
+    # ExifTool reads every IPTC record a file holds (APP13, EXIF IFD0, TIFF image resources, a trailer);
+    # the first to give a tag keeps it
+    iptc: dict[str, Any] = {}
+    for block in (container.iptc, exif.iptc if exif else None, blocks.iptc if blocks else None,
+                  *container.more_iptc):
+        for key, value in (parse_iptc(block) if block else {}).items():
+            iptc.setdefault(key, value)
+    _put(groups, "IPTC", iptc)
     icc = container.icc or (exif.icc if exif is not None else None)
     if icc:
-        _put(groups, "ICC_Profile", parse_icc(icc))
+        _put(groups, "ICC_Profile", parse_icc(icc, warnings))
     if "APP12" in container.vendor:  # Olympus' picture info (provisional wiring, maker notes B)
         app12, words = read_app12(container.vendor["APP12"], warnings)
         _put(groups, "APP12", {**app12, **groups.get("APP12", {})})

@@ -16,6 +16,7 @@ class Container:
     exif_offset: int = 0  # where that structure starts in the file (ExifTool reports file offsets)
     xmp: list[bytes] = field(default_factory=list)
     iptc: bytes | None = None  # IPTC-IIM records
+    more_iptc: list[bytes] = field(default_factory=list)  # further IPTC records (a FotoStation trailer's)
     icc: bytes | None = None
     # Format-specific facts, by ExifTool group (File, PNG, JFIF, RIFF, QuickTime, GIF, BMP ...).
     groups: dict[str, dict[str, Any]] = field(default_factory=dict)

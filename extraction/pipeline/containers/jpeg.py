@@ -1,7 +1,16 @@
-"""Walks JPEG segments up to the image data: frame size, EXIF, XMP, IPTC, ICC, JFIF, comments."""
+"""Walks JPEG segments up to the image data: frame size, EXIF, XMP, IPTC, ICC, JFIF, comments, and the
+application segments ExifTool reads (Photoshop APP13, Adobe APP14, MPF, Ducky APP12, FlashPix) and the
+FotoStation trailer; picture-info APP12 bytes and FLIR APP1 records are handed on as vendor blocks."""
 
+import hashlib
 import struct
 
+from ..app12 import DUCKY_ID, parse_ducky
+from ..app14 import ADOBE_ID, parse_app14
+from ..flashpix import FPXR_ID, FlashPixReader
+from ..fotostation import parse_fotostation
+from ..mpf import MPF_ID, parse_mpf
+from ..photoshop import parse_photoshop
 from .base import Container, ContainerError
 
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
@@ -16,6 +25,7 @@ def read_jpeg(data: bytes) -> Container:
     container = Container()
     icc_chunks: dict[int, bytes] = {}
     photoshop = bytearray()
+    flashpix: FlashPixReader | None = None
     pos, end = 2, len(data)
     while pos < end:
         if data[pos] != 0xFF:
@@ -50,8 +60,17 @@ def read_jpeg(data: bytes) -> Container:
             _app1(container, body, pos - length + 2)
         elif marker == 0xE2 and body.startswith(_ICC_ID) and len(body) > 14:
             icc_chunks.setdefault(body[12], body[14:])
+        elif marker == 0xE2 and body.startswith(FPXR_ID):
+            flashpix = flashpix or FlashPixReader()
+            flashpix.add(body, container.warnings)
+        elif marker == 0xE2 and body.startswith(MPF_ID) and "MPF" not in container.groups:
+            _put_group(container, "MPF", parse_mpf(body, pos - length + 2, end, container.warnings))
         elif marker == 0xED and body.startswith(_PHOTOSHOP_ID):
             photoshop += body[len(_PHOTOSHOP_ID) :]
+        elif marker == 0xEE and body.startswith(ADOBE_ID) and "APP14" not in container.groups:
+            _put_group(container, "APP14", parse_app14(body))
+        elif marker == 0xEC:
+            _app12(container, body)
         elif marker == 0xE0 and body.startswith(b"JFIF\x00") and len(body) >= 12:
             major, minor, unit, xres, yres = struct.unpack_from(">BBBHH", body, 5)
             container.put("JFIF", "JFIFVersion", f"{major}.{minor:02d}")
@@ -67,8 +86,42 @@ def read_jpeg(data: bytes) -> Container:
     if icc_chunks:
         container.icc = b"".join(icc_chunks[k] for k in sorted(icc_chunks))
     if photoshop:
-        container.iptc = photoshop_iptc(bytes(photoshop))
+        _photoshop(container, bytes(photoshop))
+    if flashpix is not None:
+        _put_group(container, "FlashPix", flashpix.tags(container.warnings))
+    _trailer(container, data)
     return container
+
+
+def _put_group(container: Container, group: str, tags: dict) -> None:
+    if tags:  # an empty string is a value here: ExifTool shows an empty URL or name too
+        container.groups.setdefault(group, {}).update(tags)
+
+
+def _photoshop(container: Container, irb: bytes) -> None:
+    resources = parse_photoshop(irb, container.warnings)
+    _put_group(container, "Photoshop", resources.tags)
+    if resources.iptc is not None:
+        container.iptc = resources.iptc
+        # ExifTool digests the IPTC block it read, to compare with the digest Photoshop stored (IPTCDigest)
+        container.put("File", "CurrentIPTCDigest", hashlib.md5(resources.iptc).hexdigest())
+
+
+def _trailer(container: Container, data: bytes) -> None:
+    """Records some editors append after the image data (FotoStation's end with a signature)."""
+    fotostation = parse_fotostation(data, container.warnings)
+    _put_group(container, "FotoStation", fotostation.tags)
+    if fotostation.iptc:
+        container.more_iptc.append(fotostation.iptc)
+
+
+def _app12(container: Container, body: bytes) -> None:
+    if body.startswith(DUCKY_ID):
+        if "Ducky" not in container.groups:
+            _put_group(container, "Ducky", parse_ducky(body))
+        return
+    # Olympus' and other cameras' "[picture info]" text: the maker-note decoders read it (makers/olympus.py)
+    container.vendor["APP12"] = container.vendor.get("APP12", b"") + body
 
 
 def _app1(container: Container, body: bytes, body_offset: int) -> None:
@@ -79,20 +132,3 @@ def _app1(container: Container, body: bytes, body_offset: int) -> None:
         container.xmp.append(body[len(_XMP_ID) :])
     elif body.startswith(b"FLIR\x00"):
         container.vendor["FLIR"] = container.vendor.get("FLIR", b"") + body[8:]
-
-
-def photoshop_iptc(irb: bytes) -> bytes | None:
-    """Find the IPTC-IIM block (resource 0x0404) among Photoshop image resources."""
-    pos, end = 0, len(irb)
-    while pos + 12 <= end and irb[pos : pos + 4] in (b"8BIM", b"PHUT", b"DCSR", b"AgHg"):
-        resource_id = struct.unpack_from(">H", irb, pos + 4)[0]
-        name_len = irb[pos + 6]
-        pos += 6 + ((name_len + 2) & ~1)
-        if pos + 4 > end:
-            break
-        size = struct.unpack_from(">I", irb, pos)[0]
-        pos += 4
-        if resource_id == 0x0404:
-            return irb[pos : pos + size]
-        pos += size + (size & 1)
-    return None

@@ -2,8 +2,16 @@
 
 from typing import Any
 
-from . import exif
+from . import app12, app14, exif, flashpix, flir, icc, mpf, photoshop
 
 TABLES: dict[str, dict[str, Any]] = {
     "EXIF": exif.TABLE,
+    "ICC_Profile": icc.TABLE,
+    "Photoshop": photoshop.TABLE,
+    "APP14": app14.TABLE,
+    "MPF": mpf.TABLE,
+    "Ducky": app12.DUCKY,
+    "FlashPix": flashpix.TABLE,
+    "FotoStation": app12.FOTOSTATION,
+    "APP1": flir.TABLE,
 }
