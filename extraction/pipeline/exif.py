@@ -8,6 +8,7 @@ from typing import Any
 
 from exifread.core.exif_header import ExifHeader
 from exifread.tags import DEFAULT_STOP_TAG, IGNORE_TAGS
+from exifread.tags.fields import FieldType
 
 from .exif_names import (
     BLOBS,
@@ -37,6 +38,7 @@ _MAX_ENTRIES = 1000
 _TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
 _MAGIC = {42, 0x4F52, 0x5352, 0x55}  # TIFF, and the ORF/RW2 variants that keep its layout
 _FILE_OFFSETS = ("StripOffsets", "ThumbnailOffset")
+_OFFSET_TYPES = {FieldType.SHORT, FieldType.LONG, FieldType.SIGNED_LONG, FieldType.IFD}
 _SIZE_TAGS = {"SubfileType": "type", "ImageWidth": "width", "ImageLength": "height"}
 
 
@@ -80,6 +82,9 @@ class Header(ExifHeader):
         self.warnings: list[str] = []
 
     def dump_ifd(self, ifd, ifd_name, tag_dict=None, relative=0, stop_tag=DEFAULT_STOP_TAG):  # type: ignore[no-untyped-def]
+        if not isinstance(ifd, int) or isinstance(ifd, bool):
+            self.warnings.append(f"{ifd_name}: its directory offset is not a number; skipped")
+            return
         # Real directories hold a few hundred entries at most; a hostile count (up to 65535, in each of
         # several directories) would keep exifread busy for seconds on noise.
         count = self.s2n(ifd, 2)
@@ -101,6 +106,12 @@ class Header(ExifHeader):
         # We convert exifread's raw values (exif_names.py), never its display strings: build those only
         # where exifread's method does more than display, i.e. follows a sub-IFD (GPS, Interop).
         if tag_entry and isinstance(tag_entry[1], tuple):
+            # A sub-IFD pointer must be an integer offset; one stored as text or a fraction (seen in the
+            # wild) is skipped, as ExifTool does, rather than followed with a string for an offset.
+            if field_type not in _OFFSET_TYPES or not values or not isinstance(values[0], int):
+                self.warnings.append(f"{tag_entry[0]}: wrong format ({FieldType(field_type).name.lower()})"
+                                     " for a directory offset; that directory was skipped")
+                return "", False
             return super()._get_printable_for_field(count, values, field_type, tag_entry, stop_tag)
         return "", False
 
@@ -149,8 +160,8 @@ def decode_exif(data: Any, *, file_offset: int = 0, sizes: bool = False) -> Exif
     result.block, result.byte_order = block, bytes(data[:2]).decode("ascii")
     try:
         _decode(block, result, file_offset, sizes)
-    except Exception as exc:  # exifread raises many types on hostile directories: keep what was read
-        result.warnings.append(f"EXIF: {type(exc).__name__}: {exc}")
+    except Exception:  # exifread raises many types on hostile directories: keep what was read
+        result.warnings.append("EXIF: the block is damaged; only part of it could be read")
     return result
 
 
@@ -169,7 +180,11 @@ def _decode(block: Block, result: ExifData, file_offset: int, sizes: bool) -> No
             continue
         gps = group == "GPS"
         name = (GPS_NAMES if gps else EXIF_NAMES).get(tag.tag) or f"{'GPS' if gps else 'Exif'}_0x{tag.tag:04x}"
-        value = exiftool_value(tag, gps=gps)
+        try:
+            value = exiftool_value(tag, gps=gps)
+        except (TypeError, ValueError, ArithmeticError, IndexError, UnicodeError):  # a value no spec allows
+            result.warnings.append(f"EXIF: {name} holds a value of the wrong form; skipped")
+            continue
         if value is None or value == []:
             continue
         target = result.gps if gps else (thumbnail if group == "IFD1" else result.exif)
@@ -216,11 +231,36 @@ def _process(block: Block) -> "Header":
     """
     header = block.header()
     for index, ifd in enumerate(header.list_ifd()[:2]):
-        header.dump_ifd(ifd, "Image" if index == 0 else "Thumbnail")
+        _dump_guarded(header, ifd, "Image" if index == 0 else "Thumbnail")
     exif_ifd = header.tags.get("Image ExifOffset")
     if exif_ifd is not None and exif_ifd.values:
-        header.dump_ifd(exif_ifd.values[0], "EXIF")
+        offset = _exif_ifd_offset(header.tags)
+        if offset is None:
+            header.warnings.append("ExifOffset: wrong format for a directory offset; the ExifIFD was skipped")
+        else:
+            _dump_guarded(header, offset, "EXIF")
     return header
+
+
+def _exif_ifd_offset(tags: dict[str, Any]) -> int | None:
+    """IFD0's ExifOffset, when it is the integer offset the spec asks for."""
+    tag = tags.get("Image ExifOffset")
+    if tag is None or tag.field_type not in _OFFSET_TYPES or not isinstance(tag.values, list) or not tag.values:
+        return None
+    offset = tag.values[0]
+    return offset if isinstance(offset, int) else None
+
+
+_DIRECTORY_NAMES = {"Image": "IFD0", "Thumbnail": "IFD1", "EXIF": "ExifIFD"}
+
+
+def _dump_guarded(header: "Header", ifd: Any, name: str, **kwargs: Any) -> None:
+    """Read one directory; a failure inside it keeps the tags read so far and the other directories."""
+    try:
+        header.dump_ifd(ifd, name, **kwargs)
+    except Exception:  # exifread raises many types on hostile entries; the cause is the bytes, not us
+        header.warnings.append(f"{_DIRECTORY_NAMES.get(name, name)}: a damaged entry stopped the reading of"
+                               " this directory; the entries before it were kept")
 
 
 def _read_skipped_entries(block: Block, header: "Header", result: ExifData) -> None:
@@ -230,9 +270,9 @@ def _read_skipped_entries(block: Block, header: "Header", result: ExifData) -> N
     tags = header.tags
     chain = header.list_ifd()[:2]  # IFD0, then IFD1 (the thumbnail's): its tags come last
     ifds = chain[:1]
-    exif_ifd = tags.get("Image ExifOffset")
-    if exif_ifd is not None and exif_ifd.values:
-        ifds.append(exif_ifd.values[0])
+    exif_ifd = _exif_ifd_offset(tags)
+    if exif_ifd is not None:
+        ifds.append(exif_ifd)
     for ifd in ifds + chain[1:]:
         for tag, (offset, size) in _locate(header, ifd, IGNORE_TAGS).items():
             if tag == USER_COMMENT:
@@ -283,7 +323,7 @@ def _read_sub_ifd_sizes(block: Block, tags: dict[str, Any], result: ExifData) ->
             continue
         name = f"SubIFD{index}"
         # The size tags come first (tags are sorted by number): stop there, the rest is raw-data layout.
-        header.dump_ifd(offset, name, stop_tag="ImageLength")
+        _dump_guarded(header, offset, name, stop_tag="ImageLength")
         result.images.append(_image(header.tags, name))
 
 

@@ -68,6 +68,7 @@ POINTERS = {0x8769, 0x8825, 0xA005, 0x014A}
 MAKER_NOTE, XMP_PACKET, IPTC_DATA, ICC_DATA, KODAK_IFD, PRINT_IM = 0x927C, 0x02BC, 0x83BB, 0x8773, 0x8290, 0xC4A5
 BLOBS = {MAKER_NOTE, XMP_PACKET, IPTC_DATA, ICC_DATA, KODAK_IFD, PRINT_IM}
 USER_COMMENT = 0x9286
+CFA_PATTERN = 0xA302
 XP_TAGS = {0x9C9B, 0x9C9C, 0x9C9D, 0x9C9E, 0x9C9F}
 # UNDEFINED tags that are really short text (ExifTool shows them as text).
 TEXT_UNDEFINED = {0x9000, 0xA000, 0x0002, 0x001B, 0x001C}  # ExifVersion, FlashpixVersion, InteropVersion, GPS text
@@ -127,7 +128,8 @@ def rational(value: Fraction) -> float | str:
     numerator, denominator = value.numerator, value.denominator
     if denominator == 0:
         return "undef" if numerator == 0 else "inf"
-    return numerator / denominator
+    # ExifTool writes numbers with 10 significant digits; lists then read the same as its text.
+    return float(f"{numerator / denominator:.10g}")
 
 
 def text(value: str | bytes) -> str:
@@ -148,6 +150,10 @@ def undefined(number: int, raw: bytes, *, gps: bool = False) -> Any:
         return raw.decode("utf-16-le", "replace").split("\x00", 1)[0].strip()
     if number in TEXT_UNDEFINED:
         return text(raw)
+    if not gps and number == CFA_PATTERN:
+        pattern = cfa_pattern(raw)
+        if pattern is not None:
+            return pattern
     if len(raw) == 1:
         return raw[0]
     stripped = raw.rstrip(b"\x00 ")
@@ -157,6 +163,21 @@ def undefined(number: int, raw: bytes, *, gps: bool = False) -> Any:
         return list(raw)
     return binary_note(len(raw))
 
+
+
+def cfa_pattern(raw: bytes) -> list[int] | None:
+    """EXIF CFAPattern: two 16-bit repeat sizes, then one colour byte per cell, as [width, height, colours...].
+
+    Writers disagree on the sizes' byte order (the spec leaves it to the TIFF header), so take the order
+    whose sizes account for the colour bytes that follow; None when neither does.
+    """
+    if len(raw) < 5:
+        return None
+    for order in ("big", "little"):
+        width, height = int.from_bytes(raw[0:2], order), int.from_bytes(raw[2:4], order)
+        if width * height == len(raw) - 4:
+            return [width, height, *raw[4:]]
+    return None
 
 
 def user_comment(raw: bytes) -> str:
@@ -175,8 +196,9 @@ def user_comment(raw: bytes) -> str:
 
 
 def apex(number: int, value: Any) -> Any:
+    """APEX to seconds / f-number; a 0/0 APEX value counts as 0 (ExifTool: 0 s, f/1), never "undef"."""
     if not isinstance(value, (int, float)):
-        return value
+        value = 0
     if number in APEX_SECONDS:
         return 2**-value if abs(value) < 100 else 0
     return 2 ** (value / 2) if abs(value) < 100 else value
@@ -189,6 +211,8 @@ def gps_as_exiftool(gps: dict[str, Any]) -> None:
         if isinstance(value, list) and value and all(isinstance(v, (int, float)) for v in value[:3]):
             parts = list(value[:3]) + [0.0] * (3 - len(value[:3]))
             gps[key] = parts[0] + parts[1] / 60 + parts[2] / 3600
+        elif isinstance(value, list) and any(v in ("undef", "inf") for v in value):
+            gps[key] = ""  # a 0/0 part leaves no coordinate: ExifTool reports it empty, not as a list
     stamp = gps.get("GPSTimeStamp")
     if isinstance(stamp, list) and len(stamp) == 3 and all(isinstance(v, (int, float)) for v in stamp):
         hours, minutes, seconds = stamp

@@ -2,8 +2,12 @@
 
 from typing import Any
 
-from . import exif
+from . import exif, file, gif, iptc, jfif
 
 TABLES: dict[str, dict[str, Any]] = {
     "EXIF": exif.TABLE,
+    "File": file.TABLE,
+    "JFIF": jfif.TABLE,
+    "IPTC": iptc.TABLE,
+    "GIF": gif.TABLE,
 }
