@@ -196,9 +196,9 @@ def user_comment(raw: bytes) -> str:
 
 
 def apex(number: int, value: Any) -> Any:
-    """APEX to seconds / f-number; a 0/0 APEX value counts as 0 (ExifTool: 0 s, f/1), never "undef"."""
+    """APEX to seconds / f-number; a 0/0 APEX value reads 0 s and f/1 as in ExifTool, never "undef"."""
     if not isinstance(value, (int, float)):
-        value = 0
+        return 0 if number in APEX_SECONDS else 1
     if number in APEX_SECONDS:
         return 2**-value if abs(value) < 100 else 0
     return 2 ** (value / 2) if abs(value) < 100 else value

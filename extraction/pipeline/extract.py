@@ -8,6 +8,7 @@ from .composite import build_composite
 from .containers import READERS, Container, ContainerError
 from .errors import PipelineError
 from .exif import decode_pillow_tiff
+from .file_group import file_group
 from .findings import analyse
 from .formats import DNG
 from .header import Header, TooLarge, UnidentifiedImageError, open_header
@@ -49,6 +50,7 @@ def read_result(source: Source, container: Container, facts: dict[str, Any]) -> 
     groups, exif, hints = read_groups(container)
     if exif is not None and exif.is_dng and source.format.name in ("TIFF", "BTF"):
         facts["FileType"], facts["MIMEType"] = DNG.name, DNG.mime
+        facts["FileTypeExtension"] = DNG.extension.upper()
     if exif is not None and exif.byte_order:
         facts["ExifByteOrder"] = exif.byte_order
     summary = json_safe(build_summary(groups, container.width, container.height))  # type: ignore[arg-type]
@@ -134,14 +136,17 @@ def _refuse_bombs(width: int | None, height: int | None) -> None:
 
 
 def file_facts(source: Source, container: Container) -> dict[str, Any]:
+    group = file_group(source, container)
     facts: dict[str, Any] = {
         "FileName": source.name,
         "FileSize": source.size,
-        "FileType": source.format.name,
+        "FileType": group.pop("FileType"),
+        "FileTypeExtension": group.pop("FileTypeExtension"),
         "MIMEType": source.format.mime,
         "SHA256": source.sha256(),
         "ImageWidth": container.width,
         "ImageHeight": container.height,
+        **group,
     }
     facts.update(container.groups.get("File", {}))
     return facts

@@ -55,10 +55,14 @@ def _detect_isobmff(head: bytes) -> ImageFormat | None:
     box_size = int.from_bytes(head[0:4], "big")
     major = head[8:12]
     brands = {major} | {head[i : i + 4] for i in range(16, min(box_size, len(head)) - 3, 4)}
+    # The major brand names the file's type (ISO/IEC 23008-12): "mif1" is HEIF even when HEVC
+    # images make "heic" a compatible brand. The compatible brands decide only for other majors.
     if major in _AVIF_BRANDS:
         return AVIF
     if major in _HEIC_BRANDS:
         return HEIC
+    if major in _HEIF_BRANDS:
+        return HEIF
     if brands & _AVIF_BRANDS and not brands & _HEIC_BRANDS:
         return AVIF
     if brands & _HEIC_BRANDS:

@@ -2,6 +2,7 @@
 
 import struct
 
+from ..file_group import sof_subsampling
 from .base import Container, ContainerError
 
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
@@ -46,6 +47,7 @@ def read_jpeg(data: bytes) -> Container:
             container.put("File", "EncodingProcess", marker - 0xC0)
             container.put("File", "BitsPerSample", bits)
             container.put("File", "ColorComponents", components)
+            container.put("File", "YCbCrSubSampling", sof_subsampling(body))
         elif marker == 0xE1:
             _app1(container, body, pos - length + 2)
         elif marker == 0xE2 and body.startswith(_ICC_ID) and len(body) > 14:

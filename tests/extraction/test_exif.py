@@ -1,0 +1,99 @@
+"""EXIF decoding on hostile and unusual structures, built here byte by byte: no junk, nothing lost."""
+
+import io
+import struct
+
+from PIL import Image
+
+from extraction.pipeline import extract_file
+from extraction.pipeline.exif import decode_exif
+
+ASCII, SHORT, LONG, RATIONAL, UNDEFINED, SRATIONAL = 2, 3, 4, 5, 7, 10
+
+
+def tiff(ifd0, exif_ifd=None, order="<"):
+    """A little TIFF structure: IFD0 entries, and an ExifIFD when given (entries: tag, type, count, bytes)."""
+    head = (b"II*\x00" if order == "<" else b"MM\x00*") + struct.pack(order + "I", 8)
+    entries = list(ifd0) + ([(0x8769, LONG, 1, b"")] if exif_ifd is not None else [])
+    body, data = _directory(entries, 8, order)
+    if exif_ifd is None:
+        return head + body + data
+    exif_at = len(head) + len(body) + len(data)
+    body, data = _directory(entries[:-1] + [(0x8769, LONG, 1, struct.pack(order + "I", exif_at))], 8, order)
+    exif_body, exif_data = _directory(list(exif_ifd), exif_at, order)
+    return head + body + data + exif_body + exif_data
+
+
+def _directory(entries, at, order):
+    """One IFD at offset `at`: its entries, the next-IFD link (none), then the values too big to inline."""
+    entries = sorted(entries)
+    data_at = at + 2 + 12 * len(entries) + 4
+    body, data = struct.pack(order + "H", len(entries)), b""
+    for tag, kind, count, value in entries:
+        if len(value) <= 4:
+            body += struct.pack(order + "HHI", tag, kind, count) + value.ljust(4, b"\x00")
+        else:
+            body += struct.pack(order + "HHII", tag, kind, count, data_at + len(data))
+            data += value + (b"\x00" if len(value) % 2 else b"")
+    return body + b"\x00\x00\x00\x00", data
+
+
+def jpeg_with_exif(structure: bytes, path) -> str:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buffer, "JPEG")
+    plain = buffer.getvalue()
+    app1 = b"Exif\x00\x00" + structure
+    path.write_bytes(plain[:2] + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + plain[2:])
+    return str(path)
+
+
+CAMERA = [(0x010F, ASCII, 6, b"Canon\x00"), (0x0110, ASCII, 8, b"Model X\x00"),
+          (0x0112, SHORT, 1, struct.pack("<H", 6))]
+
+
+def test_a_gps_pointer_stored_as_text_keeps_ifd0_and_warns_in_words(tmp_path):
+    # Seen in the wild: the GPSInfo pointer written as ASCII. It used to add a string to an offset
+    # and lose every IFD0 tag, with "TypeError: unsupported operand ..." as the warning.
+    path = jpeg_with_exif(tiff(CAMERA + [(0x8825, ASCII, 4, b"abc\x00")]), tmp_path / "p.jpg")
+    record = extract_file(path)
+    assert record["groups"]["EXIF"] == {"Make": "Canon", "Model": "Model X", "Orientation": 6}
+    assert record["printed"]["EXIF"]["Orientation"] == "Rotate 90 CW"
+    [warning] = record["groups"]["ExifTool"]["Warning"]
+    assert "GPSInfo" in warning and "Error" not in warning and "operand" not in warning
+
+
+def test_an_exif_pointer_stored_as_text_skips_only_that_directory(tmp_path):
+    for pointer in (0x8769, 0xA005):
+        path = jpeg_with_exif(tiff(CAMERA + [(pointer, ASCII, 4, b"abc\x00")]), tmp_path / f"{pointer}.jpg")
+        record = extract_file(path)
+        assert record["groups"]["EXIF"]["Model"] == "Model X"
+        assert all("Error" not in w for w in record["groups"]["ExifTool"]["Warning"])
+
+
+def test_zero_over_zero_apex_values_read_as_exiftool_reads_them():
+    undefined = struct.pack("<II", 0, 0)
+    structure = tiff([], [(0x9201, SRATIONAL, 1, undefined), (0x9202, RATIONAL, 1, undefined),
+                          (0x829A, RATIONAL, 1, undefined)])
+    exif = decode_exif(structure).exif
+    # ShutterSpeedValue 2**-0 would be 1: ExifTool reads a non-number as 0 s; ApertureValue 2**(0/2) = 1.
+    assert exif["ShutterSpeedValue"] == 0
+    assert exif["ApertureValue"] == 1
+    assert exif["ExposureTime"] == "undef"  # a plain rational keeps ExifTool's word for 0/0
+
+
+def test_cfa_pattern_reads_as_its_size_and_colours_in_either_byte_order():
+    for sizes in (struct.pack(">HH", 2, 2), struct.pack("<HH", 2, 2)):
+        raw = sizes + bytes([0, 1, 1, 2])
+        exif = decode_exif(tiff([], [(0xA302, UNDEFINED, len(raw), raw)])).exif
+        assert exif["CFAPattern"] == [2, 2, 0, 1, 1, 2]
+
+
+def test_a_gps_coordinate_with_an_undefined_part_is_empty_not_a_list():
+    gps_at = 8 + 2 + 12 + 4
+    gps = [(0x0002, RATIONAL, 3, struct.pack("<6I", 48, 1, 53, 1, 0, 0)), (0x0001, ASCII, 2, b"N\x00")]
+    body, data = _directory(gps, gps_at, "<")
+    structure = b"II*\x00" + struct.pack("<I", 8) + struct.pack("<H", 1) + struct.pack(
+        "<HHII", 0x8825, LONG, 1, gps_at) + b"\x00" * 4 + body + data
+    result = decode_exif(structure)
+    assert result.gps["GPSLatitude"] == ""
+    assert result.gps["GPSLatitudeRef"] == "N"
