@@ -18,6 +18,7 @@ from .exif_names import (
     IPTC_DATA,
     KODAK_IFD,
     MAKER_NOTE,
+    PHOTOSHOP_DATA,
     POINTERS,
     USER_COMMENT,
     XMP_PACKET,
@@ -129,6 +130,7 @@ class ExifData:
     xmp: bytes | None = None
     iptc: bytes | None = None
     icc: bytes | None = None
+    photoshop: bytes | None = None  # a TIFF's Photoshop image resources (tag 0x8649), for the Photoshop reader
     # Per image directory (IFD0 first, then SubIFDs): SubfileType, width, height, for the real size.
     images: list[dict[str, int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -219,6 +221,8 @@ def _keep_blob(block: Block, tag: int, offset: int, size: int, values: Any, resu
         result.iptc = block.slice(offset, size)
     elif tag == ICC_DATA:
         result.icc = block.slice(offset, size)
+    elif tag == PHOTOSHOP_DATA:
+        result.photoshop = block.slice(offset, size)
 
 
 def _process(block: Block) -> "Header":

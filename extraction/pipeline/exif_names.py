@@ -17,11 +17,24 @@ from PIL import ExifTags
 _RENAMED = {
     0x0001: "InteropIndex",
     0x0002: "InteropVersion",
-    0x00FF: "SubfileType",  # OldSubfileType
+    0x00FF: "OldSubfileType",
     0x0101: "ImageHeight",
     0x0132: "ModifyDate",
     0x014A: "SubIFD",
-    0x014E: "NumberOfInks",
+    0x014E: "NumberofInks",
+    0x0203: "JPEGRestartInterval",
+    0x0205: "JPEGLosslessPredictors",
+    0x0206: "JPEGPointTransforms",
+    0x0207: "JPEGQTables",
+    0x0208: "JPEGDCTables",
+    0x0209: "JPEGACTables",
+    0x828E: "CFAPattern2",  # TIFF/EP's, bytes only: not EXIF's 0xA302 CFAPattern
+    0x8828: "Opto-ElectricConvFactor",
+    0x9216: "TIFF-EPStandardID",
+    0xC630: "DNGLensInfo",  # not EXIF's 0xA432 LensInfo
+    0xC6F3: "CameraCalibrationSig",
+    0xC6F4: "ProfileCalibrationSig",
+    0xC7A7: "NewRawImageDigest",
     0x0201: "ThumbnailOffset",
     0x0202: "ThumbnailLength",
     0x1002: "RelatedImageHeight",
@@ -66,12 +79,17 @@ POINTERS = {0x8769, 0x8825, 0xA005, 0x014A}
 # Tags whose bytes belong to another parser (maker notes, XMP, IPTC, ICC, Kodak's IFD) or to ExifTool's
 # own groups (PrintIM): not EXIF values.
 MAKER_NOTE, XMP_PACKET, IPTC_DATA, ICC_DATA, KODAK_IFD, PRINT_IM = 0x927C, 0x02BC, 0x83BB, 0x8773, 0x8290, 0xC4A5
-BLOBS = {MAKER_NOTE, XMP_PACKET, IPTC_DATA, ICC_DATA, KODAK_IFD, PRINT_IM}
+PHOTOSHOP_DATA = 0x8649  # Photoshop image resources in a TIFF: ExifTool's Photoshop group
+BLOBS = {MAKER_NOTE, XMP_PACKET, IPTC_DATA, ICC_DATA, KODAK_IFD, PRINT_IM, PHOTOSHOP_DATA}
 USER_COMMENT = 0x9286
 CFA_PATTERN = 0xA302
 XP_TAGS = {0x9C9B, 0x9C9C, 0x9C9D, 0x9C9E, 0x9C9F}
 # UNDEFINED tags that are really short text (ExifTool shows them as text).
 TEXT_UNDEFINED = {0x9000, 0xA000, 0x0002, 0x001B, 0x001C}  # ExifVersion, FlashpixVersion, InteropVersion, GPS text
+# DNG tags the spec types "ASCII or BYTE": text, whichever type the writer chose.
+BYTE_TEXT = {0xC615, 0xC68B, 0xC6F3, 0xC6F4, 0xC6F6, 0xC6F8, 0xC6FE, 0xC716, 0xC717, 0xC718}
+# DNG digests and IDs (16 bytes): hex, as ExifTool shows them (RawDataUniqueID in upper case).
+HEX_DIGESTS = {0xC719: str.lower, 0xC71C: str.lower, 0xC71D: str.lower, 0xC7A7: str.lower, 0xC65D: str.upper}
 # APEX values ExifTool's -n output converts to seconds and f-numbers.
 APEX_SECONDS = {0x9201}
 APEX_APERTURE = {0x9202, 0x9205}
@@ -101,6 +119,10 @@ def exiftool_value(tag: IfdTag, *, gps: bool = False) -> Any:
         numbers = [v[0] if isinstance(v, tuple) else v for v in values]
     elif kind == FieldType.UNDEFINED or (kind == FieldType.BYTE and number in XP_TAGS and not gps):
         return undefined(number, bytes(values), gps=gps)
+    elif kind == FieldType.BYTE and not gps and number in BYTE_TEXT:
+        return text(bytes(values))
+    elif kind == FieldType.BYTE and not gps and number in HEX_DIGESTS:
+        return HEX_DIGESTS[number](bytes(values).hex())
     else:
         numbers = list(values)
     if not gps and number in APEX_SECONDS | APEX_APERTURE and len(numbers) == 1:
@@ -150,6 +172,8 @@ def undefined(number: int, raw: bytes, *, gps: bool = False) -> Any:
         return raw.decode("utf-16-le", "replace").split("\x00", 1)[0].strip()
     if number in TEXT_UNDEFINED:
         return text(raw)
+    if not gps and number in HEX_DIGESTS:
+        return HEX_DIGESTS[number](raw.hex())
     if not gps and number == CFA_PATTERN:
         pattern = cfa_pattern(raw)
         if pattern is not None:

@@ -97,3 +97,22 @@ def test_a_gps_coordinate_with_an_undefined_part_is_empty_not_a_list():
     result = decode_exif(structure)
     assert result.gps["GPSLatitude"] == ""
     assert result.gps["GPSLatitudeRef"] == "N"
+
+
+def test_dng_text_written_as_bytes_reads_as_text_and_digests_as_hex(tmp_path):
+    # DNG allows "ASCII or BYTE" for names: a byte list there used to reach the user as 30 numbers.
+    name = b"IMG_0001.CR2\x00"
+    structure = tiff([(0x0100, LONG, 1, struct.pack("<I", 8)), (0x0101, LONG, 1, struct.pack("<I", 8)),
+                      (0xC612, 1, 4, bytes([1, 4, 0, 0])), (0xC68B, 1, len(name), name),
+                      (0xC65D, 1, 16, bytes(range(16))), (0xC71D, 1, 16, bytes(range(16, 32))),
+                      (0xC630, RATIONAL, 4, struct.pack("<8I", 18, 1, 55, 1, 35, 10, 56, 10))])
+    path = tmp_path / "x.dng"
+    path.write_bytes(structure)
+    record = extract_file(str(path))
+    exif = record["groups"]["EXIF"]
+    assert exif["OriginalRawFileName"] == "IMG_0001.CR2"
+    assert exif["RawDataUniqueID"] == "000102030405060708090A0B0C0D0E0F"
+    assert exif["OriginalRawFileDigest"] == "101112131415161718191a1b1c1d1e1f"
+    assert exif["DNGLensInfo"] == [18, 55, 3.5, 5.6] and "LensInfo" not in exif  # DNG's, not EXIF's 0xA432
+    assert record["printed"]["EXIF"]["DNGVersion"] == "1.4.0.0"
+    assert record["groups"]["File"]["FileType"] == "DNG"

@@ -100,6 +100,11 @@ def file_source(value: Any) -> str:
 TABLE: dict[str, Any] = {
     # IFD0 / IFD1 (TIFF 6)
     "SubfileType": _exifread_words(0x00FE),
+    "OldSubfileType": {1: "Full-resolution image", 2: "Reduced-resolution image",
+                       3: "Single page of multi-page image"},
+    "Thresholding": {1: "No dithering or halftoning", 2: "Ordered dither or halftone", 3: "Randomized dither"},
+    "GrayResponseUnit": _exifread_words(0x0122),
+    "CleanFaxData": _exifread_words(0x0147),
     "Compression": _exifread_words(0x0103),
     "PhotometricInterpretation": PHOTOMETRIC_INTERPRETATION,
     "FillOrder": {1: "Normal", 2: "Reversed"},
@@ -149,6 +154,14 @@ TABLE: dict[str, Any] = {
     "LensInfo": formats.lens_info,
     "CompositeImage": {0: "Unknown", 1: "Not a Composite Image", 2: "General Composite Image",
                        3: "Composite Image Captured While Shooting"},
+    # DNG 1.6
+    "DNGVersion": formats.version,
+    "DNGBackwardVersion": formats.version,
+    "MakerNoteSafety": {0: "Unsafe", 1: "Safe"},
+    "CalibrationIlluminant1": LIGHT_SOURCE,
+    "CalibrationIlluminant2": LIGHT_SOURCE,
+    "ProfileEmbedPolicy": {0: "Allow Copying", 1: "Embed if Used", 2: "Never Embed", 3: "No Restrictions"},
+    "PreviewColorSpace": {0: "Unknown", 1: "Gray Gamma 2.2", 2: "sRGB", 3: "Adobe RGB", 4: "ProPhoto RGB"},
     # InteropIFD (DCF)
     "InteropIndex": formats.lookup_text(INTEROP_INDEX),
     # GPS (EXIF 2.32 GPS attribute information)
