@@ -20,6 +20,7 @@ from .exif_names import (
     MAKER_NOTE,
     PHOTOSHOP_DATA,
     POINTERS,
+    SUB_IFDS,
     USER_COMMENT,
     XMP_PACKET,
     binary_note,
@@ -40,7 +41,8 @@ _TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 
 _MAGIC = {42, 0x4F52, 0x5352, 0x55}  # TIFF, and the ORF/RW2 variants that keep its layout
 _FILE_OFFSETS = ("StripOffsets", "ThumbnailOffset")
 _OFFSET_TYPES = {FieldType.SHORT, FieldType.LONG, FieldType.SIGNED_LONG, FieldType.IFD}
-_SIZE_TAGS = {"SubfileType": "type", "ImageWidth": "width", "ImageLength": "height"}
+_SIZE_TAGS = {"SubfileType": "type", "ImageWidth": "width", "ImageLength": "height", "Compression": "compression",
+              "PhotometricInterpretation": "photometric"}
 
 
 class Block:
@@ -131,7 +133,8 @@ class ExifData:
     iptc: bytes | None = None
     icc: bytes | None = None
     photoshop: bytes | None = None  # a TIFF's Photoshop image resources (tag 0x8649), for the Photoshop reader
-    # Per image directory (IFD0 first, then SubIFDs): SubfileType, width, height, for the real size.
+    # Per image directory (IFD0 first, then SubIFDs): SubfileType, width, height, compression and
+    # photometric interpretation, for the real size and to tell a raw from a TIFF.
     images: list[dict[str, int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -172,6 +175,9 @@ def _decode(block: Block, result: ExifData, file_offset: int, sizes: bool) -> No
     result.warnings.extend(f"EXIF {warning}" for warning in header.warnings)
     tags = header.tags
     thumbnail: dict[str, Any] = {}
+    # Tags a SubIFD's same-named tag must not replace (ExifTool reads IFD0 up to its SubIFD pointer,
+    # then the SubIFDs, then the rest of IFD0 and the ExifIFD: the last one read wins).
+    read_after_sub_ifds: set[str] = set()
     for key, tag in tags.items():
         ifd_name = key.partition(" ")[0]
         group = _GROUPS.get(ifd_name)
@@ -191,6 +197,8 @@ def _decode(block: Block, result: ExifData, file_offset: int, sizes: bool) -> No
             continue
         target = result.gps if gps else (thumbnail if group == "IFD1" else result.exif)
         target[name] = value
+        if ifd_name != "Image" or tag.tag > SUB_IFDS:
+            read_after_sub_ifds.add(name)
     _read_skipped_entries(block, header, result)
     for name, value in thumbnail.items():
         result.exif.setdefault(name, value)  # the thumbnail's tags never replace the main image's
@@ -206,7 +214,7 @@ def _decode(block: Block, result: ExifData, file_offset: int, sizes: bool) -> No
                 result.exif[key] = [v + file_offset if isinstance(v, int) else v for v in value]
     result.images.append(_image(tags, "Image"))
     if sizes:
-        _read_sub_ifd_sizes(block, tags, result)
+        _read_sub_ifds(block, tags, result, read_after_sub_ifds)
 
 
 def _keep_blob(block: Block, tag: int, offset: int, size: int, values: Any, result: ExifData) -> None:
@@ -317,7 +325,10 @@ def _image(tags: dict[str, Any], ifd_name: str) -> dict[str, int]:
     return image
 
 
-def _read_sub_ifd_sizes(block: Block, tags: dict[str, Any], result: ExifData) -> None:
+def _read_sub_ifds(block: Block, tags: dict[str, Any], result: ExifData, protected: set[str]) -> None:
+    """A TIFF file's SubIFDs (where DNG and TIFF raws keep the full-size image): their sizes for
+    main_image_size, and their tags into EXIF as ExifTool reports them (a SubIFD's tag replaces
+    IFD0's same-named tag read before the SubIFD pointer, never one in `protected`)."""
     sub_ifds = tags.get("Image SubIFDs")
     if sub_ifds is None or not isinstance(sub_ifds.values, list):
         return
@@ -326,9 +337,21 @@ def _read_sub_ifd_sizes(block: Block, tags: dict[str, Any], result: ExifData) ->
         if not isinstance(offset, int) or offset <= 0:
             continue
         name = f"SubIFD{index}"
-        # The size tags come first (tags are sorted by number): stop there, the rest is raw-data layout.
-        _dump_guarded(header, offset, name, stop_tag="ImageLength")
+        _dump_guarded(header, offset, name)
         result.images.append(_image(header.tags, name))
+        for key, tag in list(header.tags.items()):
+            if not key.startswith(name + " ") or not hasattr(tag, "field_type") or tag.tag in POINTERS | BLOBS:
+                continue
+            tag_name = EXIF_NAMES.get(tag.tag) or f"Exif_0x{tag.tag:04x}"
+            if tag_name in protected:
+                continue
+            try:
+                value = exiftool_value(tag)
+            except (TypeError, ValueError, ArithmeticError, IndexError, UnicodeError):
+                continue
+            if value is not None and value != []:
+                result.exif[tag_name] = value
+    result.warnings.extend(f"EXIF {warning}" for warning in header.warnings)
 
 
 def decode_pillow_tiff(directories: dict[str, dict[int, Any]]) -> ExifData:

@@ -75,7 +75,8 @@ EXIF_NAMES: dict[int, str] = _table()
 GPS_NAMES: dict[int, str] = {tag: name for tag, name in ExifTags.GPSTAGS.items()} | _GPS_RENAMED
 
 # Tags that point to other IFDs: their value is an offset, not metadata.
-POINTERS = {0x8769, 0x8825, 0xA005, 0x014A}
+SUB_IFDS = 0x014A
+POINTERS = {0x8769, 0x8825, 0xA005, SUB_IFDS}
 # Tags whose bytes belong to another parser (maker notes, XMP, IPTC, ICC, Kodak's IFD) or to ExifTool's
 # own groups (PrintIM): not EXIF values.
 MAKER_NOTE, XMP_PACKET, IPTC_DATA, ICC_DATA, KODAK_IFD, PRINT_IM = 0x927C, 0x02BC, 0x83BB, 0x8773, 0x8290, 0xC4A5

@@ -4,6 +4,7 @@ import hashlib
 from typing import Any
 
 from .containers import Container
+from .formats import DNG, TIFF_RAWS, ImageFormat
 from .source import Source
 
 
@@ -17,6 +18,41 @@ def file_type(source: Source) -> str:
 def type_extension(source: Source) -> str:
     """FileTypeExtension: the usual extension of the detected type (upper case in -n, as ExifTool's)."""
     return source.format.extension.upper()
+
+
+# Compression codes only a maker's raw uses (TIFF registry / vendor docs), in any image directory.
+_RAW_COMPRESSION = {32767: "ARW", 34713: "NEF", 65535: "PEF", 65000: "DCR"}
+# A colour-filter-array image (TIFF/EP PhotometricInterpretation 32803) under these makes is their raw.
+_RAW_MAKES = (("SONY", "ARW"), ("NIKON", "NEF"), ("PENTAX", "PEF"), ("RICOH IMAGING", "PEF"), ("SAMSUNG", "SRW"),
+              ("HASSELBLAD", "3FR"), ("SEIKO EPSON", "ERF"), ("EPSON", "ERF"), ("KODAK", "DCR"),
+              ("EASTMAN KODAK", "DCR"), ("MAMIYA", "MEF"), ("LEAF", "MOS"))
+_CFA = 32803
+
+
+def tiff_type(source: Source, exif: Any) -> ImageFormat | None:
+    """What a file that starts like a TIFF really is: DNG, or a maker's TIFF-based raw; None for a TIFF.
+
+    DNG names itself (DNGVersion); Canon's CR2 header carries "CR", version 2, after the IFD0 offset;
+    other raws are known by a compression code only their maker uses, or by a colour-filter-array
+    image under that maker's name (ExifTool leans on the file's extension here; we read the bytes).
+    """
+    if source.format.name not in ("TIFF", "BTF") or exif is None:
+        return None
+    if exif.is_dng:
+        return DNG
+    if source.format.name != "TIFF":
+        return None
+    if bytes(source.data[8:11]) == b"CR\x02":
+        return TIFF_RAWS["CR2"]
+    for image in exif.images:
+        if image.get("compression") in _RAW_COMPRESSION:
+            return TIFF_RAWS[_RAW_COMPRESSION[image["compression"]]]
+    make = str(exif.exif.get("Make", "")).upper()
+    if any(image.get("photometric") == _CFA for image in exif.images):
+        for prefix, name in _RAW_MAKES:
+            if make.startswith(prefix):
+                return TIFF_RAWS[name]
+    return None
 
 
 def sof_subsampling(body: bytes) -> list[int] | None:
