@@ -18,7 +18,6 @@ from .exif_names import (
     IPTC_DATA,
     KODAK_IFD,
     MAKER_NOTE,
-    PHOTOSHOP_DATA,
     POINTERS,
     SUB_IFDS,
     USER_COMMENT,
@@ -132,7 +131,6 @@ class ExifData:
     xmp: bytes | None = None
     iptc: bytes | None = None
     icc: bytes | None = None
-    photoshop: bytes | None = None  # a TIFF's Photoshop image resources (tag 0x8649), for the Photoshop reader
     # Per image directory (IFD0 first, then SubIFDs): SubfileType, width, height, compression and
     # photometric interpretation, for the real size and to tell a raw from a TIFF.
     images: list[dict[str, int]] = field(default_factory=list)
@@ -229,8 +227,7 @@ def _keep_blob(block: Block, tag: int, offset: int, size: int, values: Any, resu
         result.iptc = block.slice(offset, size)
     elif tag == ICC_DATA:
         result.icc = block.slice(offset, size)
-    elif tag == PHOTOSHOP_DATA:
-        result.photoshop = block.slice(offset, size)
+
 
 
 def _process(block: Block) -> "Header":

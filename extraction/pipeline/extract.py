@@ -137,7 +137,7 @@ def _refuse_bombs(width: int | None, height: int | None) -> None:
 
 
 def file_facts(source: Source, container: Container) -> dict[str, Any]:
-    group = file_group(source, container)
+    group = file_group(source)
     facts: dict[str, Any] = {
         "FileName": source.name,
         "FileSize": source.size,

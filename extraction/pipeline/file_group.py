@@ -1,9 +1,7 @@
-"""ExifTool's File group beyond name and size: type extension, JPEG chroma subsampling, the IPTC digest."""
+"""ExifTool's File group beyond name and size: the type as ExifTool names it, its extension, JPEG chroma subsampling."""
 
-import hashlib
 from typing import Any
 
-from .containers import Container
 from .formats import DNG, TIFF_RAWS, ImageFormat
 from .source import Source
 
@@ -70,21 +68,6 @@ def sof_subsampling(body: bytes) -> list[int] | None:
     return [luma_h // chroma[0], luma_v // chroma[1]]
 
 
-def iptc_digest(source: Source, container: Container) -> str | None:
-    """CurrentIPTCDigest: the MD5 of the IPTC-IIM block as stored (JPEG APP13, TIFF IPTC-NAA)."""
-    if source.format.name == "JPEG":
-        block = container.iptc
-    elif source.format.name == "TIFF" and container.decoded_exif is not None:
-        block = container.decoded_exif.iptc
-    else:
-        return None
-    return hashlib.md5(block, usedforsecurity=False).hexdigest() if block is not None else None
-
-
-def file_group(source: Source, container: Container) -> dict[str, Any]:
+def file_group(source: Source) -> dict[str, Any]:
     """The File facts the bytes tell beyond the container's own (sizes, EncodingProcess, Comment...)."""
-    facts: dict[str, Any] = {"FileType": file_type(source), "FileTypeExtension": type_extension(source)}
-    digest = iptc_digest(source, container)
-    if digest is not None:
-        facts["CurrentIPTCDigest"] = digest
-    return facts
+    return {"FileType": file_type(source), "FileTypeExtension": type_extension(source)}

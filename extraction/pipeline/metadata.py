@@ -37,12 +37,9 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
         for key, value in parse_xmp(packet, warnings).items():
             xmp.setdefault(key, value)
     _put(groups, "XMP", xmp)
-    # IPTC may sit both in Photoshop's APP13 and in EXIF's IPTC-NAA tag: read both, the first one wins.
-    iptc: dict[str, Any] = {}
-    for block in (container.iptc, exif.iptc if exif is not None else None):
-        for key, value in (parse_iptc(block) if block else {}).items():
-            iptc.setdefault(key, value)
-    _put(groups, "IPTC", iptc)
+    iptc = container.iptc or (exif.iptc if exif is not None else None)
+    if iptc:
+        _put(groups, "IPTC", parse_iptc(iptc))
     icc = container.icc or (exif.icc if exif is not None else None)
     if icc:
         _put(groups, "ICC_Profile", parse_icc(icc))

@@ -1,7 +1,5 @@
 """The File group's facts beyond name and size, from files made here."""
 
-import hashlib
-import io
 import struct
 
 from PIL import Image
@@ -36,24 +34,6 @@ def test_subsampling_is_the_luma_factors_over_the_chroma_ones():
     assert sof_subsampling(sof((1, 1))) is None  # greyscale has no chroma
     assert sof_subsampling(sof((1, 1), (1, 1), (1, 1), (1, 1))) is None  # CMYK
     assert sof_subsampling(sof((2, 2), (1, 1), (2, 1))) is None  # chroma planes that differ
-
-
-def test_iptc_digest_is_the_md5_of_the_stored_iptc_block(tmp_path):
-    iptc = b"\x1c\x02\x00\x00\x02\x00\x04" + b"\x1c\x02\x78\x00\x05hello"
-    resource = b"8BIM\x04\x04\x00\x00" + struct.pack(">I", len(iptc)) + iptc + b"\x00" * (len(iptc) & 1)
-    app13 = b"Photoshop 3.0\x00" + resource
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8)).save(buffer, "JPEG")
-    plain = buffer.getvalue()
-    path = tmp_path / "iptc.jpg"
-    path.write_bytes(plain[:2] + b"\xff\xed" + struct.pack(">H", len(app13) + 2) + app13 + plain[2:])
-    record = extract_file(str(path))
-    assert record["groups"]["File"]["CurrentIPTCDigest"] == hashlib.md5(iptc).hexdigest()
-    assert record["groups"]["IPTC"]["Caption-Abstract"] == "hello"
-
-
-def test_a_plain_jpeg_has_no_iptc_digest(tmp_path):
-    assert "CurrentIPTCDigest" not in _jpeg(tmp_path, "plain.jpg")["groups"]["File"]
 
 
 def test_the_major_brand_names_a_heif_file():

@@ -1,10 +1,6 @@
 """IPTC-IIM datasets decoded under ExifTool's names, from records built here."""
 
-import struct
-
-from extraction.pipeline import extract_file
 from extraction.pipeline.iptc import parse_iptc
-from tests.extraction.test_exif import UNDEFINED, jpeg_with_exif, tiff
 
 
 def dataset(record: int, number: int, value: bytes) -> bytes:
@@ -38,15 +34,3 @@ def test_envelope_numbers_and_a_preview_blob():
     assert tags["EnvelopeRecordVersion"] == 2 and tags["FileFormat"] == 3
     assert tags["ObjectPreviewData"] == "(Binary data 20 bytes, use -b option to extract)"
 
-
-def test_iptc_in_photoshop_app13_and_in_exif_are_both_read(tmp_path):
-    in_exif = dataset(2, 25, b"from-exif") + dataset(2, 120, b"ignored: APP13 came first")
-    path = jpeg_with_exif(tiff([(0x83BB, UNDEFINED, len(in_exif), in_exif)]), tmp_path / "two.jpg")
-    in_app13 = dataset(2, 120, b"caption")
-    resource = b"8BIM\x04\x04\x00\x00" + struct.pack(">I", len(in_app13)) + in_app13 + b"\x00"
-    app13 = b"Photoshop 3.0\x00" + resource
-    data = open(path, "rb").read()
-    with open(path, "wb") as handle:
-        handle.write(data[:2] + b"\xff\xed" + struct.pack(">H", len(app13) + 2) + app13 + data[2:])
-    iptc = extract_file(path)["groups"]["IPTC"]
-    assert iptc == {"Caption-Abstract": "caption", "Keywords": "from-exif"}

@@ -56,7 +56,7 @@ def read_jpeg(data: bytes) -> Container:
             photoshop += body[len(_PHOTOSHOP_ID) :]
         elif marker == 0xE0 and body.startswith(b"JFIF\x00") and len(body) >= 12:
             major, minor, unit, xres, yres = struct.unpack_from(">BBBHH", body, 5)
-            container.put("JFIF", "JFIFVersion", f"{major}.{minor:02d}")
+            container.put("JFIF", "JFIFVersion", [major, minor])  # exiftool -n: "1 2"; printed "1.02"
             container.put("JFIF", "ResolutionUnit", unit)
             container.put("JFIF", "XResolution", xres)
             container.put("JFIF", "YResolution", yres)
