@@ -137,3 +137,17 @@ def test_a_value_a_formatter_cannot_read_is_kept_as_it_is():
     assert printed("EXIF", "GPSLatitude", "") == ""
     assert printed("EXIF", "LensInfo", [1, 2]) == [1, 2]
     assert printed("EXIF", "CFAPattern", [2, 2, 0, 1]) == [2, 2, 0, 1]
+
+
+@pytest.mark.parametrize(("tag", "value", "words"), [
+    ("DNGVersion", [1, 4, 0, 0], "1.4.0.0"),
+    ("CalibrationIlluminant1", 21, "D65"),
+    ("MakerNoteSafety", 1, "Safe"),
+    ("PreviewColorSpace", 4, "ProPhoto RGB"),
+    ("ProfileEmbedPolicy", 2, "Never Embed"),
+    ("OldSubfileType", 2, "Reduced-resolution image"),
+    ("SecurityClassification", "U", "Unclassified"),
+    ("AmbientTemperature", -5.5, "-5.5 C"),
+])
+def test_dng_and_tiff_ep_codes_print_in_words(tag, value, words):
+    assert printed("EXIF", tag, value) == words

@@ -162,6 +162,14 @@ TABLE: dict[str, Any] = {
     "CalibrationIlluminant2": LIGHT_SOURCE,
     "ProfileEmbedPolicy": {0: "Allow Copying", 1: "Embed if Used", 2: "Never Embed", 3: "No Restrictions"},
     "PreviewColorSpace": {0: "Unknown", 1: "Gray Gamma 2.2", 2: "sRGB", 3: "Adobe RGB", 4: "ProPhoto RGB"},
+    "ProfileHueSatMapEncoding": {0: "Linear", 1: "sRGB"},
+    "ProfileLookTableEncoding": {0: "Linear", 1: "sRGB"},
+    "DefaultBlackRender": {0: "Auto", 1: "None"},
+    # TIFF/EP
+    "SecurityClassification": formats.lookup_text({"C": "Confidential", "R": "Restricted", "S": "Secret",
+                                                   "T": "Top Secret", "U": "Unclassified"}),
+    # EXIF 2.31 environment tags
+    "AmbientTemperature": formats.celsius,
     # InteropIFD (DCF)
     "InteropIndex": formats.lookup_text(INTEROP_INDEX),
     # GPS (EXIF 2.32 GPS attribute information)

@@ -66,6 +66,11 @@ def metres(value: Any) -> str:
     return f"{number(value)} m"
 
 
+def celsius(value: Any) -> str:
+    """A temperature: "21.5 C"."""
+    return f"{number(value)} C"
+
+
 def _plain(number_: float) -> str:
     return str(int(number_)) if float(number_).is_integer() else f"{number_:g}"
 
