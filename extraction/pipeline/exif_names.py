@@ -269,6 +269,8 @@ def gps_as_exiftool(gps: dict[str, Any]) -> None:
         elif isinstance(value, list) and any(v in ("undef", "inf") for v in value):
             gps[key] = ""  # a 0/0 part leaves no coordinate: ExifTool reports it empty, not as a list
     stamp = gps.get("GPSTimeStamp")
+    if isinstance(stamp, list) and len(stamp) == 3:
+        stamp = [0 if v in ("undef", "inf") else v for v in stamp]  # ExifTool counts a 0/0 part as 0
     if isinstance(stamp, list) and len(stamp) == 3 and all(isinstance(v, (int, float)) for v in stamp):
         hours, minutes, seconds = stamp
         second_text = f"{int(seconds):02d}" if float(seconds).is_integer() else f"{seconds:06.3f}".rstrip("0")

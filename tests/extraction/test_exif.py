@@ -116,3 +116,17 @@ def test_dng_text_written_as_bytes_reads_as_text_and_digests_as_hex(tmp_path):
     assert exif["DNGLensInfo"] == [18, 55, 3.5, 5.6] and "LensInfo" not in exif  # DNG's, not EXIF's 0xA432
     assert record["printed"]["EXIF"]["DNGVersion"] == "1.4.0.0"
     assert record["groups"]["File"]["FileType"] == "DNG"
+
+
+def test_gps_zero_over_zero_parts_read_as_exiftool_reads_them():
+    gps_at = 8 + 2 + 12 + 4
+    rationals = lambda *parts: struct.pack(f"<{len(parts)}I", *parts)  # noqa: E731
+    gps = [(0x0006, RATIONAL, 1, rationals(0, 0)), (0x0007, RATIONAL, 3, rationals(12, 1, 0, 0, 0, 0)),
+           (0x0004, RATIONAL, 3, rationals(1, 0, 2, 1, 3, 1))]
+    body, data = _directory(gps, gps_at, "<")
+    structure = b"II*\x00" + struct.pack("<I", 8) + struct.pack("<H", 1) + struct.pack(
+        "<HHII", 0x8825, LONG, 1, gps_at) + b"\x00" * 4 + body + data
+    result = decode_exif(structure).gps
+    assert result["GPSTimeStamp"] == "12:00:00"  # a 0/0 minute or second counts as 0
+    assert result["GPSLongitude"] == ""  # n/0 degrees: no coordinate
+    assert result["GPSAltitude"] == "undef"  # ExifTool's own word for a lone 0/0
