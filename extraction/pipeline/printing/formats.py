@@ -80,6 +80,8 @@ def fraction(value: Any) -> str:
     number_ = float(_undefined_as_zero(value))
     if number_ == 0:
         return "0"
+    if math.isinf(number_):
+        return "+Inf"  # an n/0 rational reads "inf" whatever the sign of n
     sign = "+" if number_ > 0 else "-"
     magnitude = abs(number_)
     for denominator in (1, 2, 3):
