@@ -151,3 +151,18 @@ def test_a_value_a_formatter_cannot_read_is_kept_as_it_is():
 ])
 def test_dng_and_tiff_ep_codes_print_in_words(tag, value, words):
     assert printed("EXIF", tag, value) == words
+
+
+@pytest.mark.parametrize(("tag", "value", "words"), [
+    ("SubfileType", 0, "Full-resolution Image"),
+    ("SubfileType", 1, "Reduced-resolution image"),
+    ("SubfileType", 8, "Depth map"),
+    ("SubfileType", 10, "Single page, TIFF/IT final page"),  # no name for the combination: its bits
+    ("SubfileType", 256, "[8]"),
+    ("CustomRendered", 2, "HDR (no original saved)"),
+    ("CustomRendered", 8, "Portrait"),
+    ("ColorSpace", 0xFFF6, "Unknown (0xfff6)"),
+    ("Compression", 34892, "Lossy JPEG"),
+])
+def test_bitfields_vendor_codes_and_hex_unknowns(tag, value, words):
+    assert printed("EXIF", tag, value) == words

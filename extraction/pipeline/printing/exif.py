@@ -74,6 +74,22 @@ INTEROP_INDEX = {
 NORTH = {"T": "True North", "M": "Magnetic North"}
 
 
+# TIFF 6 NewSubfileType: named combinations (TIFF 6, DNG 1.5 depth maps), else its bits one by one
+# (bits 0-2 TIFF 6, bit 3 TIFF/IT, bit 4 TIFF-FX).
+SUBFILE_TYPE = {**_exifread_words(0x00FE), 8: "Depth map", 9: "Depth map of reduced-resolution image",
+                16: "Enhanced image data"}
+_SUBFILE_BITS = ("Reduced resolution", "Single page", "Transparency mask", "TIFF/IT final page",
+                 "TIFF-FX mixed raster content")
+
+
+def subfile_type(value: Any) -> str:
+    code = int(value)
+    if code in SUBFILE_TYPE:
+        return SUBFILE_TYPE[code].strip()
+    bits = [bit for bit in range(32) if code >> bit & 1]
+    return ", ".join(_SUBFILE_BITS[bit] if bit < len(_SUBFILE_BITS) else f"[{bit}]" for bit in bits)
+
+
 def ycbcr_subsampling(value: Any) -> str:
     parts = tuple(int(v) for v in formats.numbers(value))
     return YCBCR_SUBSAMPLING.get(parts, f"Unknown ({' '.join(map(str, parts))})")  # type: ignore[arg-type]
@@ -99,13 +115,14 @@ def file_source(value: Any) -> str:
 
 TABLE: dict[str, Any] = {
     # IFD0 / IFD1 (TIFF 6)
-    "SubfileType": _exifread_words(0x00FE),
+    "SubfileType": subfile_type,
     "OldSubfileType": {1: "Full-resolution image", 2: "Reduced-resolution image",
                        3: "Single page of multi-page image"},
     "Thresholding": {1: "No dithering or halftoning", 2: "Ordered dither or halftone", 3: "Randomized dither"},
     "GrayResponseUnit": _exifread_words(0x0122),
     "CleanFaxData": _exifread_words(0x0147),
-    "Compression": _exifread_words(0x0103),
+    # exifread's TIFF registry list, plus Sony's raw and DNG 1.4's lossy JPEG.
+    "Compression": {**_exifread_words(0x0103), 32767: "Sony ARW Compressed", 34892: "Lossy JPEG"},
     "PhotometricInterpretation": PHOTOMETRIC_INTERPRETATION,
     "FillOrder": {1: "Normal", 2: "Reversed"},
     "Orientation": ORIENTATION,
@@ -132,8 +149,8 @@ TABLE: dict[str, Any] = {
     "LightSource": LIGHT_SOURCE,
     "Flash": formats.lookup_hex(FLASH),
     "FocalLength": formats.millimetres,
-    "ColorSpace": {1: "sRGB", 2: "Adobe RGB", 0xFFFD: "Wide Gamut RGB", 0xFFFE: "ICC Profile",
-                   0xFFFF: "Uncalibrated"},
+    "ColorSpace": formats.lookup_hex({1: "sRGB", 2: "Adobe RGB", 0xFFFD: "Wide Gamut RGB", 0xFFFE: "ICC Profile",
+                                      0xFFFF: "Uncalibrated"}),
     "FocalPlaneResolutionUnit": FOCAL_PLANE_RESOLUTION_UNIT,
     "SensingMethod": {1: "Not defined", 2: "One-chip color area", 3: "Two-chip color area",
                       4: "Three-chip color area", 5: "Color sequential area", 7: "Trilinear",
@@ -141,7 +158,9 @@ TABLE: dict[str, Any] = {
     "FileSource": file_source,
     "SceneType": {1: "Directly photographed"},
     "CFAPattern": cfa_pattern,
-    "CustomRendered": {0: "Normal", 1: "Custom"},
+    # 0-1 from EXIF; 2-8 as Apple's cameras write them (HDR and portrait captures).
+    "CustomRendered": {0: "Normal", 1: "Custom", 2: "HDR (no original saved)", 3: "HDR (original saved)",
+                       4: "Original (for HDR)", 6: "Panorama", 7: "Portrait HDR", 8: "Portrait"},
     "ExposureMode": {0: "Auto", 1: "Manual", 2: "Auto bracket"},
     "WhiteBalance": {0: "Auto", 1: "Manual"},
     "FocalLengthIn35mmFormat": formats.whole_millimetres,
