@@ -116,7 +116,10 @@ USER_COMMENT = 0x9286
 CFA_PATTERN = 0xA302
 XP_TAGS = {0x9C9B, 0x9C9C, 0x9C9D, 0x9C9E, 0x9C9F}
 # UNDEFINED tags that are really short text (ExifTool shows them as text).
-TEXT_UNDEFINED = {0x9000, 0xA000, 0x0002, 0x001B, 0x001C}  # ExifVersion, FlashpixVersion, InteropVersion, GPS text
+TEXT_UNDEFINED = {0x9000, 0xA000, 0x0002}  # ExifVersion, FlashpixVersion, InteropVersion
+# GPSProcessingMethod and GPSAreaInformation: text behind UserComment's 8-byte character-code prefix.
+GPS_CODED_TEXT = {0x001B, 0x001C}
+_CHARACTER_CODES = (b"ASCII\x00\x00\x00", b"UNICODE\x00", b"JIS\x00\x00\x00\x00\x00", b"\x00" * 8)
 # DNG tags the spec types "ASCII or BYTE": text, whichever type the writer chose.
 BYTE_TEXT = {0xC615, 0xC68B, 0xC6F3, 0xC6F4, 0xC6F6, 0xC6F8, 0xC6FE, 0xC716, 0xC717, 0xC718}
 # DNG digests and IDs (16 bytes): hex, as ExifTool shows them (RawDataUniqueID in upper case).
@@ -201,7 +204,10 @@ def undefined(number: int, raw: bytes, *, gps: bool = False) -> Any:
         return user_comment(raw)
     if not gps and number in XP_TAGS:
         return raw.decode("utf-16-le", "replace").split("\x00", 1)[0].strip()
-    if number in TEXT_UNDEFINED:
+    if gps and number in GPS_CODED_TEXT:
+        # Writers often leave the prefix out (plain text): only a known character code is one.
+        return user_comment(raw) if raw[:8] in _CHARACTER_CODES else text(raw)
+    if not gps and number in TEXT_UNDEFINED:
         return text(raw)
     if not gps and number in HEX_DIGESTS:
         return HEX_DIGESTS[number](raw.hex())

@@ -130,3 +130,16 @@ def test_gps_zero_over_zero_parts_read_as_exiftool_reads_them():
     assert result["GPSTimeStamp"] == "12:00:00"  # a 0/0 minute or second counts as 0
     assert result["GPSLongitude"] == ""  # n/0 degrees: no coordinate
     assert result["GPSAltitude"] == "undef"  # ExifTool's own word for a lone 0/0
+
+
+def test_gps_processing_method_reads_behind_its_character_code():
+    # Android writes "ASCII\0\0\0" + the method; that used to read as the word "ASCII".
+    gps_at = 8 + 2 + 12 + 4
+    coded, plain = b"ASCII\x00\x00\x00NETWORK", b"GPS\x00"
+    gps = [(0x001B, UNDEFINED, len(coded), coded), (0x001C, UNDEFINED, len(plain), plain)]
+    body, data = _directory(gps, gps_at, "<")
+    structure = b"II*\x00" + struct.pack("<I", 8) + struct.pack("<H", 1) + struct.pack(
+        "<HHII", 0x8825, LONG, 1, gps_at) + b"\x00" * 4 + body + data
+    result = decode_exif(structure).gps
+    assert result["GPSProcessingMethod"] == "NETWORK"
+    assert result["GPSAreaInformation"] == "GPS"  # no character code: the bytes are the text

@@ -154,7 +154,7 @@ def test_dng_and_tiff_ep_codes_print_in_words(tag, value, words):
 
 
 @pytest.mark.parametrize(("tag", "value", "words"), [
-    ("SubfileType", 0, "Full-resolution Image"),
+    ("SubfileType", 0, "Full-resolution image"),
     ("SubfileType", 1, "Reduced-resolution image"),
     ("SubfileType", 8, "Depth map"),
     ("SubfileType", 10, "Single page, TIFF/IT final page"),  # no name for the combination: its bits

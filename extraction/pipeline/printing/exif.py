@@ -76,7 +76,7 @@ NORTH = {"T": "True North", "M": "Magnetic North"}
 
 # TIFF 6 NewSubfileType: named combinations (TIFF 6, DNG 1.5 depth maps), else its bits one by one
 # (bits 0-2 TIFF 6, bit 3 TIFF/IT, bit 4 TIFF-FX).
-SUBFILE_TYPE = {**_exifread_words(0x00FE), 8: "Depth map", 9: "Depth map of reduced-resolution image",
+SUBFILE_TYPE = {**_exifread_words(0x00FE), 0: "Full-resolution image", 8: "Depth map", 9: "Depth map of reduced-resolution image",
                 16: "Enhanced image data"}
 _SUBFILE_BITS = ("Reduced resolution", "Single page", "Transparency mask", "TIFF/IT final page",
                  "TIFF-FX mixed raster content")
