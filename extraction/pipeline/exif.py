@@ -12,6 +12,7 @@ from exifread.tags.fields import FieldType
 
 from .exif_names import (
     BLOBS,
+    COPYRIGHT,
     EXIF_NAMES,
     GPS_NAMES,
     ICC_DATA,
@@ -23,6 +24,7 @@ from .exif_names import (
     USER_COMMENT,
     XMP_PACKET,
     binary_note,
+    copyright_text,
     exiftool_value,
     pillow_value,
     gps_as_exiftool,
@@ -187,10 +189,12 @@ def _decode(block: Block, result: ExifData, file_offset: int, sizes: bool) -> No
         gps = group == "GPS"
         name = (GPS_NAMES if gps else EXIF_NAMES).get(tag.tag) or f"{'GPS' if gps else 'Exif'}_0x{tag.tag:04x}"
         try:
-            value = exiftool_value(tag, gps=gps)
+            value = exiftool_value(tag, gps=gps, standard=True)
         except (TypeError, ValueError, ArithmeticError, IndexError, UnicodeError):  # a value no spec allows
             result.warnings.append(f"EXIF: {name} holds a value of the wrong form; skipped")
             continue
+        if tag.tag == COPYRIGHT and not gps and tag.field_type == FieldType.ASCII:
+            value = copyright_text(block.slice(tag.field_offset, tag.field_length))  # exifread cuts at the NUL
         if value is None or value == []:
             continue
         target = result.gps if gps else (thumbnail if group == "IFD1" else result.exif)
@@ -343,7 +347,7 @@ def _read_sub_ifds(block: Block, tags: dict[str, Any], result: ExifData, protect
             if tag_name in protected:
                 continue
             try:
-                value = exiftool_value(tag)
+                value = exiftool_value(tag, standard=True)
             except (TypeError, ValueError, ArithmeticError, IndexError, UnicodeError):
                 continue
             if value is not None and value != []:

@@ -113,6 +113,7 @@ MAKER_NOTE, XMP_PACKET, IPTC_DATA, ICC_DATA, KODAK_IFD, PRINT_IM = 0x927C, 0x02B
 PHOTOSHOP_DATA = 0x8649  # Photoshop image resources in a TIFF: ExifTool's Photoshop group
 BLOBS = {MAKER_NOTE, XMP_PACKET, IPTC_DATA, ICC_DATA, KODAK_IFD, PRINT_IM, PHOTOSHOP_DATA}
 USER_COMMENT = 0x9286
+COPYRIGHT = 0x8298
 CFA_PATTERN = 0xA302
 XP_TAGS = {0x9C9B, 0x9C9C, 0x9C9D, 0x9C9E, 0x9C9F}
 # UNDEFINED tags that are really short text (ExifTool shows them as text).
@@ -120,6 +121,13 @@ TEXT_UNDEFINED = {0x9000, 0xA000, 0x0002}  # ExifVersion, FlashpixVersion, Inter
 # GPSProcessingMethod and GPSAreaInformation: text behind UserComment's 8-byte character-code prefix.
 GPS_CODED_TEXT = {0x001B, 0x001C}
 _CHARACTER_CODES = (b"ASCII\x00\x00\x00", b"UNICODE\x00", b"JIS\x00\x00\x00\x00\x00", b"\x00" * 8)
+# Tags ExifTool shows as "(Binary data N bytes ...)" whatever their size: tables, curves and blobs
+# (TIFF GrayResponseCurve, TransferFunction, ColorMap, JPEGTables; EXIF OECF, DeviceSettingDescription;
+# DNG DNGPrivateData and opcode lists).
+COLOR_MAP = 0x0140
+BINARY_TAGS = {0x0123, 0x012D, COLOR_MAP, 0x015B, 0x8828, 0xA40B, 0xC634, 0xC740, 0xC741, 0xC74E}
+# UNDEFINED tags whose bytes are numbers (EXIF ComponentsConfiguration, FileSource, SceneType; CFAPattern).
+NUMERIC_UNDEFINED = {0x9101, 0xA300, 0xA301, CFA_PATTERN}
 # DNG tags the spec types "ASCII or BYTE": text, whichever type the writer chose.
 BYTE_TEXT = {0xC615, 0xC68B, 0xC6F3, 0xC6F4, 0xC6F6, 0xC6F8, 0xC6FE, 0xC716, 0xC717, 0xC718}
 # DNG digests and IDs (16 bytes): hex, as ExifTool shows them (RawDataUniqueID in upper case).
@@ -135,13 +143,26 @@ def binary_note(size: int) -> str:
     return f"(Binary data {size} bytes, use -b option to extract)"
 
 
-def exiftool_value(tag: IfdTag, *, gps: bool = False) -> Any:
-    """The `exiftool -n` value of one exifread tag, from its raw values; None when it holds nothing."""
+def binary_size(kind: FieldType, values: list[Any], length: int, number: int = 0) -> int:
+    """The N of ExifTool's binary note: bytes for bytes (and a ColorMap), else the length of the values' text."""
+    if kind in (FieldType.BYTE, FieldType.UNDEFINED, FieldType.SIGNED_BYTE) or number == COLOR_MAP:
+        return length
+    return len(" ".join(str(v) for v in values))
+
+
+def exiftool_value(tag: IfdTag, *, gps: bool = False, standard: bool = False) -> Any:
+    """The `exiftool -n` value of one exifread tag, from its raw values; None when it holds nothing.
+
+    `standard`: the tag is in one of EXIF's own directories (not a maker note), so EXIF's knowledge of
+    binary tags and of undefined bytes applies.
+    """
     kind, values, number = tag.field_type, tag.values, tag.tag
     if kind == FieldType.ASCII:
         return text(values)
     if not isinstance(values, list):
         return None
+    if standard and not gps and number in BINARY_TAGS and values:
+        return binary_note(binary_size(kind, values, tag.field_length, number))
     if not values:
         # exifread leaves values empty for counts of 1000 and more: big binary blocks
         return binary_note(tag.field_length) if tag.field_length else None
@@ -152,7 +173,11 @@ def exiftool_value(tag: IfdTag, *, gps: bool = False) -> Any:
     elif kind in (FieldType.FLOAT_32, FieldType.FLOAT_64):
         numbers = [v[0] if isinstance(v, tuple) else v for v in values]
     elif kind == FieldType.UNDEFINED or (kind == FieldType.BYTE and number in XP_TAGS and not gps):
-        return undefined(number, bytes(values), gps=gps)
+        value = undefined(number, bytes(values), gps=gps)
+        if standard and isinstance(value, list) and number not in NUMERIC_UNDEFINED:
+            # ExifTool shows other undefined bytes as a string (NULs dropped), never as numbers.
+            return text(bytes(values).replace(b"\x00", b""))
+        return value
     elif kind == FieldType.BYTE and not gps and number in BYTE_TEXT:
         return text(bytes(values))
     elif kind == FieldType.BYTE and not gps and number in HEX_DIGESTS:
@@ -224,6 +249,14 @@ def undefined(number: int, raw: bytes, *, gps: bool = False) -> Any:
         return list(raw)
     return binary_note(len(raw))
 
+
+
+def copyright_text(raw: bytes) -> str:
+    """EXIF Copyright: "photographer\\0editor\\0" (a space for a photographer left out), one per line."""
+    photographer, _, rest = raw.partition(b"\x00")
+    editor = rest.split(b"\x00", 1)[0]
+    first, second = text(photographer), text(editor)
+    return f"{first}\n{second}" if second else first
 
 
 def cfa_pattern(raw: bytes) -> list[int] | None:

@@ -143,3 +143,26 @@ def test_gps_processing_method_reads_behind_its_character_code():
     result = decode_exif(structure).gps
     assert result["GPSProcessingMethod"] == "NETWORK"
     assert result["GPSAreaInformation"] == "GPS"  # no character code: the bytes are the text
+
+
+def test_copyright_keeps_the_editor_after_the_photographer(tmp_path):
+    # EXIF: "photographer\0editor\0", a space standing for a photographer left out.
+    for raw, expected in ((b"Photog\x00Editor\x00", "Photog\nEditor"), (b" \x00Editor\x00", "\nEditor"),
+                          (b"Photog\x00\x00", "Photog")):
+        path = jpeg_with_exif(tiff([(0x8298, ASCII, len(raw), raw)]), tmp_path / "c.jpg")
+        assert extract_file(path)["groups"]["EXIF"]["Copyright"] == expected
+
+
+def test_tables_and_undefined_bytes_read_as_exiftool_shows_them():
+    curve = struct.pack("<4H", 1, 2, 3, 4)
+    structure = tiff([(0x0123, SHORT, 4, curve), (0x015B, UNDEFINED, 8, bytes(range(8)))],
+                     [(0xA40B, UNDEFINED, 8, bytes(range(8))), (0xA4F1, UNDEFINED, 6, b"abc\x00de"),
+                      (0x9101, UNDEFINED, 4, bytes([1, 2, 3, 0])), (0x8827, SHORT, 2, struct.pack("<2H", 100, 200))])
+    exif = decode_exif(structure).exif
+    # A curve's note counts the characters of its numbers ("1 2 3 4"), a blob's its bytes.
+    assert exif["GrayResponseCurve"] == "(Binary data 7 bytes, use -b option to extract)"
+    assert exif["JPEGTables"] == "(Binary data 8 bytes, use -b option to extract)"
+    assert exif["DeviceSettingDescription"] == "(Binary data 8 bytes, use -b option to extract)"
+    assert exif["Exif_0xa4f1"] == "abcde"  # unknown undefined bytes: a string with NULs dropped, not numbers
+    assert exif["ComponentsConfiguration"] == [1, 2, 3, 0]  # bytes that are codes stay numbers
+    assert exif["ISO"] == [100, 200]

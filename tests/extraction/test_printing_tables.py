@@ -166,3 +166,8 @@ def test_dng_and_tiff_ep_codes_print_in_words(tag, value, words):
 ])
 def test_bitfields_vendor_codes_and_hex_unknowns(tag, value, words):
     assert printed("EXIF", tag, value) == words
+
+
+def test_iso_with_two_values_prints_comma_separated():
+    assert printed("EXIF", "ISO", [100, 200]) == "100, 200"
+    assert printed("EXIF", "ISO", 400) == 400

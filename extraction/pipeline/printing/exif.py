@@ -138,6 +138,7 @@ TABLE: dict[str, Any] = {
     "ExposureTime": formats.exposure_time,
     "FNumber": formats.fnumber,
     "ExposureProgram": EXPOSURE_PROGRAM,
+    "ISO": formats.comma_list,
     "SensitivityType": _exifread_words(0x8830),
     "ComponentsConfiguration": formats.each(COMPONENTS, ", "),
     "ShutterSpeedValue": formats.exposure_time,

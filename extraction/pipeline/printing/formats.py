@@ -30,6 +30,13 @@ def numbers(value: Any) -> list[Any]:
     return [value]
 
 
+def comma_list(value: Any) -> Any:
+    """A multi-valued tag ExifTool prints comma-separated (ISO "100, 200"); one value stays itself."""
+    if isinstance(value, list):
+        return ", ".join(number(v) if isinstance(v, (int, float)) else str(v) for v in value)
+    return value
+
+
 def exposure_time(value: Any) -> str:
     """Seconds as ExifTool prints them: "1/60" (1/x rounded) up to a quarter second, else one decimal ("0.3", "2")."""
     seconds = float(value)
