@@ -30,7 +30,7 @@ _ENVELOPE = {0: "EnvelopeRecordVersion", 5: "Destination", 20: "FileFormat", 22:
              120: "ARMIdentifier", 122: "ARMVersion"}
 # Binary numbers in the IIM (the other datasets are text, numbers included).
 _NUMERIC = {(1, 0), (1, 20), (1, 22), (1, 120), (1, 122), (2, 0), (2, 200), (2, 201)}
-_BINARY = {(2, 202)}  # ObjectPreviewData: an image, shown by its size as ExifTool does
+_BINARY = {(2, 125), (2, 202)}  # RasterizedCaption, ObjectPreviewData: images, shown by size as ExifTool does
 _DATES = {(1, 70), (2, 30), (2, 37), (2, 47), (2, 55), (2, 62)}
 _TIMES = {(1, 80), (2, 35), (2, 38), (2, 60), (2, 63)}
 # HHMMSS, optional fraction, optional +-HHMM zone (IIM time format).

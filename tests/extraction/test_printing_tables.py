@@ -171,3 +171,15 @@ def test_bitfields_vendor_codes_and_hex_unknowns(tag, value, words):
 def test_iso_with_two_values_prints_comma_separated():
     assert printed("EXIF", "ISO", [100, 200]) == "100, 200"
     assert printed("EXIF", "ISO", 400) == 400
+
+
+@pytest.mark.parametrize(("tag", "value", "words"), [
+    ("ObjectCycle", "b", "Both Morning and Evening"),
+    ("ObjectCycle", "x", "Unknown (x)"),
+    ("ImageOrientation", "L", "Landscape"),
+    ("ActionAdvised", "04", "Object Reference"),
+    ("EditorialUpdate", "01", "Additional language"),
+    ("ObjectPreviewFileFormat", 11, "JPEG File Interchange (JFIF)"),
+])
+def test_iptc_text_codes_print_in_words(tag, value, words):
+    assert printed("IPTC", tag, value) == words

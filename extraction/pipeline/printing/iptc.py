@@ -44,8 +44,24 @@ def coded_character_set(value: Any) -> str:
     return ", ".join("ESC " + " ".join(part) for part in sequences)
 
 
+def text_code(table: dict[str, str]):
+    """An IIM dataset whose text is a code (ObjectCycle "a"); other text prints "Unknown (x)"."""
+    def convert(value: Any) -> str:
+        if not isinstance(value, str):
+            raise TypeError("not text")
+        return table.get(value, f"Unknown ({value})")
+    return convert
+
+
 TABLE = {
     "FileFormat": FILE_FORMAT,
+    "ObjectPreviewFileFormat": FILE_FORMAT,
+    # IIM 2:75, 2:131, 2:42, 2:08
+    "ObjectCycle": text_code({"a": "Morning", "p": "Evening", "b": "Both Morning and Evening"}),
+    "ImageOrientation": text_code({"P": "Portrait", "L": "Landscape", "S": "Square"}),
+    "ActionAdvised": text_code({"01": "Object Kill", "02": "Object Replace", "03": "Object Append",
+                                "04": "Object Reference"}),
+    "EditorialUpdate": text_code({"01": "Additional language"}),
     "EnvelopePriority": urgency,
     "Urgency": urgency,
     "CodedCharacterSet": coded_character_set,
