@@ -171,7 +171,9 @@ def exiftool_value(tag: IfdTag, *, gps: bool = False, standard: bool = False) ->
     if kind in (FieldType.RATIO, FieldType.SIGNED_RATIO):
         numbers: list[Any] = [rational(v) for v in values]
     elif kind in (FieldType.FLOAT_32, FieldType.FLOAT_64):
-        numbers = [v[0] if isinstance(v, tuple) else v for v in values]
+        # ExifTool writes floats with 15 significant digits (rationals with 10): lists then read the same.
+        numbers = [float(f"{v:.15g}") if isinstance(v, float) else v
+                   for v in (v[0] if isinstance(v, tuple) else v for v in values)]
     elif kind == FieldType.UNDEFINED or (kind == FieldType.BYTE and number in XP_TAGS and not gps):
         value = undefined(number, bytes(values), gps=gps)
         if standard and isinstance(value, list) and number not in NUMERIC_UNDEFINED:

@@ -166,3 +166,11 @@ def test_tables_and_undefined_bytes_read_as_exiftool_shows_them():
     assert exif["Exif_0xa4f1"] == "abcde"  # unknown undefined bytes: a string with NULs dropped, not numbers
     assert exif["ComponentsConfiguration"] == [1, 2, 3, 0]  # bytes that are codes stay numbers
     assert exif["ISO"] == [100, 200]
+
+
+def test_float_and_rational_lists_carry_exiftools_digits():
+    structure = tiff([], [(0xA4F5, 11, 2, struct.pack("<2f", 0.1, 1 / 3)),
+                          (0xA4F7, RATIONAL, 2, struct.pack("<4I", 1, 3, 10, 7))])
+    exif = decode_exif(structure).exif
+    assert exif["Exif_0xa4f5"] == [0.100000001490116, 0.333333343267441]  # 15 significant digits
+    assert exif["Exif_0xa4f7"] == [0.3333333333, 1.428571429]  # 10 for rationals
