@@ -41,6 +41,8 @@ _MAX_ENTRIES = 1000
 _TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
 _MAGIC = {42, 0x4F52, 0x5352, 0x55}  # TIFF, and the ORF/RW2 variants that keep its layout
 _FILE_OFFSETS = ("StripOffsets", "ThumbnailOffset")
+_DATA_LAYOUT = ("StripOffsets", "StripByteCounts", "TileOffsets", "TileByteCounts")
+_MAX_LISTED = 32
 _OFFSET_TYPES = {FieldType.SHORT, FieldType.LONG, FieldType.SIGNED_LONG, FieldType.IFD}
 _SIZE_TAGS = {"SubfileType": "type", "ImageWidth": "width", "ImageLength": "height", "Compression": "compression",
               "PhotometricInterpretation": "photometric"}
@@ -217,6 +219,17 @@ def _decode(block: Block, result: ExifData, file_offset: int, sizes: bool) -> No
     result.images.append(_image(tags, "Image"))
     if sizes:
         _read_sub_ifds(block, tags, result, read_after_sub_ifds)
+    _long_layouts_as_notes(result.exif)
+
+
+def _long_layouts_as_notes(exif: dict[str, Any]) -> None:
+    """ExifTool shows a strip or tile list longer than 32 characters as a binary note (checked with exiftool)."""
+    for key in _DATA_LAYOUT:
+        value = exif.get(key)
+        if isinstance(value, list):
+            listed = " ".join(str(v) for v in value)
+            if len(listed) > _MAX_LISTED:
+                exif[key] = binary_note(len(listed))
 
 
 def _keep_blob(block: Block, tag: int, offset: int, size: int, values: Any, result: ExifData) -> None:
@@ -369,6 +382,7 @@ def decode_pillow_tiff(directories: dict[str, dict[int, Any]]) -> ExifData:
                 key = (GPS_NAMES if gps else EXIF_NAMES).get(number) or f"{'GPS' if gps else 'Exif'}_0x{number:04x}"
                 target[key] = converted
     gps_as_exiftool(result.gps)
+    _long_layouts_as_notes(result.exif)
     return result
 
 

@@ -174,3 +174,14 @@ def test_float_and_rational_lists_carry_exiftools_digits():
     exif = decode_exif(structure).exif
     assert exif["Exif_0xa4f5"] == [0.100000001490116, 0.333333343267441]  # 15 significant digits
     assert exif["Exif_0xa4f7"] == [0.3333333333, 1.428571429]  # 10 for rationals
+
+
+def test_long_strip_lists_read_as_binary_notes_as_exiftool_shows_them():
+    def strips(count, start):
+        offsets = struct.pack(f"<{count}I", *range(start, start + count))
+        return tiff([(0x0100, LONG, 1, L8), (0x0101, LONG, 1, L8), (0x0111, LONG, count, offsets)])
+    assert decode_exif(strips(11, 10)).exif["StripOffsets"] == list(range(10, 21))  # "10 11 ... 20": 32 characters
+    assert decode_exif(strips(12, 10)).exif["StripOffsets"] == "(Binary data 35 bytes, use -b option to extract)"
+
+
+L8 = struct.pack("<I", 8)
