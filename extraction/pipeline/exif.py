@@ -41,6 +41,8 @@ _MAX_ENTRIES = 1000
 _TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
 _MAGIC = {42, 0x4F52, 0x5352, 0x55}  # TIFF, and the ORF/RW2 variants that keep its layout
 _FILE_OFFSETS = ("StripOffsets", "ThumbnailOffset")
+# A SubIFD's JPEG is the raw's full-size JPEG rendering, not a thumbnail: ExifTool's names for it.
+_SUB_IFD_NAMES = {0x0201: "JpgFromRawStart", 0x0202: "JpgFromRawLength"}
 _DATA_LAYOUT = ("StripOffsets", "StripByteCounts", "TileOffsets", "TileByteCounts")
 _MAX_LISTED = 32
 _OFFSET_TYPES = {FieldType.SHORT, FieldType.LONG, FieldType.SIGNED_LONG, FieldType.IFD}
@@ -356,7 +358,7 @@ def _read_sub_ifds(block: Block, tags: dict[str, Any], result: ExifData, protect
         for key, tag in list(header.tags.items()):
             if not key.startswith(name + " ") or not hasattr(tag, "field_type") or tag.tag in POINTERS | BLOBS:
                 continue
-            tag_name = EXIF_NAMES.get(tag.tag) or f"Exif_0x{tag.tag:04x}"
+            tag_name = _SUB_IFD_NAMES.get(tag.tag) or EXIF_NAMES.get(tag.tag) or f"Exif_0x{tag.tag:04x}"
             if tag_name in protected:
                 continue
             try:
@@ -365,6 +367,8 @@ def _read_sub_ifds(block: Block, tags: dict[str, Any], result: ExifData, protect
                 continue
             if value is not None and value != []:
                 result.exif[tag_name] = value
+    if isinstance(result.exif.get("JpgFromRawLength"), int):
+        result.exif["JpgFromRaw"] = binary_note(result.exif["JpgFromRawLength"])
     result.warnings.extend(f"EXIF {warning}" for warning in header.warnings)
 
 

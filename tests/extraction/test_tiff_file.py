@@ -73,3 +73,19 @@ def test_raws_with_magic_numbers_of_their_own(tmp_path):
     assert read(tmp_path, raw(b"Panasonic", magic=b"IIU\x00"), "b.raw")["groups"]["File"]["FileType"] == "RAW"
     cr2 = read(tmp_path, raw(b"Canon", after_offset=b"CR\x02\x00" + L(0)), "a.cr2")
     assert cr2["groups"]["File"]["FileType"] == "CR2"
+
+
+def test_a_subifd_jpeg_is_the_raws_jpg_from_raw(tmp_path):
+    at = 8
+    ifd0 = [(0x00FE, LONG, 1, L(1)), (0x0100, LONG, 1, L(160)), (0x0101, LONG, 1, L(120)),
+            (0x010F, ASCII, 6, b"NIKON\x00"), (0x014A, LONG, 1, L(0))]
+    body, data = _directory(ifd0, at, "<")
+    sub_at = at + len(body) + len(data)
+    ifd0[4] = (0x014A, LONG, 1, L(sub_at))
+    body, data = _directory(ifd0, at, "<")
+    sub = [(0x00FE, LONG, 1, L(1)), (0x0103, SHORT, 1, H(6)), (0x0201, LONG, 1, L(0)), (0x0202, LONG, 1, L(4))]
+    sub_body, sub_data = _directory(sub, sub_at, "<")
+    exif = read(tmp_path, b"II*\x00" + L(at) + body + data + sub_body + sub_data)["groups"]["EXIF"]
+    assert (exif["JpgFromRawStart"], exif["JpgFromRawLength"]) == (0, 4)
+    assert exif["JpgFromRaw"] == "(Binary data 4 bytes, use -b option to extract)"
+    assert "ThumbnailOffset" not in exif  # not a thumbnail: exiftool names it as above
