@@ -161,7 +161,6 @@ def test_dng_and_tiff_ep_codes_print_in_words(tag, value, words):
     ("SubfileType", 256, "[8]"),
     ("CustomRendered", 2, "HDR (no original saved)"),
     ("CustomRendered", 8, "Portrait"),
-    ("ColorSpace", 0xFFF6, "Unknown (0xfff6)"),
     ("Compression", 34892, "Lossy JPEG"),
 ])
 def test_bitfields_vendor_codes_and_hex_unknowns(tag, value, words):

@@ -105,14 +105,6 @@ def cfa_pattern(value: Any) -> str:
     return "".join("[" + ",".join(CFA_COLOURS.get(c, "Unknown") for c in row) + "]" for row in rows)
 
 
-def file_source(value: Any) -> str:
-    # A Sigma camera writes the DCF code 3 with three padding bytes.
-    if formats.numbers(value) == [3, 0, 0, 0]:
-        return "Sigma Digital Camera"
-    code = int(value)
-    return FILE_SOURCE.get(code, f"Unknown ({code})")
-
-
 TABLE: dict[str, Any] = {
     # IFD0 / IFD1 (TIFF 6)
     "SubfileType": subfile_type,
@@ -150,13 +142,13 @@ TABLE: dict[str, Any] = {
     "LightSource": LIGHT_SOURCE,
     "Flash": formats.lookup_hex(FLASH),
     "FocalLength": formats.millimetres,
-    "ColorSpace": formats.lookup_hex({1: "sRGB", 2: "Adobe RGB", 0xFFFD: "Wide Gamut RGB", 0xFFFE: "ICC Profile",
-                                      0xFFFF: "Uncalibrated"}),
+    # Plain mappings where XMP has a twin (exif:ColorSpace, exif:FileSource): printing/xmp.py reuses them.
+    "ColorSpace": {1: "sRGB", 2: "Adobe RGB", 0xFFFD: "Wide Gamut RGB", 0xFFFE: "ICC Profile", 0xFFFF: "Uncalibrated"},
     "FocalPlaneResolutionUnit": FOCAL_PLANE_RESOLUTION_UNIT,
     "SensingMethod": {1: "Not defined", 2: "One-chip color area", 3: "Two-chip color area",
                       4: "Three-chip color area", 5: "Color sequential area", 7: "Trilinear",
                       8: "Color sequential linear"},
-    "FileSource": file_source,
+    "FileSource": FILE_SOURCE,
     "SceneType": {1: "Directly photographed"},
     "CFAPattern": cfa_pattern,
     # 0-1 from EXIF; 2-8 as Apple's cameras write them (HDR and portrait captures).
