@@ -41,6 +41,10 @@ _MAX_ENTRIES = 1000
 _TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
 _MAGIC = {42, 0x4F52, 0x5352, 0x55}  # TIFF, and the ORF/RW2 variants that keep its layout
 _FILE_OFFSETS = ("StripOffsets", "ThumbnailOffset")
+# TIFF 6 tags describing an image's pixels and geometry: ExifTool reports the full-resolution image's
+# (checked with exiftool on TIFFs whose IFD0 and SubIFDs disagree on each).
+_MAIN_IMAGE_TAGS = {0x0100, 0x0101, 0x0102, 0x0103, 0x0106, 0x0112, 0x0115, 0x0116, 0x011A, 0x011B, 0x011C,
+                    0x0128, 0x0211, 0x0212, 0x0213, 0x0214}
 # A SubIFD's JPEG is the raw's full-size JPEG rendering, not a thumbnail: ExifTool's names for it.
 _SUB_IFD_NAMES = {0x0201: "JpgFromRawStart", 0x0202: "JpgFromRawLength"}
 _DATA_LAYOUT = ("StripOffsets", "StripByteCounts", "TileOffsets", "TileByteCounts")
@@ -343,8 +347,10 @@ def _image(tags: dict[str, Any], ifd_name: str) -> dict[str, int]:
 
 def _read_sub_ifds(block: Block, tags: dict[str, Any], result: ExifData, protected: set[str]) -> None:
     """A TIFF file's SubIFDs (where DNG and TIFF raws keep the full-size image): their sizes for
-    main_image_size, and their tags into EXIF as ExifTool reports them (a SubIFD's tag replaces
-    IFD0's same-named tag read before the SubIFD pointer, never one in `protected`)."""
+    main_image_size, and their tags into EXIF as ExifTool reports them: the tags describing an image's
+    pixels come from the full-resolution directory (a reduced one only fills gaps); any other tag is
+    the last one read (a SubIFD's replaces IFD0's read before the SubIFD pointer, never one in
+    `protected`, read after it)."""
     sub_ifds = tags.get("Image SubIFDs")
     if sub_ifds is None or not isinstance(sub_ifds.values, list):
         return
@@ -354,18 +360,25 @@ def _read_sub_ifds(block: Block, tags: dict[str, Any], result: ExifData, protect
             continue
         name = f"SubIFD{index}"
         _dump_guarded(header, offset, name)
-        result.images.append(_image(header.tags, name))
+        image = _image(header.tags, name)
+        result.images.append(image)
+        full_resolution = image.get("type", 0) == 0
         for key, tag in list(header.tags.items()):
             if not key.startswith(name + " ") or not hasattr(tag, "field_type") or tag.tag in POINTERS | BLOBS:
                 continue
             tag_name = _SUB_IFD_NAMES.get(tag.tag) or EXIF_NAMES.get(tag.tag) or f"Exif_0x{tag.tag:04x}"
-            if tag_name in protected:
+            main_image_tag = tag.tag in _MAIN_IMAGE_TAGS
+            if tag_name in protected and not (main_image_tag and full_resolution):
                 continue
             try:
                 value = exiftool_value(tag, standard=True)
             except (TypeError, ValueError, ArithmeticError, IndexError, UnicodeError):
                 continue
-            if value is not None and value != []:
+            if value is None or value == []:
+                continue
+            if main_image_tag and not full_resolution:
+                result.exif.setdefault(tag_name, value)
+            else:
                 result.exif[tag_name] = value
     if isinstance(result.exif.get("JpgFromRawLength"), int):
         result.exif["JpgFromRaw"] = binary_note(result.exif["JpgFromRawLength"])

@@ -89,3 +89,26 @@ def test_a_subifd_jpeg_is_the_raws_jpg_from_raw(tmp_path):
     assert (exif["JpgFromRawStart"], exif["JpgFromRawLength"]) == (0, 4)
     assert exif["JpgFromRaw"] == "(Binary data 4 bytes, use -b option to extract)"
     assert "ThumbnailOffset" not in exif  # not a thumbnail: exiftool names it as above
+
+
+def test_the_full_resolution_subifd_describes_the_image_and_other_tags_are_the_last_read(tmp_path):
+    # IFD0 a thumbnail, SubIFD0 the raw, SubIFD1 a preview (an Adobe DNG's layout).
+    at = 8
+    ifd0 = [(0x00FE, LONG, 1, L(1)), (0x0100, LONG, 1, L(256)), (0x0131, ASCII, 4, b"ifd\x00"),
+            (0x014A, LONG, 2, L(0) + L(0)), (0xC612, 1, 4, bytes([1, 4, 0, 0]))]
+    body, data = _directory(ifd0, at, "<")
+    sub0_at = at + len(body) + len(data)
+    sub0 = [(0x00FE, LONG, 1, L(0)), (0x0100, LONG, 1, L(6000)), (0x0101, LONG, 1, L(4000)),
+            (0x0131, ASCII, 4, b"raw\x00")]
+    body0, data0 = _directory(sub0, sub0_at, "<")
+    sub1_at = sub0_at + len(body0) + len(data0)
+    sub1 = [(0x00FE, LONG, 1, L(1)), (0x0100, LONG, 1, L(1024)), (0x0101, LONG, 1, L(683)),
+            (0x0131, ASCII, 4, b"pre\x00")]
+    body1, data1 = _directory(sub1, sub1_at, "<")
+    ifd0[3] = (0x014A, LONG, 2, L(sub0_at) + L(sub1_at))
+    body, data = _directory(ifd0, at, "<")
+    record = read(tmp_path, b"II*\x00" + L(at) + body + data + body0 + data0 + body1 + data1)
+    exif = record["groups"]["EXIF"]
+    assert (exif["ImageWidth"], exif["ImageHeight"]) == (6000, 4000)  # the raw's, not the last SubIFD's
+    assert (exif["Software"], exif["SubfileType"]) == ("pre", 1)  # other tags: the last directory read
+    assert record["groups"]["File"]["FileType"] == "DNG"
