@@ -186,10 +186,15 @@ def _decode(block: Block, result: ExifData, file_offset: int, sizes: bool) -> No
     # Tags a SubIFD's same-named tag must not replace (ExifTool reads IFD0 up to its SubIFD pointer,
     # then the SubIFDs, then the rest of IFD0 and the ExifIFD: the last one read wins).
     read_after_sub_ifds: set[str] = set()
+    # Panasonic's raw (TIFF magic 0x55) numbers its own tags below the TIFF range in IFD0 (sensor
+    # size, borders, ...): ExifTool's PanasonicRaw group, not EXIF tags of the same numbers.
+    maker_ifd0 = int.from_bytes(bytes(block.data[2:4]), "little" if block.endian == "I" else "big") == 0x55
     for key, tag in tags.items():
         ifd_name = key.partition(" ")[0]
         group = _GROUPS.get(ifd_name)
         if group is None or not hasattr(tag, "field_type") or tag.tag in POINTERS:
+            continue
+        if maker_ifd0 and ifd_name == "Image" and tag.tag < 0x00FE:
             continue
         if tag.tag in BLOBS and group != "GPS":
             _keep_blob(block, tag.tag, tag.field_offset, tag.field_length, tag.values, result)

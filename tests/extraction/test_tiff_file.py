@@ -112,3 +112,15 @@ def test_the_full_resolution_subifd_describes_the_image_and_other_tags_are_the_l
     assert (exif["ImageWidth"], exif["ImageHeight"]) == (6000, 4000)  # the raw's, not the last SubIFD's
     assert (exif["Software"], exif["SubfileType"]) == ("pre", 1)  # other tags: the last directory read
     assert record["groups"]["File"]["FileType"] == "DNG"
+
+
+def test_panasonic_raw_tags_below_the_tiff_range_are_not_named_as_exif_tags(tmp_path):
+    signature = bytes.fromhex("88e774d8f8251d4d947a6e77822b5d6a")
+    at = 8 + len(signature)
+    ifd0 = [(0x0001, 7, 4, b"0340"), (0x0002, SHORT, 1, H(5200)), (0x0100, LONG, 1, L(5200)),
+            (0x0101, LONG, 1, L(3900)), (0x010F, ASCII, 10, b"Panasonic\x00")]
+    body, data = _directory(ifd0, at, "<")
+    record = read(tmp_path, b"IIU\x00" + L(at) + signature + body + data, "p.rw2")
+    exif = record["groups"]["EXIF"]
+    assert exif["Make"] == "Panasonic" and exif["ImageWidth"] == 5200
+    assert "InteropIndex" not in exif and "InteropVersion" not in exif  # 0x0001/0x0002 are Panasonic's own
