@@ -8,9 +8,11 @@ from typing import Any
 
 from exifread.core.exif_header import ExifHeader
 from exifread.tags import DEFAULT_STOP_TAG, IGNORE_TAGS
+from exifread.tags.fields import FieldType
 
 from .exif_names import (
     BLOBS,
+    COPYRIGHT,
     EXIF_NAMES,
     GPS_NAMES,
     ICC_DATA,
@@ -18,9 +20,11 @@ from .exif_names import (
     KODAK_IFD,
     MAKER_NOTE,
     POINTERS,
+    SUB_IFDS,
     USER_COMMENT,
     XMP_PACKET,
     binary_note,
+    copyright_text,
     exiftool_value,
     pillow_value,
     gps_as_exiftool,
@@ -37,7 +41,17 @@ _MAX_ENTRIES = 1000
 _TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
 _MAGIC = {42, 0x4F52, 0x5352, 0x55}  # TIFF, and the ORF/RW2 variants that keep its layout
 _FILE_OFFSETS = ("StripOffsets", "ThumbnailOffset")
-_SIZE_TAGS = {"SubfileType": "type", "ImageWidth": "width", "ImageLength": "height"}
+# TIFF 6 tags describing an image's pixels and geometry: ExifTool reports the full-resolution image's
+# (checked with exiftool on TIFFs whose IFD0 and SubIFDs disagree on each).
+_MAIN_IMAGE_TAGS = {0x0100, 0x0101, 0x0102, 0x0103, 0x0106, 0x0112, 0x0115, 0x0116, 0x011A, 0x011B, 0x011C,
+                    0x0128, 0x0211, 0x0212, 0x0213, 0x0214}
+# A SubIFD's JPEG is the raw's full-size JPEG rendering, not a thumbnail: ExifTool's names for it.
+_SUB_IFD_NAMES = {0x0201: "JpgFromRawStart", 0x0202: "JpgFromRawLength"}
+_DATA_LAYOUT = ("StripOffsets", "StripByteCounts", "TileOffsets", "TileByteCounts")
+_MAX_LISTED = 32
+_OFFSET_TYPES = {FieldType.SHORT, FieldType.LONG, FieldType.SIGNED_LONG, FieldType.IFD}
+_SIZE_TAGS = {"SubfileType": "type", "ImageWidth": "width", "ImageLength": "height", "Compression": "compression",
+              "PhotometricInterpretation": "photometric"}
 
 
 class Block:
@@ -80,6 +94,9 @@ class Header(ExifHeader):
         self.warnings: list[str] = []
 
     def dump_ifd(self, ifd, ifd_name, tag_dict=None, relative=0, stop_tag=DEFAULT_STOP_TAG):  # type: ignore[no-untyped-def]
+        if not isinstance(ifd, int) or isinstance(ifd, bool):
+            self.warnings.append(f"{ifd_name}: its directory offset is not a number; skipped")
+            return
         # Real directories hold a few hundred entries at most; a hostile count (up to 65535, in each of
         # several directories) would keep exifread busy for seconds on noise.
         count = self.s2n(ifd, 2)
@@ -101,6 +118,12 @@ class Header(ExifHeader):
         # We convert exifread's raw values (exif_names.py), never its display strings: build those only
         # where exifread's method does more than display, i.e. follows a sub-IFD (GPS, Interop).
         if tag_entry and isinstance(tag_entry[1], tuple):
+            # A sub-IFD pointer must be an integer offset; one stored as text or a fraction (seen in the
+            # wild) is skipped, as ExifTool does, rather than followed with a string for an offset.
+            if field_type not in _OFFSET_TYPES or not values or not isinstance(values[0], int):
+                self.warnings.append(f"{tag_entry[0]}: wrong format ({FieldType(field_type).name.lower()})"
+                                     " for a directory offset; that directory was skipped")
+                return "", False
             return super()._get_printable_for_field(count, values, field_type, tag_entry, stop_tag)
         return "", False
 
@@ -118,7 +141,8 @@ class ExifData:
     xmp: bytes | None = None
     iptc: bytes | None = None
     icc: bytes | None = None
-    # Per image directory (IFD0 first, then SubIFDs): SubfileType, width, height, for the real size.
+    # Per image directory (IFD0 first, then SubIFDs): SubfileType, width, height, compression and
+    # photometric interpretation, for the real size and to tell a raw from a TIFF.
     images: list[dict[str, int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -149,8 +173,8 @@ def decode_exif(data: Any, *, file_offset: int = 0, sizes: bool = False) -> Exif
     result.block, result.byte_order = block, bytes(data[:2]).decode("ascii")
     try:
         _decode(block, result, file_offset, sizes)
-    except Exception as exc:  # exifread raises many types on hostile directories: keep what was read
-        result.warnings.append(f"EXIF: {type(exc).__name__}: {exc}")
+    except Exception:  # exifread raises many types on hostile directories: keep what was read
+        result.warnings.append("EXIF: the block is damaged; only part of it could be read")
     return result
 
 
@@ -159,21 +183,37 @@ def _decode(block: Block, result: ExifData, file_offset: int, sizes: bool) -> No
     result.warnings.extend(f"EXIF {warning}" for warning in header.warnings)
     tags = header.tags
     thumbnail: dict[str, Any] = {}
+    # Tags a SubIFD's same-named tag must not replace (ExifTool reads IFD0 up to its SubIFD pointer,
+    # then the SubIFDs, then the rest of IFD0 and the ExifIFD: the last one read wins).
+    read_after_sub_ifds: set[str] = set()
+    # Panasonic's raw (TIFF magic 0x55) numbers its own tags below the TIFF range in IFD0 (sensor
+    # size, borders, ...): ExifTool's PanasonicRaw group, not EXIF tags of the same numbers.
+    maker_ifd0 = int.from_bytes(bytes(block.data[2:4]), "little" if block.endian == "I" else "big") == 0x55
     for key, tag in tags.items():
         ifd_name = key.partition(" ")[0]
         group = _GROUPS.get(ifd_name)
         if group is None or not hasattr(tag, "field_type") or tag.tag in POINTERS:
+            continue
+        if maker_ifd0 and ifd_name == "Image" and tag.tag < 0x00FE:
             continue
         if tag.tag in BLOBS and group != "GPS":
             _keep_blob(block, tag.tag, tag.field_offset, tag.field_length, tag.values, result)
             continue
         gps = group == "GPS"
         name = (GPS_NAMES if gps else EXIF_NAMES).get(tag.tag) or f"{'GPS' if gps else 'Exif'}_0x{tag.tag:04x}"
-        value = exiftool_value(tag, gps=gps)
+        try:
+            value = exiftool_value(tag, gps=gps, standard=True)
+        except (TypeError, ValueError, ArithmeticError, IndexError, UnicodeError):  # a value no spec allows
+            result.warnings.append(f"EXIF: {name} holds a value of the wrong form; skipped")
+            continue
+        if tag.tag == COPYRIGHT and not gps and tag.field_type == FieldType.ASCII:
+            value = copyright_text(block.slice(tag.field_offset, tag.field_length))  # exifread cuts at the NUL
         if value is None or value == []:
             continue
         target = result.gps if gps else (thumbnail if group == "IFD1" else result.exif)
         target[name] = value
+        if ifd_name != "Image" or tag.tag > SUB_IFDS:
+            read_after_sub_ifds.add(name)
     _read_skipped_entries(block, header, result)
     for name, value in thumbnail.items():
         result.exif.setdefault(name, value)  # the thumbnail's tags never replace the main image's
@@ -189,7 +229,18 @@ def _decode(block: Block, result: ExifData, file_offset: int, sizes: bool) -> No
                 result.exif[key] = [v + file_offset if isinstance(v, int) else v for v in value]
     result.images.append(_image(tags, "Image"))
     if sizes:
-        _read_sub_ifd_sizes(block, tags, result)
+        _read_sub_ifds(block, tags, result, read_after_sub_ifds)
+    _long_layouts_as_notes(result.exif)
+
+
+def _long_layouts_as_notes(exif: dict[str, Any]) -> None:
+    """ExifTool shows a strip or tile list longer than 32 characters as a binary note (checked with exiftool)."""
+    for key in _DATA_LAYOUT:
+        value = exif.get(key)
+        if isinstance(value, list):
+            listed = " ".join(str(v) for v in value)
+            if len(listed) > _MAX_LISTED:
+                exif[key] = binary_note(len(listed))
 
 
 def _keep_blob(block: Block, tag: int, offset: int, size: int, values: Any, result: ExifData) -> None:
@@ -206,6 +257,7 @@ def _keep_blob(block: Block, tag: int, offset: int, size: int, values: Any, resu
         result.icc = block.slice(offset, size)
 
 
+
 def _process(block: Block) -> "Header":
     """What `exifread.process_file(fh, details=False, extract_thumbnail=False)` does, on our Header.
 
@@ -216,11 +268,36 @@ def _process(block: Block) -> "Header":
     """
     header = block.header()
     for index, ifd in enumerate(header.list_ifd()[:2]):
-        header.dump_ifd(ifd, "Image" if index == 0 else "Thumbnail")
+        _dump_guarded(header, ifd, "Image" if index == 0 else "Thumbnail")
     exif_ifd = header.tags.get("Image ExifOffset")
     if exif_ifd is not None and exif_ifd.values:
-        header.dump_ifd(exif_ifd.values[0], "EXIF")
+        offset = _exif_ifd_offset(header.tags)
+        if offset is None:
+            header.warnings.append("ExifOffset: wrong format for a directory offset; the ExifIFD was skipped")
+        else:
+            _dump_guarded(header, offset, "EXIF")
     return header
+
+
+def _exif_ifd_offset(tags: dict[str, Any]) -> int | None:
+    """IFD0's ExifOffset, when it is the integer offset the spec asks for."""
+    tag = tags.get("Image ExifOffset")
+    if tag is None or tag.field_type not in _OFFSET_TYPES or not isinstance(tag.values, list) or not tag.values:
+        return None
+    offset = tag.values[0]
+    return offset if isinstance(offset, int) else None
+
+
+_DIRECTORY_NAMES = {"Image": "IFD0", "Thumbnail": "IFD1", "EXIF": "ExifIFD"}
+
+
+def _dump_guarded(header: "Header", ifd: Any, name: str, **kwargs: Any) -> None:
+    """Read one directory; a failure inside it keeps the tags read so far and the other directories."""
+    try:
+        header.dump_ifd(ifd, name, **kwargs)
+    except Exception:  # exifread raises many types on hostile entries; the cause is the bytes, not us
+        header.warnings.append(f"{_DIRECTORY_NAMES.get(name, name)}: a damaged entry stopped the reading of"
+                               " this directory; the entries before it were kept")
 
 
 def _read_skipped_entries(block: Block, header: "Header", result: ExifData) -> None:
@@ -230,9 +307,9 @@ def _read_skipped_entries(block: Block, header: "Header", result: ExifData) -> N
     tags = header.tags
     chain = header.list_ifd()[:2]  # IFD0, then IFD1 (the thumbnail's): its tags come last
     ifds = chain[:1]
-    exif_ifd = tags.get("Image ExifOffset")
-    if exif_ifd is not None and exif_ifd.values:
-        ifds.append(exif_ifd.values[0])
+    exif_ifd = _exif_ifd_offset(tags)
+    if exif_ifd is not None:
+        ifds.append(exif_ifd)
     for ifd in ifds + chain[1:]:
         for tag, (offset, size) in _locate(header, ifd, IGNORE_TAGS).items():
             if tag == USER_COMMENT:
@@ -273,7 +350,12 @@ def _image(tags: dict[str, Any], ifd_name: str) -> dict[str, int]:
     return image
 
 
-def _read_sub_ifd_sizes(block: Block, tags: dict[str, Any], result: ExifData) -> None:
+def _read_sub_ifds(block: Block, tags: dict[str, Any], result: ExifData, protected: set[str]) -> None:
+    """A TIFF file's SubIFDs (where DNG and TIFF raws keep the full-size image): their sizes for
+    main_image_size, and their tags into EXIF as ExifTool reports them: the tags describing an image's
+    pixels come from the full-resolution directory (a reduced one only fills gaps); any other tag is
+    the last one read (a SubIFD's replaces IFD0's read before the SubIFD pointer, never one in
+    `protected`, read after it)."""
     sub_ifds = tags.get("Image SubIFDs")
     if sub_ifds is None or not isinstance(sub_ifds.values, list):
         return
@@ -282,9 +364,30 @@ def _read_sub_ifd_sizes(block: Block, tags: dict[str, Any], result: ExifData) ->
         if not isinstance(offset, int) or offset <= 0:
             continue
         name = f"SubIFD{index}"
-        # The size tags come first (tags are sorted by number): stop there, the rest is raw-data layout.
-        header.dump_ifd(offset, name, stop_tag="ImageLength")
-        result.images.append(_image(header.tags, name))
+        _dump_guarded(header, offset, name)
+        image = _image(header.tags, name)
+        result.images.append(image)
+        full_resolution = image.get("type", 0) == 0
+        for key, tag in list(header.tags.items()):
+            if not key.startswith(name + " ") or not hasattr(tag, "field_type") or tag.tag in POINTERS | BLOBS:
+                continue
+            tag_name = _SUB_IFD_NAMES.get(tag.tag) or EXIF_NAMES.get(tag.tag) or f"Exif_0x{tag.tag:04x}"
+            main_image_tag = tag.tag in _MAIN_IMAGE_TAGS
+            if tag_name in protected and not (main_image_tag and full_resolution):
+                continue
+            try:
+                value = exiftool_value(tag, standard=True)
+            except (TypeError, ValueError, ArithmeticError, IndexError, UnicodeError):
+                continue
+            if value is None or value == []:
+                continue
+            if main_image_tag and not full_resolution:
+                result.exif.setdefault(tag_name, value)
+            else:
+                result.exif[tag_name] = value
+    if isinstance(result.exif.get("JpgFromRawLength"), int):
+        result.exif["JpgFromRaw"] = binary_note(result.exif["JpgFromRawLength"])
+    result.warnings.extend(f"EXIF {warning}" for warning in header.warnings)
 
 
 def decode_pillow_tiff(directories: dict[str, dict[int, Any]]) -> ExifData:
@@ -301,6 +404,7 @@ def decode_pillow_tiff(directories: dict[str, dict[int, Any]]) -> ExifData:
                 key = (GPS_NAMES if gps else EXIF_NAMES).get(number) or f"{'GPS' if gps else 'Exif'}_0x{number:04x}"
                 target[key] = converted
     gps_as_exiftool(result.gps)
+    _long_layouts_as_notes(result.exif)
     return result
 
 

@@ -8,9 +8,9 @@ from .composite import build_composite
 from .containers import READERS, Container, ContainerError
 from .errors import PipelineError
 from .exif import decode_pillow_tiff
+from .file_group import file_group, tiff_type
 from .findings import analyse
-from .formats import DNG
-from .header import Header, TooLarge, UnidentifiedImageError, open_header
+from .header import PILLOW_FORMATS, Header, TooLarge, UnidentifiedImageError, open_header
 from .jsonsafe import json_safe
 from .metadata import read_groups
 from .printed import print_groups
@@ -63,8 +63,9 @@ def _clean_copy(path: str, target: str, record: dict[str, Any]) -> dict[str, Any
 def read_result(source: Source, container: Container, facts: dict[str, Any]) -> dict[str, Any]:
     """The record for a readable file, findings still empty: summary and groups from every metadata block."""
     groups, exif, hints = read_groups(container)
-    if exif is not None and exif.is_dng and source.format.name in ("TIFF", "BTF"):
-        facts["FileType"], facts["MIMEType"] = DNG.name, DNG.mime
+    raw = tiff_type(source, exif)
+    if raw is not None:
+        facts["FileType"], facts["MIMEType"], facts["FileTypeExtension"] = raw.name, raw.mime, raw.extension.upper()
     if exif is not None and exif.byte_order:
         facts["ExifByteOrder"] = exif.byte_order
     summary = json_safe(build_summary(groups, container.width, container.height))  # type: ignore[arg-type]
@@ -127,6 +128,8 @@ _PILLOW_SIZED = {"JPEG", "PNG", "GIF", "WEBP", "BMP", "BTF"}
 
 def _pillow_header(source: Source, container: Container) -> Header | None:
     """Pillow's header for the file; None (with a warning) where Pillow fails but our reader found an image."""
+    if source.format.name not in PILLOW_FORMATS:
+        return None  # a raw Pillow has no reader for: our container reader's size stands
     try:
         return open_header(source.data, source.format.name)
     except TooLarge as exc:
@@ -150,14 +153,17 @@ def _refuse_bombs(width: int | None, height: int | None) -> None:
 
 
 def file_facts(source: Source, container: Container) -> dict[str, Any]:
+    group = file_group(source)
     facts: dict[str, Any] = {
         "FileName": source.name,
         "FileSize": source.size,
-        "FileType": source.format.name,
+        "FileType": group.pop("FileType"),
+        "FileTypeExtension": group.pop("FileTypeExtension"),
         "MIMEType": source.format.mime,
         "SHA256": source.sha256(),
         "ImageWidth": container.width,
         "ImageHeight": container.height,
+        **group,
     }
     facts.update(container.groups.get("File", {}))
     return facts

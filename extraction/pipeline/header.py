@@ -42,7 +42,10 @@ _PLUGINS = {
 }
 
 
-__all__ = ["Header", "TooLarge", "UnidentifiedImageError", "open_header"]
+# The formats Pillow can open at all (raws such as ORF and RW2 are ours alone to read).
+PILLOW_FORMATS = frozenset(_PLUGINS)
+
+__all__ = ["PILLOW_FORMATS", "Header", "TooLarge", "UnidentifiedImageError", "open_header"]
 
 
 class TooLarge(Exception):

@@ -141,7 +141,8 @@ def test_no_metadata_finding(tmp_path):
 
 @pytest.mark.parametrize(
     ("fmt", "suffix", "file_type"),
-    [("PNG", "png", "PNG"), ("WEBP", "webp", "WEBP"), ("TIFF", "tif", "TIFF"), ("JPEG", "jpg", "JPEG")],
+    # A WebP that carries EXIF has a VP8X header: ExifTool calls that type "Extended WEBP".
+    [("PNG", "png", "PNG"), ("WEBP", "webp", "Extended WEBP"), ("TIFF", "tif", "TIFF"), ("JPEG", "jpg", "JPEG")],
 )
 def test_formats_with_exif(tmp_path, fmt, suffix, file_type):
     exif = camera_exif().tobytes() if fmt == "TIFF" else camera_exif()

@@ -7,6 +7,7 @@ import struct
 
 from ..app12 import DUCKY_ID, parse_ducky
 from ..app14 import ADOBE_ID, parse_app14
+from ..file_group import sof_subsampling
 from ..flashpix import FPXR_ID, FlashPixReader
 from ..fotostation import parse_fotostation
 from ..mpf import MPF_ID, parse_mpf
@@ -56,6 +57,7 @@ def read_jpeg(data: bytes) -> Container:
             container.put("File", "EncodingProcess", marker - 0xC0)
             container.put("File", "BitsPerSample", bits)
             container.put("File", "ColorComponents", components)
+            container.put("File", "YCbCrSubSampling", sof_subsampling(body))
         elif marker == 0xE1:
             _app1(container, body, pos - length + 2)
         elif marker == 0xE2 and body.startswith(_ICC_ID) and len(body) > 14:
@@ -73,7 +75,7 @@ def read_jpeg(data: bytes) -> Container:
             _app12(container, body)
         elif marker == 0xE0 and body.startswith(b"JFIF\x00") and len(body) >= 12:
             major, minor, unit, xres, yres = struct.unpack_from(">BBBHH", body, 5)
-            container.put("JFIF", "JFIFVersion", f"{major}.{minor:02d}")
+            container.put("JFIF", "JFIFVersion", [major, minor])  # exiftool -n: "1 2"; printed "1.02"
             container.put("JFIF", "ResolutionUnit", unit)
             container.put("JFIF", "XResolution", xres)
             container.put("JFIF", "YResolution", yres)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from . import app12, app14, exif, flashpix, flir, icc, mpf, photoshop
+from . import app12, app14, exif, file, flashpix, flir, gif, icc, iptc, jfif, mpf, photoshop
 
 TABLES: dict[str, dict[str, Any]] = {
     "EXIF": exif.TABLE,
@@ -14,4 +14,8 @@ TABLES: dict[str, dict[str, Any]] = {
     "FlashPix": flashpix.TABLE,
     "FotoStation": app12.FOTOSTATION,
     "APP1": flir.TABLE,
+    "File": file.TABLE,
+    "JFIF": jfif.TABLE,
+    "IPTC": iptc.TABLE,
+    "GIF": gif.TABLE,
 }
