@@ -52,7 +52,8 @@ def read_result(source: Source, container: Container, facts: dict[str, Any]) -> 
     if exif is not None and exif.byte_order:
         facts["ExifByteOrder"] = exif.byte_order
     summary = json_safe(build_summary(groups, container.width, container.height))  # type: ignore[arg-type]
-    groups = json_safe({"File": facts, **groups, "Composite": build_composite(groups, summary)})
+    composite, hints["Composite"] = build_composite(groups, summary, hints)
+    groups = json_safe({"File": facts, **groups, "Composite": composite})
     printed = json_safe(print_groups(groups, hints))
     return {"file": source.name, "ok": True, "error": None, "summary": summary, "groups": groups,
             "printed": printed, "findings": []}

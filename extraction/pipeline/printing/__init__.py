@@ -2,8 +2,9 @@
 
 from typing import Any
 
-from . import exif
+from . import composite, exif
 
 TABLES: dict[str, dict[str, Any]] = {
     "EXIF": exif.TABLE,
+    "Composite": composite.TABLE,
 }
