@@ -2,9 +2,10 @@
 
 from typing import Any
 
-from . import composite, exif
+from . import composite, exif, quicktime
 
 TABLES: dict[str, dict[str, Any]] = {
     "EXIF": exif.TABLE,
     "Composite": composite.TABLE,
+    "QuickTime": quicktime.TABLE,
 }
