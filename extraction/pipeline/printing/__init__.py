@@ -2,10 +2,12 @@
 
 from typing import Any
 
-from . import composite, exif, quicktime
+from . import composite, exif, png, quicktime, riff
 
 TABLES: dict[str, dict[str, Any]] = {
     "EXIF": exif.TABLE,
     "Composite": composite.TABLE,
     "QuickTime": quicktime.TABLE,
+    "PNG": png.TABLE,
+    "RIFF": riff.TABLE,
 }
