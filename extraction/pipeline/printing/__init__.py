@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from . import composite, exif, png, quicktime, riff
+from . import composite, exif, png, quicktime, riff, xmp
 
 TABLES: dict[str, dict[str, Any]] = {
     "EXIF": exif.TABLE,
@@ -10,4 +10,5 @@ TABLES: dict[str, dict[str, Any]] = {
     "QuickTime": quicktime.TABLE,
     "PNG": png.TABLE,
     "RIFF": riff.TABLE,
+    "XMP": xmp.TABLE,
 }

@@ -1,0 +1,116 @@
+"""XMP under ExifTool's names, with values converted like their EXIF twins."""
+
+import math
+
+import pytest
+
+from extraction.pipeline.printed import print_groups
+from extraction.pipeline.xmp import exiftool_date, parse_xmp
+
+NAMESPACES = (
+    'xmlns:exif="http://ns.adobe.com/exif/1.0/" xmlns:tiff="http://ns.adobe.com/tiff/1.0/" '
+    'xmlns:aux="http://ns.adobe.com/exif/1.0/aux/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
+    'xmlns:MicrosoftPhoto="http://ns.microsoft.com/photo/1.0/" xmlns:crs="http://ns.adobe.com/camera-raw-settings/1.0/" '
+    'xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" xmlns:avm="http://www.communicatingastronomy.org/avm/1.0/"'
+)
+
+
+def packet(attributes: str = "", elements: str = "", tail: bytes = b"") -> bytes:
+    return (f'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Test 1.0">'
+            f'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" {NAMESPACES} '
+            f'{attributes}>{elements}</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>').encode() + tail
+
+
+def parse(*args, **kwargs) -> dict:
+    warnings: list[str] = []
+    tags = parse_xmp(packet(*args, **kwargs), warnings)
+    assert warnings == []
+    return tags
+
+
+def test_rationals_and_integers_of_exif_properties_are_numbers():
+    tags = parse('exif:ExposureTime="1/125" exif:FNumber="11/1" exif:FocalLength="57/1" tiff:XResolution="960000/10000" '
+                 'exif:MeteringMode="5" exif:ColorSpace="65535" exif:DigitalZoomRatio="0/0" xmp:Label="007"')
+    assert tags["ExposureTime"] == 0.008 and tags["FNumber"] == 11 and tags["XResolution"] == 96
+    assert tags["MeteringMode"] == 5 and tags["ColorSpace"] == 65535
+    assert tags["DigitalZoomRatio"] == "0/0"  # no number: left as written
+    assert tags["Label"] == "007"  # text stays text outside EXIF's namespaces
+
+
+def test_apex_values_become_seconds_and_f_numbers():
+    tags = parse('exif:ShutterSpeedValue="6965784/1000000" exif:ApertureValue="6918863/1000000" '
+                 'exif:MaxApertureValue="3.00 EV (f/2.8)"')
+    assert tags["ShutterSpeedValue"] == pytest.approx(0.008, rel=1e-5)
+    assert tags["ApertureValue"] == pytest.approx(11.0, rel=1e-5)
+    assert tags["MaxApertureValue"] == pytest.approx(math.sqrt(2) ** 3)
+    printed = print_groups({"XMP": tags})["XMP"]
+    assert printed["ShutterSpeedValue"] == "1/125" and printed["ApertureValue"] == "11.0"
+
+
+def test_gps_coordinates_become_signed_degrees():
+    tags = parse('exif:GPSLatitude="48,53.323582N" exif:GPSLongitude="21,2,35.7W" exif:GPSAltitude="324145/1000"')
+    assert tags["GPSLatitude"] == pytest.approx(48 + 53.323582 / 60)
+    assert tags["GPSLongitude"] == pytest.approx(-(21 + 2 / 60 + 35.7 / 3600))
+    printed = print_groups({"XMP": tags})["XMP"]
+    assert printed["GPSLatitude"] == "48 deg 53' 19.41\" N" and printed["GPSAltitude"] == "324.145 m"
+
+
+def test_exiftool_names_for_twins_and_clashes():
+    tags = parse('exif:ISOSpeedRatings="x" exif:FocalLengthIn35mmFilm="28" MicrosoftPhoto:Rating="75" xmp:Rating="4" '
+                 'crs:Temperature="5200" aux:SerialNumber="123" photoshop:ColorMode="3" photoshop:Urgency="5"',
+                 '<avm:Spectral.CentralWavelength><rdf:Seq><rdf:li>437</rdf:li></rdf:Seq></avm:Spectral.CentralWavelength>')
+    assert tags["FocalLengthIn35mmFormat"] == 28 and tags["RatingPercent"] == 75 and tags["Rating"] == 4
+    assert tags["ColorTemperature"] == 5200 and tags["SerialNumber"] == 123  # a number, as exiftool -j gives it
+    assert tags["SpectralCentralWavelength"] == ["437"]
+    assert tags["XMPToolkit"] == "Test 1.0"
+    printed = print_groups({"XMP": tags})["XMP"]
+    assert printed["ColorMode"] == "RGB" and printed["Urgency"] == "5 (normal urgency)"
+
+
+def test_lens_info_keeps_unknown_parts_as_undef():
+    tags = parse('aux:LensInfo="24/1 70/1 0/0 0/0"')
+    assert tags["LensInfo"] == "24 70 undef undef"
+    assert print_groups({"XMP": tags})["XMP"]["LensInfo"] == "24-70mm f/?"
+    tags = parse('aux:LensInfo="180/10 550/10 35/10 56/10"')
+    assert print_groups({"XMP": tags})["XMP"]["LensInfo"] == "18-55mm f/3.5-5.6"
+
+
+@pytest.mark.parametrize(("raw", "dated", "exiftool"), [
+    ("2020-05-04T18:39:11.644Z", True, "2020:05:04 18:39:11.644Z"),
+    ("2011-06-14T15:47+02:00", True, "2011:06:14 15:47+02:00"),
+    ("2009-09-09", True, "2009:09:09"),
+    ("2009-09-09T17:00:00, 2009-09-09", True, "2009:09:09T17:00:00, 2009:09:09"),
+    ("2009-09-09", False, "2009-09-09"),
+    ("Lightroom", True, "Lightroom"),
+])
+def test_dates_as_exiftool_writes_them(raw, dated, exiftool):
+    assert exiftool_date(raw, dated=dated) == exiftool
+
+
+def test_dates_inside_structures_are_converted():
+    tags = parse(elements='<xmpMM:History xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/" '
+                          'xmlns:stEvt="http://ns.adobe.com/xap/1.0/sType/ResourceEvent#"><rdf:Seq>'
+                          '<rdf:li stEvt:action="saved" stEvt:when="2018-07-29T19:54:47+10:00"/></rdf:Seq></xmpMM:History>')
+    assert tags["History"] == [{"Action": "saved", "When": "2018:07:29 19:54:47+10:00"}]
+
+
+def test_blank_values_are_kept_as_exiftool_keeps_them():
+    tags = parse(elements='<photoshop:City> </photoshop:City><avm:Spatial.Notes></avm:Spatial.Notes>')
+    assert tags["City"] == " " and tags["SpatialNotes"] == ""
+
+
+def test_junk_after_the_packet_is_ignored():
+    tags = parse('xmp:CreatorTool="Lightroom"', tail=b"\x00\xff garbage </x:xmpmeta> <not xml")
+    assert tags["CreatorTool"] == "Lightroom"
+
+
+def test_old_xap_toolkit_attribute():
+    raw = (b"<x:xapmeta xmlns:x='adobe:ns:meta/' x:xaptk='XMP toolkit 2.8.2-33, framework 1.5'>"
+           b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><rdf:Description about=''/>"
+           b"</rdf:RDF></x:xapmeta>")
+    assert parse_xmp(raw, [])["XMPToolkit"] == "XMP toolkit 2.8.2-33, framework 1.5"
+
+
+def test_codes_with_leading_zeros_stay_text():
+    tags = parse('exif:ExifVersion="0230" aux:SerialNumber="0012345"')
+    assert tags["ExifVersion"] == "0230" and tags["SerialNumber"] == "0012345"
