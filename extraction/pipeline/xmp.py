@@ -91,6 +91,7 @@ def parse_xmp(packet: bytes, warnings: list[str]) -> dict[str, Any]:
         warnings.append(f"XMP: {exc}")
         return {}
     tags: dict[str, Any] = {}
+    owners: dict[str, str] = {}  # tag -> the namespace that gave it
     for toolkit in _TOOLKITS:
         if root.get(toolkit):
             tags["XMPToolkit"] = root.get(toolkit)
@@ -100,15 +101,29 @@ def parse_xmp(packet: bytes, warnings: list[str]) -> dict[str, Any]:
             tags.setdefault("About", about)
         for name, value in description.attrib.items():
             if not name.startswith(_RDF) and name != _XML_LANG and name != "about":
-                key, prefix = _qualified(name)
-                tags.setdefault(key, convert(prefix, key, _local(name), value))
+                _put(tags, owners, name, convert(*_naming(name), value))
         for child in description:
             value = _value(child, 0)
             if value is None or value in ([], {}):
                 continue
-            key, prefix = _qualified(child.tag)
-            tags.setdefault(key, convert(prefix, key, _local(child.tag), value))
+            _put(tags, owners, child.tag, convert(*_naming(child.tag), value))
     return tags
+
+
+def _naming(qualified: str) -> tuple[str | None, str, str]:
+    name, prefix = _qualified(qualified)
+    return prefix, name, _local(qualified)
+
+
+def _put(tags: dict[str, Any], owners: dict[str, str], qualified: str, value: Any) -> None:
+    """Two properties with one tag name: a later one of the same namespace replaces the earlier (ExifTool
+    reports the last), one of another namespace does not (exif:WhiteBalance stays over crs:WhiteBalance)."""
+    name = _qualified(qualified)[0]
+    uri = qualified[1:].rpartition("}")[0]
+    namespace = _NAMESPACES.get(uri, uri)  # two spellings of one namespace's URI are one namespace
+    if name not in tags or owners.get(name) == namespace:
+        tags[name] = value
+        owners[name] = namespace
 
 
 def convert(prefix: str | None, name: str, local: str, value: Any) -> Any:

@@ -114,3 +114,9 @@ def test_old_xap_toolkit_attribute():
 def test_codes_with_leading_zeros_stay_text():
     tags = parse('exif:ExifVersion="0230" aux:SerialNumber="0012345"')
     assert tags["ExifVersion"] == "0230" and tags["SerialNumber"] == "0012345"
+
+
+def test_duplicate_names_later_wins_in_one_namespace_first_across_namespaces():
+    tags = parse('exif:WhiteBalance="0" crs:WhiteBalance="As Shot" MicrosoftPhoto:Rating="63"',
+                 '<MicrosoftPhoto:Rating xmlns:MicrosoftPhoto="http://ns.microsoft.com/photo/1.0">75</MicrosoftPhoto:Rating>')
+    assert tags["WhiteBalance"] == 0 and tags["RatingPercent"] == 75
