@@ -20,6 +20,7 @@ def test_image_size_and_megapixels_as_exiftool_writes_them():
     assert values["Megapixels"] == pytest.approx(17.915904) and printed["Megapixels"] == "17.9"
     _, small = composite({}, 640, 480)
     assert small["Megapixels"] == "0.307"
+    assert composite({}, 20, 10)[1]["Megapixels"] == "0.000200"
 
 
 def test_light_value_is_log2_of_n_squared_over_t_referred_to_iso_100():

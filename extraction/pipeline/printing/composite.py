@@ -9,9 +9,9 @@ def image_size(value: Any) -> str:
 
 
 def megapixels(value: Any) -> str:
-    """One decimal from one megapixel up, three below."""
+    """One decimal from one megapixel up, three from a thousandth, six below."""
     number = float(value)
-    return f"{number:.1f}" if number >= 1 else f"{number:.3f}"
+    return f"{number:.{1 if number >= 1 else 3 if number >= 0.001 else 6}f}"
 
 
 def exposure_time(value: Any) -> str:
