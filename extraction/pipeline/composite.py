@@ -11,6 +11,8 @@ from typing import Any
 
 Groups = dict[str, dict[str, Any]]
 
+# The second radiation constant c2 in um K as ExifTool's readings imply it: Wien's peak from a FLIR's PlanckB.
+_C2 = 14387.6515
 # The diagonal of a 36x24 mm frame.
 FULL_FRAME_DIAGONAL = math.hypot(36, 24)
 # Twice a 36x24 frame's diagonal: past medium format, so a focal-plane resolution giving more is wrong.
@@ -45,6 +47,7 @@ def build_composite(groups: Groups, summary: dict[str, Any], hints: Groups | Non
     _gps(composite, inputs, summary)
     _lens(composite, printed, inputs, groups, (hints or {}).get("MakerNotes", {}))
     _white_balance(composite, groups.get("MakerNotes", {}))
+    _maker_counters(composite, printed, groups)
     return composite, printed
 
 
@@ -342,3 +345,21 @@ def _levels(value: Any) -> list[float] | None:
         return None
     out = [number(item) for item in value]
     return None if any(item is None for item in out) else out  # type: ignore[return-value]
+
+
+def _maker_counters(composite: dict[str, Any], printed: dict[str, Any], groups: Groups) -> None:
+    """Tags that join two maker-note fields: run time, file number, a Kodak's creation date, a FLIR's peak."""
+    makers = groups.get("MakerNotes", {})
+    run, scale = number(makers.get("RunTimeValue")), number(makers.get("RunTimeScale"))
+    if run is not None and scale:
+        composite["RunTimeSincePowerUp"] = run / scale
+    directory, index = number(makers.get("DirectoryIndex")), number(makers.get("FileIndex"))
+    if directory is not None and index is not None:
+        composite["FileNumber"] = int(directory) * 10000 + int(index)
+        printed["FileNumber"] = f"{int(directory)}-{int(index):04d}"
+    year, month_day = makers.get("YearCreated"), makers.get("MonthDayCreated")
+    if year is not None and isinstance(month_day, str) and month_day.strip():
+        composite["DateCreated"] = f"{year}:{month_day.strip()}"
+    planck_b = number(groups.get("APP1", {}).get("PlanckB"))
+    if planck_b and planck_b > 0:
+        composite["PeakSpectralSensitivity"] = _C2 / planck_b

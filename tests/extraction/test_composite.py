@@ -171,3 +171,18 @@ def test_junk_inputs_never_raise(junk):
              "MinFocalLength", "WB_RBLevels", "DateTimeOriginal", "SubSecTimeOriginal")
     groups = {"EXIF": {name: junk for name in names}, "MakerNotes": {name: junk for name in names}}
     composite(groups)
+
+
+def test_tags_joining_two_maker_note_fields():
+    values, printed = composite({"MakerNotes": {"RunTimeValue": 208733685673541, "RunTimeScale": 1000000000,
+                                                "DirectoryIndex": 100, "FileIndex": 782,
+                                                "YearCreated": 1999, "MonthDayCreated": "05:25"},
+                                 "APP1": {"PlanckB": 1428}})
+    assert values["RunTimeSincePowerUp"] == pytest.approx(208733.685673541)
+    assert printed["RunTimeSincePowerUp"] == "2 days 9:58:54"
+    assert values["FileNumber"] == 1000782 and printed["FileNumber"] == "100-0782"
+    assert values["DateCreated"] == "1999:05:25"
+    assert values["PeakSpectralSensitivity"] == pytest.approx(10.0754, rel=1e-4)
+    assert printed["PeakSpectralSensitivity"] == "10.1 um"
+    _, short = composite({"MakerNotes": {"RunTimeValue": 7634742885333, "RunTimeScale": 1000000000}})
+    assert short["RunTimeSincePowerUp"] == "2:07:15"

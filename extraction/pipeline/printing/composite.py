@@ -82,6 +82,24 @@ def altitude(value: Any) -> str:
     return f"{_strip_zero(f'{abs(metres):.1f}')} m {words} Sea Level"
 
 
+def duration(value: Any) -> str:
+    """Seconds as a clock: "2:07:15", "2 days 9:58:54"; under half a minute "12.50 s"."""
+    seconds = float(value)
+    if seconds == 0:
+        return "0 s"
+    if abs(seconds) < 30:
+        return f"{seconds:.2f} s"
+    whole = int(seconds + 0.5)
+    days, rest = divmod(whole, 86400)
+    hours, rest = divmod(rest, 3600)
+    clock = f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+    return f"{days} day{'s' if days > 1 else ''} {clock}" if days else clock
+
+
+def micrometres(value: Any) -> str:
+    return f"{float(value):.1f} um"
+
+
 def _strip_zero(text: str) -> str:
     return text[:-2] if text.endswith(".0") else text
 
@@ -101,4 +119,6 @@ TABLE = {
     "GPSLongitude": longitude,
     "GPSPosition": position,
     "GPSAltitude": altitude,
+    "RunTimeSincePowerUp": duration,
+    "PeakSpectralSensitivity": micrometres,
 }
