@@ -48,6 +48,8 @@ def build_composite(groups: Groups, summary: dict[str, Any], hints: Groups | Non
     _lens(composite, printed, inputs, groups, (hints or {}).get("MakerNotes", {}))
     _white_balance(composite, groups.get("MakerNotes", {}))
     _maker_counters(composite, printed, groups)
+    _canon_settings(composite, printed, groups, (hints or {}).get("MakerNotes", {}))
+    _xmp_flash(composite, groups.get("XMP", {}))
     return composite, printed
 
 
@@ -363,3 +365,44 @@ def _maker_counters(composite: dict[str, Any], printed: dict[str, Any], groups: 
     planck_b = number(groups.get("APP1", {}).get("PlanckB"))
     if planck_b and planck_b > 0:
         composite["PeakSpectralSensitivity"] = _C2 / planck_b
+
+
+def _canon_settings(composite: dict[str, Any], printed: dict[str, Any], groups: Groups,
+                    maker_hints: dict[str, Any]) -> None:
+    """Canon's camera settings joined: drive mode, shooting mode, the flash's kind and modes, digital zoom."""
+    make = groups.get("EXIF", {}).get("Make")
+    if not (isinstance(make, str) and make.strip().upper().startswith("CANON")):
+        return
+    makers = groups.get("MakerNotes", {})
+    continuous, timer = number(makers.get("ContinuousDrive")), number(makers.get("SelfTimer"))
+    if continuous is not None:
+        composite["DriveMode"] = 0 if continuous else 1 if timer else 2
+    easy, exposure = number(makers.get("EasyMode")), number(makers.get("CanonExposureMode"))
+    if easy is not None and exposure is not None:
+        # In the Easy exposure mode the scene mode decides; its codes follow the exposure modes' after 10.
+        composite["ShootingMode"] = int(easy) + 10 if exposure == 0 else int(exposure)
+        words = maker_hints.get("EasyMode" if exposure == 0 else "CanonExposureMode")
+        if words is not None:
+            printed["ShootingMode"] = words
+    flash_bits = number(makers.get("FlashBits"))
+    if flash_bits:  # these describe a flash that was there
+        composite["FlashType"] = 1 if int(flash_bits) & 0x4000 else 0
+        composite["RedEyeReduction"] = 1 if number(makers.get("CanonFlashMode")) in (3, 4, 6) else 0
+        composite["ShutterCurtainHack"] = int(number(makers.get("ShutterCurtainSync")) or 0)
+        composite["ConditionalFEC"] = number(makers.get("FlashExposureComp")) or 0
+    zoom = number(makers.get("DigitalZoom"))
+    source, target = number(makers.get("ZoomSourceWidth")), number(makers.get("ZoomTargetWidth"))
+    if zoom == 3 and source and target:  # "Other": the ratio of the widths
+        composite["DigitalZoom"] = target / source
+
+
+def _xmp_flash(composite: dict[str, Any], xmp: dict[str, Any]) -> None:
+    """XMP's Flash structure as EXIF's Flash code (bit 0 fired, 1-2 return, 3-4 mode, 5 function, 6 red-eye)."""
+    flash = xmp.get("Flash")
+    if not isinstance(flash, dict) or not flash:
+        return
+    def flag(name: str) -> int:
+        value = flash.get(name)
+        return 1 if isinstance(value, str) and value.strip().lower() == "true" or value is True else 0
+    code = flag("Fired") | int(number(flash.get("Return")) or 0) % 4 << 1 | int(number(flash.get("Mode")) or 0) % 4 << 3
+    composite["Flash"] = code | flag("Function") << 5 | flag("RedEyeMode") << 6

@@ -186,3 +186,26 @@ def test_tags_joining_two_maker_note_fields():
     assert printed["PeakSpectralSensitivity"] == "10.1 um"
     _, short = composite({"MakerNotes": {"RunTimeValue": 7634742885333, "RunTimeScale": 1000000000}})
     assert short["RunTimeSincePowerUp"] == "2:07:15"
+
+
+def test_canon_settings_joined():
+    makers = {"ContinuousDrive": 0, "SelfTimer": 0, "EasyMode": 59, "CanonExposureMode": 0, "FlashBits": 0x2008,
+              "CanonFlashMode": 3, "FlashExposureComp": 0, "DigitalZoom": 3, "ZoomSourceWidth": 640,
+              "ZoomTargetWidth": 1600}
+    values, printed = composite({"EXIF": {"Make": "Canon"}, "MakerNotes": makers},
+                                hints={"MakerNotes": {"EasyMode": "Scene Intelligent Auto"}})
+    assert values["DriveMode"] == 2 and printed["DriveMode"] == "Single-frame Shooting"
+    assert values["ShootingMode"] == 69 and printed["ShootingMode"] == "Scene Intelligent Auto"
+    assert (values["FlashType"], values["RedEyeReduction"], values["ShutterCurtainHack"]) == (0, 1, 0)
+    assert values["DigitalZoom"] == 2.5 and printed["DigitalZoom"] == "2.50x"
+    makers.update(ContinuousDrive=5, CanonExposureMode=4, FlashBits=0)
+    values, _ = composite({"EXIF": {"Make": "Canon"}, "MakerNotes": makers})
+    assert values["DriveMode"] == 0 and values["ShootingMode"] == 4 and "FlashType" not in values
+    assert "DriveMode" not in composite({"EXIF": {"Make": "Sony"}, "MakerNotes": makers})[0]
+
+
+def test_xmp_flash_structure_as_the_exif_code():
+    flash = {"Fired": "False", "Return": "0", "Mode": "2", "Function": "False", "RedEyeMode": "False"}
+    assert composite({"XMP": {"Flash": flash}})[0]["Flash"] == 16
+    flash.update(Fired="True", Mode="1")
+    assert composite({"XMP": {"Flash": flash}})[0]["Flash"] == 9

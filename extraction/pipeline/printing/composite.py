@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from . import exif
+
 
 def image_size(value: Any) -> str:
     """"4032 3024" -> "4032x3024"."""
@@ -120,5 +122,11 @@ TABLE = {
     "GPSPosition": position,
     "GPSAltitude": altitude,
     "RunTimeSincePowerUp": duration,
+    "DriveMode": {0: "Continuous Shooting", 1: "Self-timer Operation", 2: "Single-frame Shooting"},
+    "FlashType": {0: "Built-In Flash", 1: "External"},
+    "RedEyeReduction": {0: "Off", 1: "On"},
+    "ShutterCurtainHack": {0: "1st-curtain sync", 1: "2nd-curtain sync"},
+    "DigitalZoom": lambda value: f"{float(value):.2f}x",
     "PeakSpectralSensitivity": micrometres,
+    **({"Flash": exif.TABLE["Flash"]} if "Flash" in exif.TABLE else {}),  # EXIF's words for the same code
 }
