@@ -2,6 +2,7 @@
 
 import struct
 
+from ..kodak_meta import parse_kodak_meta
 from .base import Container, ContainerError
 
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
@@ -58,6 +59,8 @@ def read_jpeg(data: bytes) -> Container:
             container.put("JFIF", "ResolutionUnit", unit)
             container.put("JFIF", "XResolution", xres)
             container.put("JFIF", "YResolution", yres)
+        elif marker == 0xE3 and body[:6] in (b"Meta\x00\x00", b"META\x00\x00"):  # Kodak's Meta IFD
+            container.groups["Meta"] = parse_kodak_meta(body[6:], container.warnings)
         elif marker == 0xFE:
             container.put("File", "Comment", body.split(b"\x00", 1)[0].decode("utf-8", "replace").strip())
         elif marker == _SOS:

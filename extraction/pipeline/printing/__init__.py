@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from . import composite, exif, png, quicktime, riff, xmp
+from . import composite, exif, meta, png, quicktime, riff, xmp
 
 TABLES: dict[str, dict[str, Any]] = {
     "EXIF": exif.TABLE,
@@ -11,4 +11,5 @@ TABLES: dict[str, dict[str, Any]] = {
     "PNG": png.TABLE,
     "RIFF": riff.TABLE,
     "XMP": xmp.TABLE,
+    "Meta": meta.TABLE,
 }
