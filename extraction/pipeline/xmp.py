@@ -6,6 +6,8 @@ values: rationals ("245/32") become numbers, APEX values seconds and f-numbers, 
 degrees, XMP dates ExifTool's "YYYY:MM:DD HH:MM:SS" form.
 """
 
+import base64
+import binascii
 import re
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -35,6 +37,7 @@ _NAMESPACES = {
     "http://ns.microsoft.com/photo/1.2/": "MP",
     "http://ns.google.com/photos/1.0/image/": "GImage",
     "http://ns.google.com/photos/1.0/depthmap/": "GDepth",
+    "http://ns.google.com/photos/1.0/audio/": "GAudio",
 }
 # ExifTool's tag names where they are not the property's own name.
 _NAMES = {
@@ -60,6 +63,8 @@ _APERTURE_APEX = {("exif", "ApertureValue"), ("exif", "MaxApertureValue")}
 _COORDINATES = {("exif", "GPSLatitude"), ("exif", "GPSLongitude"), ("exif", "GPSDestLatitude"),
                 ("exif", "GPSDestLongitude")}
 _RATIONAL_LISTS = {("aux", "LensInfo"), ("exifEX", "LensSpecification")}
+# Binary data carried as base64 text (Google's depth maps, images and audio): bytes, shown as a blob.
+_BASE64 = {("GImage", "Data"), ("GDepth", "Data"), ("GDepth", "Confidence"), ("GAudio", "Data")}
 
 _RATIONAL = re.compile(r"^\s*(-?\d+)\s*/\s*(-?\d+)\s*$")
 # No leading zero: "0230" (ExifVersion) and serial numbers like "0012" are text.
@@ -135,6 +140,11 @@ def convert(prefix: str | None, name: str, local: str, value: Any) -> Any:
     if not isinstance(value, str):
         return value
     key = (prefix, local)
+    if key in _BASE64:
+        try:
+            return base64.b64decode("".join(value.split()), validate=True)
+        except (binascii.Error, ValueError):
+            return value
     if key in _SECONDS_APEX or key in _APERTURE_APEX:
         apex = _number(value)
         if apex is not None:
@@ -255,3 +265,34 @@ def _value(element: Element, depth: int) -> Any:
         if value is not None and value != "":
             struct[_qualified(child.tag)[0]] = value
     return struct
+
+
+EXTENSION_ID = b"http://ns.adobe.com/xmp/extension/\x00"
+
+
+def join_extended_xmp(chunks: list[bytes], warnings: list[str]) -> list[bytes]:
+    """Extended XMP (JPEG APP1 segments after EXTENSION_ID): each chunk is a 32-character GUID, the whole
+    packet's length and this chunk's offset in it (32-bit big-endian each), then its bytes. Returns each
+    GUID's packet once every byte of it has arrived; an incomplete or oversized one adds a warning."""
+    packets: dict[bytes, bytearray] = {}
+    filled: dict[bytes, int] = {}
+    for chunk in chunks:
+        if len(chunk) < 40:
+            continue
+        guid, total, offset = chunk[:32], int.from_bytes(chunk[32:36], "big"), int.from_bytes(chunk[36:40], "big")
+        data = chunk[40:]
+        if total > MAX_XMP or offset + len(data) > total:
+            warnings.append("XMP: an extended XMP chunk runs past its packet; skipped")
+            continue
+        packet = packets.setdefault(guid, bytearray(total))
+        if len(packet) != total:
+            continue
+        packet[offset : offset + len(data)] = data
+        filled[guid] = filled.get(guid, 0) + len(data)
+    joined = []
+    for guid, packet in packets.items():
+        if filled.get(guid, 0) >= len(packet):
+            joined.append(bytes(packet))
+        else:
+            warnings.append("XMP: extended XMP is incomplete; skipped")
+    return joined

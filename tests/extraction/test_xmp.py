@@ -1,11 +1,12 @@
 """XMP under ExifTool's names, with values converted like their EXIF twins."""
 
+import base64
 import math
 
 import pytest
 
 from extraction.pipeline.printed import print_groups
-from extraction.pipeline.xmp import exiftool_date, parse_xmp
+from extraction.pipeline.xmp import exiftool_date, join_extended_xmp, parse_xmp
 
 NAMESPACES = (
     'xmlns:exif="http://ns.adobe.com/exif/1.0/" xmlns:tiff="http://ns.adobe.com/tiff/1.0/" '
@@ -120,3 +121,29 @@ def test_duplicate_names_later_wins_in_one_namespace_first_across_namespaces():
     tags = parse('exif:WhiteBalance="0" crs:WhiteBalance="As Shot" MicrosoftPhoto:Rating="63"',
                  '<MicrosoftPhoto:Rating xmlns:MicrosoftPhoto="http://ns.microsoft.com/photo/1.0">75</MicrosoftPhoto:Rating>')
     assert tags["WhiteBalance"] == 0 and tags["RatingPercent"] == 75
+
+
+def _extension_chunks(payload: bytes, size: int, guid: bytes = b"E0CC0F5E8E62D1B42D2C5E1A1A1A1A1A") -> list[bytes]:
+    return [guid + len(payload).to_bytes(4, "big") + offset.to_bytes(4, "big") + payload[offset : offset + size]
+            for offset in range(0, len(payload), size)]
+
+
+def test_extended_xmp_is_joined_in_any_order():
+    data = base64.b64encode(b"\x89PNG" + b"\x00" * 300).decode()
+    extension = ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+                 '<rdf:Description xmlns:GDepth="http://ns.google.com/photos/1.0/depthmap/" GDepth:Mime="image/png" '
+                 f'GDepth:Data="{data}"/></rdf:RDF></x:xmpmeta>').encode()
+    chunks = _extension_chunks(extension, 100)
+    warnings: list[str] = []
+    (joined,) = join_extended_xmp(list(reversed(chunks)), warnings)
+    assert joined == extension and warnings == []
+    tags = parse_xmp(joined, warnings)
+    assert tags["Mime"] == "image/png" and tags["DepthImage"] == b"\x89PNG" + b"\x00" * 300
+
+
+def test_incomplete_or_oversized_extended_xmp_is_skipped_with_a_warning():
+    chunks = _extension_chunks(b"x" * 500, 100)
+    warnings: list[str] = []
+    assert join_extended_xmp(chunks[:-1], warnings) == [] and warnings
+    liar = b"G" * 32 + (10).to_bytes(4, "big") + (5).to_bytes(4, "big") + b"0123456789"
+    assert join_extended_xmp([liar, b"short"], warnings) == []

@@ -3,6 +3,7 @@
 import struct
 
 from ..kodak_meta import parse_kodak_meta
+from ..xmp import EXTENSION_ID, join_extended_xmp
 from .base import Container, ContainerError
 
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
@@ -16,6 +17,7 @@ _ICC_ID = b"ICC_PROFILE\x00"
 def read_jpeg(data: bytes) -> Container:
     container = Container()
     icc_chunks: dict[int, bytes] = {}
+    xmp_extension: list[bytes] = []
     photoshop = bytearray()
     pos, end = 2, len(data)
     while pos < end:
@@ -47,6 +49,8 @@ def read_jpeg(data: bytes) -> Container:
             container.put("File", "EncodingProcess", marker - 0xC0)
             container.put("File", "BitsPerSample", bits)
             container.put("File", "ColorComponents", components)
+        elif marker == 0xE1 and body.startswith(EXTENSION_ID):
+            xmp_extension.append(body[len(EXTENSION_ID) :])
         elif marker == 0xE1:
             _app1(container, body, pos - length + 2)
         elif marker == 0xE2 and body.startswith(_ICC_ID) and len(body) > 14:
@@ -67,6 +71,7 @@ def read_jpeg(data: bytes) -> Container:
             break  # entropy-coded data follows: the metadata is all before it
     if container.width is None:
         raise ContainerError("The JPEG has no frame header (SOF): it holds no image.")
+    container.xmp.extend(join_extended_xmp(xmp_extension, container.warnings))
     if icc_chunks:
         container.icc = b"".join(icc_chunks[k] for k in sorted(icc_chunks))
     if photoshop:
