@@ -38,6 +38,10 @@ _NAMESPACES = {
     "http://ns.google.com/photos/1.0/image/": "GImage",
     "http://ns.google.com/photos/1.0/depthmap/": "GDepth",
     "http://ns.google.com/photos/1.0/audio/": "GAudio",
+    "http://www.metadataworkinggroup.com/schemas/regions/": "mwg-rs",
+    "http://ns.useplus.org/ldf/xmp/1.0/": "plus",
+    "http://iptc.org/std/Iptc4xmpExt/2008-02-29/": "Iptc4xmpExt",
+    "http://rs.tdwg.org/dwc/index.htm": "dwc",
 }
 # ExifTool's tag names where they are not the property's own name.
 _NAMES = {
@@ -50,9 +54,12 @@ _NAMES = {
     ("photoshop", "ICCProfile"): "ICCProfileName",
     ("crs", "Temperature"): "ColorTemperature", ("crs", "RawFileName"): "RawFileName",
     ("MicrosoftPhoto", "Rating"): "RatingPercent",
-    ("MP", "RegionInfo"): "RegionInfoMP",
+    ("MP", "RegionInfo"): "RegionInfoMP", ("mwg-rs", "Regions"): "RegionInfo",
     ("GImage", "Mime"): "ImageMimeType", ("GImage", "Data"): "ImageData",
     ("GDepth", "Data"): "DepthImage",
+    ("Iptc4xmpExt", "DigImageGUID"): "DigitalImageGUID", ("Iptc4xmpExt", "AddlModelInfo"): "AdditionalModelInformation",
+    ("Iptc4xmpExt", "RegistryId"): "RegistryID",
+    ("dwc", "Event"): "DCEvent", ("dwc", "dctermsLocation"): "DCTermsLocation",
 }
 # Namespaces whose properties are EXIF's types: rationals and integers there are numbers.
 _NUMERIC = {"exif", "tiff", "aux", "exifEX", "crs", "GDepth"}
@@ -63,6 +70,8 @@ _APERTURE_APEX = {("exif", "ApertureValue"), ("exif", "MaxApertureValue")}
 _COORDINATES = {("exif", "GPSLatitude"), ("exif", "GPSLongitude"), ("exif", "GPSDestLatitude"),
                 ("exif", "GPSDestLongitude")}
 _RATIONAL_LISTS = {("aux", "LensInfo"), ("exifEX", "LensSpecification")}
+# PLUS (Picture Licensing Universal System) codes are written as URIs of its vocabulary: the code is the value.
+_PLUS_VOCABULARY = "http://ns.useplus.org/ldf/vocab/"
 # Binary data carried as base64 text (Google's depth maps, images and audio): bytes, shown as a blob.
 _BASE64 = {("GImage", "Data"), ("GDepth", "Data"), ("GDepth", "Confidence"), ("GAudio", "Data")}
 
@@ -140,6 +149,8 @@ def convert(prefix: str | None, name: str, local: str, value: Any) -> Any:
     if not isinstance(value, str):
         return value
     key = (prefix, local)
+    if prefix == "plus" and value.startswith(_PLUS_VOCABULARY):
+        return value[len(_PLUS_VOCABULARY) :]
     if key in _BASE64:
         try:
             return base64.b64decode("".join(value.split()), validate=True)
@@ -232,6 +243,8 @@ def _qualified(qualified: str) -> tuple[str, str | None]:
 
 def _tag_name(local: str) -> str:
     name = re.sub(r"[^A-Za-z0-9_-]", "", local)  # "Spectral.CentralWavelength" -> SpectralCentralWavelength
+    if len(name) > 1 and name.isupper():
+        return name.capitalize()  # an all-capitals property ("ID", "API") is named "Id", "Api"
     return name[:1].upper() + name[1:]
 
 
@@ -253,7 +266,8 @@ def _value(element: Element, depth: int) -> Any:
         items = [_value(li, depth + 1) for li in first if li.tag == f"{_RDF}li"]
         items = [item for item in items if item is not None and item != ""]
         if first.tag == f"{_RDF}Alt":
-            return items[0] if items else None  # the x-default (first) alternative, as ExifTool shows it
+            # The x-default (first) alternative, as ExifTool shows it; an Alt of blank items is blank.
+            return items[0] if items else ("" if any(li.tag == f"{_RDF}li" for li in first) else None)
         return items
     if first.tag == f"{_RDF}Description":
         children = list(first)

@@ -147,3 +147,20 @@ def test_incomplete_or_oversized_extended_xmp_is_skipped_with_a_warning():
     assert join_extended_xmp(chunks[:-1], warnings) == [] and warnings
     liar = b"G" * 32 + (10).to_bytes(4, "big") + (5).to_bytes(4, "big") + b"0123456789"
     assert join_extended_xmp([liar, b"short"], warnings) == []
+
+
+def test_plus_vocabulary_codes_and_their_words():
+    tags = parse(elements='<plus:ModelReleaseStatus xmlns:plus="http://ns.useplus.org/ldf/xmp/1.0/" '
+                          'rdf:resource="http://ns.useplus.org/ldf/vocab/MR-NAP"/>')
+    assert tags["ModelReleaseStatus"] == "MR-NAP"
+    assert print_groups({"XMP": tags})["XMP"]["ModelReleaseStatus"] == "Not Applicable"
+
+
+def test_names_exiftool_gives_iptc_extension_and_darwin_core_properties():
+    ext = 'xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/" xmlns:dwc="http://rs.tdwg.org/dwc/index.htm"'
+    tags = parse(f'{ext} Iptc4xmpExt:DigImageGUID="g" Iptc4xmpExt:AddlModelInfo="m" avm:ID="heic0910q"',
+                 '<dwc:dctermsLocation rdf:parseType="Resource"><dwc:continent>Antarctica</dwc:continent>'
+                 '</dwc:dctermsLocation><avm:Spatial.Notes><rdf:Alt><rdf:li xml:lang="x-default"/></rdf:Alt>'
+                 '</avm:Spatial.Notes>')
+    assert tags["DigitalImageGUID"] == "g" and tags["AdditionalModelInformation"] == "m" and tags["Id"] == "heic0910q"
+    assert tags["DCTermsLocation"] == {"Continent": "Antarctica"} and tags["SpatialNotes"] == ""

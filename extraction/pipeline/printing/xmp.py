@@ -47,6 +47,19 @@ PHOTOSHOP_CODES: dict[str, dict[int, str]] = {
 }
 
 
+# PLUS License Data Format codes (useplus.org LDF 1.2).
+PLUS_CODES: dict[str, dict[str, str]] = {
+    "ModelReleaseStatus": {"MR-NON": "None", "MR-NAP": "Not Applicable", "MR-UMR": "Unlimited Model Releases",
+                           "MR-LMR": "Limited or Incomplete Model Releases"},
+    "PropertyReleaseStatus": {"PR-NON": "None", "PR-NAP": "Not Applicable",
+                              "PR-UPR": "Unlimited Property Releases",
+                              "PR-LPR": "Limited or Incomplete Property Releases"},
+    "MinorModelAgeDisclosure": {"AG-UNK": "Age Unknown", "AG-A25": "Age 25 or Over",
+                                **{f"AG-A{age}": f"Age {age}" for age in range(15, 25)},
+                                "AG-U14": "Age 14 or Under"},
+}
+
+
 def lens_info(value: Any) -> str:
     """"18 55 3.5 5.6" -> "18-55mm f/3.5-5.6"; an unknown ("undef") part prints as "?"."""
     parts = str(value).split()
@@ -80,6 +93,7 @@ def whole_millimetres(value: Any) -> str:
 TABLE: dict[str, Any] = {
     **EXIF_CODES,
     **PHOTOSHOP_CODES,
+    **PLUS_CODES,
     "ExposureTime": exposure_time,
     "ShutterSpeedValue": exposure_time,
     "FNumber": one_decimal,
