@@ -75,6 +75,8 @@ _PLUS_VOCABULARY = "http://ns.useplus.org/ldf/vocab/"
 # Binary data carried as base64 text (Google's depth maps, images and audio): bytes, shown as a blob.
 _BASE64 = {("GImage", "Data"), ("GDepth", "Data"), ("GDepth", "Confidence"), ("GAudio", "Data")}
 
+# XMP's Boolean type is exactly "True" or "False"; ExifTool gives them as booleans.
+_BOOLEANS = {"True": True, "False": False}
 _RATIONAL = re.compile(r"^\s*(-?\d+)\s*/\s*(-?\d+)\s*$")
 # No leading zero: "0230" (ExifVersion) and serial numbers like "0012" are text.
 _INTEGER = re.compile(r"^\s*-?(?:0|[1-9]\d*)\s*$")
@@ -148,6 +150,8 @@ def convert(prefix: str | None, name: str, local: str, value: Any) -> Any:
         return {key: _struct_field(item) for key, item in value.items()}
     if not isinstance(value, str):
         return value
+    if value in _BOOLEANS:
+        return _BOOLEANS[value]
     key = (prefix, local)
     if prefix == "plus" and value.startswith(_PLUS_VOCABULARY):
         return value[len(_PLUS_VOCABULARY) :]
@@ -195,7 +199,7 @@ def _struct_field(value: Any) -> Any:
     if isinstance(value, list):
         return [_struct_field(item) for item in value]
     if isinstance(value, str):
-        return exiftool_date(value, dated=False)
+        return _BOOLEANS.get(value, exiftool_date(value, dated=False))
     return value
 
 

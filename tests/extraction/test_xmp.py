@@ -164,3 +164,14 @@ def test_names_exiftool_gives_iptc_extension_and_darwin_core_properties():
                  '</avm:Spatial.Notes>')
     assert tags["DigitalImageGUID"] == "g" and tags["AdditionalModelInformation"] == "m" and tags["Id"] == "heic0910q"
     assert tags["DCTermsLocation"] == {"Continent": "Antarctica"} and tags["SpatialNotes"] == ""
+
+
+def test_booleans_and_the_flash_structure():
+    tags = parse('xmpRights:Marked="True" xmlns:xmpRights="http://ns.adobe.com/xap/1.0/rights/" '
+                 'exif:ExposureBiasValue="0.00 EV"',
+                 '<exif:Flash rdf:parseType="Resource"><exif:Fired>False</exif:Fired><exif:Return>0</exif:Return>'
+                 '<exif:Mode>2</exif:Mode></exif:Flash>')
+    assert tags["Marked"] is True and tags["Flash"] == {"Fired": False, "Return": "0", "Mode": "2"}
+    printed = print_groups({"XMP": tags})["XMP"]
+    assert printed["Flash"] == {"Fired": False, "Return": "No return detection", "Mode": "Off"}
+    assert printed["ExposureCompensation"] == "0"

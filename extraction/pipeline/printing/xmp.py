@@ -60,6 +60,28 @@ PLUS_CODES: dict[str, dict[str, str]] = {
 }
 
 
+FLASH_MODE = {0: "Unknown", 1: "On", 2: "Off", 3: "Auto"}
+FLASH_RETURN = {0: "No return detection", 2: "Return not detected", 3: "Return detected"}
+
+
+def flash(value: Any) -> Any:
+    """exif:Flash's structure with its Mode and Return codes in words."""
+    if not isinstance(value, dict):
+        return value
+    words = dict(value)
+    for name, table in (("Mode", FLASH_MODE), ("Return", FLASH_RETURN)):
+        if name in words:
+            code = int(words[name]) if str(words[name]).strip().lstrip("-").isdigit() else words[name]
+            words[name] = table.get(code, f"Unknown ({code})")
+    return words
+
+
+def compensation(value: Any) -> str:
+    """Exposure compensation as a fraction; a value written with its unit ("0.00 EV") by its number."""
+    text = str(value).split()
+    return formats.fraction(text[0] if text else value)
+
+
 def lens_info(value: Any) -> str:
     """"18 55 3.5 5.6" -> "18-55mm f/3.5-5.6"; an unknown ("undef") part prints as "?"."""
     parts = str(value).split()
@@ -102,7 +124,8 @@ TABLE: dict[str, Any] = {
     "FocalLength": millimetres,
     "FocalLengthIn35mmFormat": whole_millimetres,
     "SubjectDistance": metres,
-    "ExposureCompensation": formats.fraction,
+    "ExposureCompensation": compensation,
+    "Flash": flash,
     "LensInfo": lens_info,
     "GPSLatitude": latitude,
     "GPSLongitude": longitude,
