@@ -224,10 +224,14 @@ def _optics(composite: dict[str, Any], printed: dict[str, Any], inputs: _Inputs,
 
 
 def _subject_distance(inputs: _Inputs) -> float | None:
+    """The first distance given (a zero means unknown: look further); an infinite one gives no depth of field."""
     for name in _DISTANCES:
+        raw = inputs.raw(name)
+        if isinstance(raw, str) and raw.strip().lower() in ("inf", "infinity"):
+            return None
         value = inputs.number(name)
-        if value is not None:
-            return value if value > 0 else None
+        if value is not None and value > 0:
+            return value
     lower, upper = inputs.number("FocusDistanceLower"), inputs.number("FocusDistanceUpper")
     if lower is not None and upper is not None and upper > 0:
         return (lower + upper) / 2

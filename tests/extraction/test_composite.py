@@ -209,3 +209,12 @@ def test_xmp_flash_structure_as_the_exif_code():
     assert composite({"XMP": {"Flash": flash}})[0]["Flash"] == 16
     flash.update(Fired="True", Mode="1")
     assert composite({"XMP": {"Flash": flash}})[0]["Flash"] == 9
+
+
+def test_a_zero_distance_is_unknown_and_an_infinite_one_gives_no_depth_of_field():
+    exif = {"FocalLength": 5.6, "FNumber": 2.8, "FocalLengthIn35mmFormat": 37, "SubjectDistance": 0}
+    values, _ = composite({"EXIF": exif, "MakerNotes": {"FocusDistanceUpper": 2.0, "FocusDistanceLower": 1.0}})
+    near, far = (float(v) for v in values["DOF"].split())
+    assert 2 / (1 / near + 1 / far) == pytest.approx(1.5)
+    values, _ = composite({"EXIF": {**exif, "SubjectDistance": None}, "MakerNotes": {"ObjectDistance": "inf"}})
+    assert "DOF" not in values and "HyperfocalDistance" in values
