@@ -13,6 +13,9 @@ Groups = dict[str, dict[str, Any]]
 
 # The second radiation constant c2 in um K as ExifTool's readings imply it: Wien's peak from a FLIR's PlanckB.
 _C2 = 14387.6515
+# ExifTool converts the field of view between radians and degrees with pi to six digits: so do we, for
+# the two-number FOV text to agree with its to the last digit.
+_PI = 3.14159
 # The diagonal of a 36x24 mm frame.
 FULL_FRAME_DIAGONAL = math.hypot(36, 24)
 # Twice a 36x24 frame's diagonal: past medium format, so a focal-plane resolution giving more is wrong.
@@ -93,6 +96,12 @@ def number(value: Any) -> float | None:
     return None
 
 
+def _15(value: float) -> float:
+    # A value with the 15 significant digits ExifTool writes. The circle of confusion goes on to the
+    # depth of field and hyperfocal distance with these digits: their last digits then agree with ExifTool's.
+    return float(f"{value:.15g}")
+
+
 def _g(value: float) -> str:
     # ExifTool writes computed numbers with 15 significant digits.
     return f"{value:.15g}"
@@ -120,8 +129,9 @@ def _exposure(composite: dict[str, Any], inputs: _Inputs) -> None:
     iso = _canon_iso(inputs.groups)
     if iso is not None:
         composite["ISO"] = iso
-    iso = _iso(inputs.groups.get("EXIF", {}).get("ISO")) or iso or _iso(inputs.groups.get("MakerNotes", {}).get("ISO")) \
-        or _iso(inputs.groups.get("XMP", {}).get("ISO"))
+    # The ISO as printed: Canon's derived speed counts whole (ExifTool computes from the printed value).
+    iso = _iso(inputs.groups.get("EXIF", {}).get("ISO")) or (round(iso) if iso else None) \
+        or _iso(inputs.groups.get("MakerNotes", {}).get("ISO")) or _iso(inputs.groups.get("XMP", {}).get("ISO"))
     if shutter and aperture and iso and shutter > 0 and aperture > 0:
         # LV = log2(N^2 / t), referred to ISO 100: EV100 = EV - log2(ISO / 100).
         composite["LightValue"] = math.log2(aperture * aperture / shutter) - math.log2(iso / 100)
@@ -154,13 +164,15 @@ def scale_factor(inputs: _Inputs, summary: dict[str, Any]) -> float | None:
         return focal35 / focal
     diagonal = inputs.number("FocalPlaneDiagonal")
     if not diagonal:
-        x_size, y_size = inputs.number("FocalPlaneXSize"), inputs.number("FocalPlaneYSize")
-        if x_size and y_size and x_size > 0 and y_size > 0:
-            diagonal = math.hypot(x_size, y_size)
-    if not diagonal:
+        # The focal-plane resolution first: a maker note's own sensor size (Canon's FocalPlaneXSize) is
+        # less reliable than it where both exist.
         diagonal = _sensor_diagonal(inputs, summary)
         if diagonal and diagonal > _MAX_SENSOR_DIAGONAL:
             return None  # a focal-plane resolution no camera sensor has (a unit or value written wrong)
+    if not diagonal:
+        x_size, y_size = inputs.number("FocalPlaneXSize"), inputs.number("FocalPlaneYSize")
+        if x_size and y_size and x_size > 0 and y_size > 0:
+            diagonal = math.hypot(x_size, y_size)
     if diagonal and diagonal > 0:
         return FULL_FRAME_DIAGONAL / diagonal
     return None
@@ -192,7 +204,7 @@ def _optics(composite: dict[str, Any], printed: dict[str, Any], inputs: _Inputs,
     scale = scale_factor(inputs, summary)
     if scale is not None:
         composite["ScaleFactor35efl"] = scale
-        composite["CircleOfConfusion"] = coc = FULL_FRAME_DIAGONAL / (1440 * scale)
+        composite["CircleOfConfusion"] = coc = _15(FULL_FRAME_DIAGONAL / (1440 * scale))
     if focal is None:
         return
     composite["FocalLength35efl"] = focal * (scale or 1)
@@ -204,10 +216,11 @@ def _optics(composite: dict[str, Any], printed: dict[str, Any], inputs: _Inputs,
     correction = 1.0
     if focus and focus > 0 and focus * 1000 > focal:
         correction += focal / (focus * 1000 - focal)  # the image sits beyond the focal length when focused near
-    fov = math.degrees(2 * math.atan(36 / (2 * focal * scale * correction)))
+    fov = 2 * math.atan(36 / (2 * focal * scale * correction)) * 180 / _PI
     if focus and focus > 0:
-        composite["FOV"] = f"{_g(fov)} {_g(focus)}"
-        printed["FOV"] = f"{fov:.1f} deg ({focus:.2f} m)"
+        width = 2 * focus * math.tan(fov * _PI / 360)  # the field's width at the focus distance, in m
+        composite["FOV"] = f"{_g(fov)} {_g(width)}"
+        printed["FOV"] = f"{fov:.1f} deg ({width:.2f} m)"
     else:
         composite["FOV"] = fov
     aperture = composite.get("Aperture")
@@ -311,7 +324,7 @@ def _lens(composite: dict[str, Any], printed: dict[str, Any], inputs: _Inputs, g
         composite["LensID"] = lens_type
         words = maker_hints.get("LensType")
         if number(lens_type) == 65535 and low:
-            words = f"Unknown {low:g}-{high:g}mm" if high != low else f"Unknown {low:g}mm"
+            words = f"Unknown {int(low)}-{int(high)}mm" if high != low else f"Unknown {int(low)}mm"
         if words is not None:
             printed["LensID"] = words
         return

@@ -56,7 +56,7 @@ def test_scale_factor_from_the_35mm_focal_length():
     assert values["FocalLength35efl"] == pytest.approx(26)
     assert printed["FocalLength35efl"] == "4.2 mm (35 mm equivalent: 26.0 mm)"
     assert values["CircleOfConfusion"] == pytest.approx(FULL_FRAME_DIAGONAL / 1440 / scale)
-    assert values["FOV"] == pytest.approx(math.degrees(2 * math.atan(36 / (2 * 26))))
+    assert values["FOV"] == pytest.approx(math.degrees(2 * math.atan(36 / (2 * 26))), rel=1e-5)
     assert values["HyperfocalDistance"] == pytest.approx(4.25 ** 2 / (1.8 * values["CircleOfConfusion"] * 1000))
     assert printed["CircleOfConfusion"].endswith(" mm") and printed["HyperfocalDistance"].endswith(" m")
 
@@ -100,12 +100,13 @@ def test_depth_of_field_beyond_the_hyperfocal_distance_is_infinite():
     assert values["DOF"].endswith(" 0") and printed["DOF"].startswith("inf (") and printed["DOF"].endswith("m - inf)")
 
 
-def test_fov_with_a_focus_distance_names_it():
-    groups = {"EXIF": {"FocalLength": 50.0, "FocalLengthIn35mmFormat": 75}, "MakerNotes": {"FocusDistance": 0.93}}
+def test_fov_with_a_focus_distance_gives_the_field_width_there():
+    groups = {"EXIF": {"FocalLength": 50.0, "FocalLengthIn35mmFormat": 75}, "MakerNotes": {"FocusDistance": 2.0}}
     values, printed = composite(groups)
-    fov, distance = (float(v) for v in values["FOV"].split())
-    assert distance == 0.93 and fov < math.degrees(2 * math.atan(36 / 150))  # focusing near narrows the view
-    assert printed["FOV"] == f"{fov:.1f} deg (0.93 m)"
+    fov, width = (float(v) for v in values["FOV"].split())
+    assert fov < math.degrees(2 * math.atan(36 / 150))  # focusing near narrows the view
+    assert width == pytest.approx(2 * 2.0 * math.tan(math.radians(fov / 2)), rel=1e-5)
+    assert printed["FOV"] == f"{fov:.1f} deg ({width:.2f} m)"
 
 
 def test_subsecond_and_iptc_dates():
@@ -140,6 +141,8 @@ def test_lens_from_the_maker_note_and_the_lens_model():
               "MakerNotes": {"LensType": 65535, "MinFocalLength": 18.0, "MaxFocalLength": 55.0}}
     values, printed = composite(groups)
     assert values["LensID"] == 65535 and printed["LensID"] == "Unknown 18-55mm"
+    assert composite({"EXIF": {"Make": "Canon"}, "MakerNotes": {"LensType": 65535, "MinFocalLength": 5.40625,
+                                                                "MaxFocalLength": 16.1875}})[1]["LensID"] == "Unknown 5-16mm"
     assert values["Lens"] == 18.0 and printed["Lens"] == "18.0 - 55.0 mm"
     scale = 29 / 18
     assert printed["Lens35efl"] == f"18.0 - 55.0 mm (35 mm equivalent: {18 * scale:.1f} - {55 * scale:.1f} mm)"

@@ -122,6 +122,7 @@ TABLE = {
     "GPSPosition": position,
     "GPSAltitude": altitude,
     "RunTimeSincePowerUp": duration,
+    "ISO": lambda value: f"{float(value):.0f}",
     "DriveMode": {0: "Continuous Shooting", 1: "Self-timer Operation", 2: "Single-frame Shooting"},
     "FlashType": {0: "Built-In Flash", 1: "External"},
     "RedEyeReduction": {0: "Off", 1: "On"},
