@@ -295,6 +295,11 @@ def _gps(composite: dict[str, Any], inputs: _Inputs, summary: dict[str, Any]) ->
             altitude = -altitude
     if altitude is not None:
         composite["GPSAltitude"] = altitude
+    xmp = inputs.groups.get("XMP", {})
+    for key, positive, negative in (("GPSLatitude", "N", "S"), ("GPSLongitude", "E", "W")):
+        degrees = number(xmp.get(key))  # XMP keeps the sign in the coordinate: the reference is derived
+        if degrees is not None:
+            composite[f"{key}Ref"] = negative if degrees < 0 else positive
     exif = inputs.groups.get("EXIF", {})
     date, clock = exif.get("GPSDateStamp"), exif.get("GPSTimeStamp")
     if isinstance(date, str) and date.strip() and isinstance(clock, str) and clock.strip():

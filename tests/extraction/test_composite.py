@@ -221,3 +221,9 @@ def test_a_zero_distance_is_unknown_and_an_infinite_one_gives_no_depth_of_field(
     assert 2 / (1 / near + 1 / far) == pytest.approx(1.5)
     values, _ = composite({"EXIF": {**exif, "SubjectDistance": None}, "MakerNotes": {"ObjectDistance": "inf"}})
     assert "DOF" not in values and "HyperfocalDistance" in values
+
+
+def test_gps_references_from_xmp_signed_coordinates():
+    values, printed = composite({"XMP": {"GPSLatitude": 48.89, "GPSLongitude": -21.04}})
+    assert (values["GPSLatitudeRef"], values["GPSLongitudeRef"]) == ("N", "W")
+    assert (printed["GPSLatitudeRef"], printed["GPSLongitudeRef"]) == ("North", "West")

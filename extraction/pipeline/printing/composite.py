@@ -121,6 +121,8 @@ TABLE = {
     "GPSLongitude": longitude,
     "GPSPosition": position,
     "GPSAltitude": altitude,
+    "GPSLatitudeRef": {"N": "North", "S": "South"},
+    "GPSLongitudeRef": {"E": "East", "W": "West"},
     "RunTimeSincePowerUp": duration,
     "ISO": lambda value: f"{float(value):.0f}",
     "DriveMode": {0: "Continuous Shooting", 1: "Self-timer Operation", 2: "Single-frame Shooting"},
