@@ -57,3 +57,11 @@ def test_short_chunks_are_skipped_not_fatal(kind):
     for color in (0, 2, 3, 4, 6):
         container = read_png(png(color, chunk(kind, b"\x00")))
         assert container.width == 8
+
+
+def test_apng_animation_control_and_itxt_languages():
+    itxt = b"Description\x00\x00\x00fr\x00Description\x00un caf\xc3\xa9"
+    tags = read_png(png(2, chunk(b"acTL", struct.pack(">II", 2, 0)), chunk(b"iTXt", itxt))).groups["PNG"]
+    assert tags["AnimationFrames"] == 2 and tags["AnimationPlays"] == 0
+    assert tags["Description-fr"] == "un café"
+    assert print_groups({"PNG": tags})["PNG"]["AnimationPlays"] == "inf"

@@ -1,4 +1,4 @@
-"""Walks PNG chunks (never the pixel data): IHDR, eXIf, text, iCCP, tIME, pHYs, gAMA, cHRM, bKGD, sBIT, PLTE, tRNS."""
+"""Walks PNG chunks (never the pixel data): the header, EXIF, text, ICC profile and the other ancillary chunks."""
 
 import binascii
 import re
@@ -62,6 +62,10 @@ def read_png(data: bytes) -> Container:
             container.put("PNG", "BackgroundColor", _samples(body, color))
         elif kind == b"sBIT" and body:
             container.put("PNG", "SignificantBits", " ".join(str(b) for b in body))
+        elif kind == b"acTL" and len(body) >= 8:  # APNG animation control
+            frames, plays = struct.unpack_from(">II", body)
+            container.put("PNG", "AnimationFrames", frames)
+            container.put("PNG", "AnimationPlays", plays)
         elif kind == b"PLTE":
             container.put("PNG", "Palette", body)
         elif kind == b"tRNS":
@@ -78,6 +82,7 @@ def read_png(data: bytes) -> Container:
 def _text(container: Container, kind: bytes, body: bytes) -> None:
     keyword, _, rest = body.partition(b"\x00")
     key = keyword.decode("latin-1")
+    language = ""
     if kind == b"tEXt":
         raw: bytes | None = rest
         text = rest.decode("latin-1")
@@ -88,7 +93,8 @@ def _text(container: Container, kind: bytes, body: bytes) -> None:
         if len(rest) < 2:
             return
         compressed = rest[0] == 1
-        _lang, _, rest2 = rest[2:].partition(b"\x00")
+        lang, _, rest2 = rest[2:].partition(b"\x00")
+        language = lang.decode("latin-1").strip()
         _translated, _, payload = rest2.partition(b"\x00")
         raw = _inflate(payload, container) if compressed else payload
         text = raw.decode("utf-8", "replace") if raw is not None else None
@@ -107,7 +113,9 @@ def _text(container: Container, kind: bytes, body: bytes) -> None:
         if profile:
             container.xmp.append(profile)
     else:
-        container.put("PNG", _tag_name(key), text.strip("\x00").strip())
+        # An iTXt in a language is named with it, as ExifTool names it: "Description-fr".
+        suffix = f"-{language}" if language and language.lower() != "x-default" else ""
+        container.put("PNG", _tag_name(key) + suffix, text.strip("\x00").strip())
 
 
 def _tag_name(keyword: str) -> str:

@@ -7,4 +7,5 @@ TABLE = {
     "Interlace": {0: "Noninterlaced", 1: "Adam7 Interlace"},
     "SRGBRendering": {0: "Perceptual", 1: "Relative Colorimetric", 2: "Saturation", 3: "Absolute Colorimetric"},
     "PixelUnits": {0: "Unknown", 1: "meters"},
+    "AnimationPlays": lambda value: "inf" if int(value) == 0 else int(value),  # 0 plays forever
 }
