@@ -24,6 +24,7 @@ def test_gif_screen_descriptor_loop_and_duration():
     tags = container.groups["GIF"]
     assert (tags["ImageWidth"], tags["ImageHeight"], tags["HasColorMap"]) == (20, 10, 1)
     assert tags["AnimationIterations"] == 0 and tags["Duration"] == 0.35 and tags["FrameCount"] == 2
+    assert tags["TransparentColor"] == 1  # what exiftool reports for these two frames written by Pillow
     assert container.groups["File"]["Comment"] == "hi"
 
 

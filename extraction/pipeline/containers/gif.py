@@ -36,6 +36,8 @@ def read_gif(data: bytes) -> Container:
                 container.put("File", "Comment", b"".join(blocks).decode("latin-1").strip())
             elif label == 0xF9 and blocks and len(blocks[0]) >= 3:
                 delay += struct.unpack_from("<H", blocks[0], 1)[0]
+                if blocks[0][0] & 1 and len(blocks[0]) >= 4 and "TransparentColor" not in container.groups["GIF"]:
+                    container.put("GIF", "TransparentColor", blocks[0][3])  # the first frame's
             elif label == 0xFF and blocks and blocks[0][:11] in (b"NETSCAPE2.0", b"ANIMEXTS1.0"):
                 if len(blocks) > 1 and len(blocks[1]) >= 3 and blocks[1][0] == 1:
                     container.put("GIF", "AnimationIterations", struct.unpack_from("<H", blocks[1], 1)[0])
