@@ -116,3 +116,11 @@ def test_truncated_properties_give_what_they_hold_and_never_raise(kind, length):
     full_body = {b"hvcC": HVCC, b"colr": COLR[8:], b"pixi": bytes([0, 0, 0, 0, 200])}.get(kind, b"\x01" * 16)
     tags, profile = decode_property(kind, full_body[:length])
     assert isinstance(tags, dict)
+
+
+def test_clean_aperture_with_its_offsets():
+    clap = box(b"clap", struct.pack(">IIIIiIiI", 40, 1, 30, 1, -12, 1, -17, 1))
+    container = read_isobmff(heif([full(b"ispe", struct.pack(">II", 64, 64)), clap], {1: [1, 2]}))
+    assert container.groups["QuickTime"]["CleanAperture"] == "40 30 -12 -17"
+    assert container.groups["QuickTime"]["ImageSpatialExtent"] == "64 64"
+    assert (container.width, container.height) == (40, 30)  # the displayed image is the cropped one

@@ -1,4 +1,4 @@
-"""Decodes HEIF/AVIF item property boxes (ispe, pixi, pasp, colr, irot, hvcC, av1C) into ExifTool's QuickTime tags.
+"""Decodes HEIF/AVIF item property boxes (ispe, pixi, pasp, clap, colr, irot, hvcC, av1C) into QuickTime tags.
 
 Layouts are ISO/IEC 23008-12 (HEIF) and 14496-15 (hvcC), and the AV1 ISOBMFF binding (av1C). Each decoder
 takes the box body (after size and type) and returns {tag: -n value}; a short box gives what it holds.
@@ -42,6 +42,16 @@ def _pasp(body: bytes) -> Tags:
 
 def _irot(body: bytes) -> Tags:
     return {"Rotation": (body[0] & 3) * 90}  # anticlockwise, in quarter turns
+
+
+def _clap(body: bytes) -> Tags:
+    """The clean aperture: width, height and the centre's horizontal and vertical offsets, each a fraction."""
+    width_n, width_d, height_n, height_d = struct.unpack_from(">IIII", body)
+    h_n, h_d, v_n, v_d = struct.unpack_from(">iIiI", body, 16)
+    if not (width_d and height_d and h_d and v_d):
+        return {}
+    parts = (width_n / width_d, height_n / height_d, h_n / h_d, v_n / v_d)
+    return {"CleanAperture": " ".join(f"{part:g}" for part in parts)}
 
 
 def _colr(body: bytes) -> tuple[Tags, bytes | None]:
@@ -92,5 +102,5 @@ def _av1c(body: bytes) -> Tags:
 
 
 _DECODERS: dict[bytes, Callable[[bytes], Tags]] = {
-    b"ispe": _ispe, b"pixi": _pixi, b"pasp": _pasp, b"irot": _irot, b"hvcC": _hvcc, b"av1C": _av1c,
+    b"ispe": _ispe, b"pixi": _pixi, b"pasp": _pasp, b"irot": _irot, b"clap": _clap, b"hvcC": _hvcc, b"av1C": _av1c,
 }

@@ -190,8 +190,6 @@ def _item_size(item: _Item, meta: _Meta, container: Container) -> tuple[int, int
     if size is not None and crop is not None and crop != size and 0 < crop[0] <= size[0] and 0 < crop[1] <= size[1]:
         # Encoders pad to whole blocks and crop back with 'clap': the image shown is the cropped one.
         # (ExifTool 12.57 reports the padded ispe size here.)
-        container.put("QuickTime", "ImageSpatialExtent", f"{size[0]} {size[1]}")
-        container.put("QuickTime", "CleanAperture", f"{crop[0]} {crop[1]}")
         return crop
     return size
 
