@@ -52,7 +52,7 @@ def build_composite(groups: Groups, summary: dict[str, Any], hints: Groups | Non
     _white_balance(composite, groups.get("MakerNotes", {}))
     _maker_counters(composite, printed, groups)
     _canon_settings(composite, printed, groups, (hints or {}).get("MakerNotes", {}))
-    _xmp_flash(composite, groups.get("XMP", {}))
+    _xmp_flash(composite, groups)
     return composite, printed
 
 
@@ -296,10 +296,14 @@ def _gps(composite: dict[str, Any], inputs: _Inputs, summary: dict[str, Any]) ->
     if altitude is not None:
         composite["GPSAltitude"] = altitude
     xmp = inputs.groups.get("XMP", {})
+    signed = {}
     for key, positive, negative in (("GPSLatitude", "N", "S"), ("GPSLongitude", "E", "W")):
         degrees = number(xmp.get(key))  # XMP keeps the sign in the coordinate: the reference is derived
         if degrees is not None:
             composite[f"{key}Ref"] = negative if degrees < 0 else positive
+            signed[key] = degrees
+    if "GPSPosition" not in composite and len(signed) == 2:
+        composite["GPSPosition"] = f"{_g(signed['GPSLatitude'] + 0.0)} {_g(signed['GPSLongitude'] + 0.0)}"
     exif = inputs.groups.get("EXIF", {})
     date, clock = exif.get("GPSDateStamp"), exif.get("GPSTimeStamp")
     if isinstance(date, str) and date.strip() and isinstance(clock, str) and clock.strip():
@@ -418,13 +422,10 @@ def _canon_settings(composite: dict[str, Any], printed: dict[str, Any], groups: 
         composite["DigitalZoom"] = target / source
 
 
-def _xmp_flash(composite: dict[str, Any], xmp: dict[str, Any]) -> None:
-    """XMP's Flash structure as EXIF's Flash code (bit 0 fired, 1-2 return, 3-4 mode, 5 function, 6 red-eye)."""
-    flash = xmp.get("Flash")
-    if not isinstance(flash, dict) or not flash:
+def _xmp_flash(composite: dict[str, Any], groups: Groups) -> None:
+    """Where XMP has a Flash (EXIF's flash as a structure), ExifTool's Composite Flash is EXIF's code, else 0:
+    the structure's fields are not read into it when structures are kept whole (`-struct`)."""
+    if "Flash" not in groups.get("XMP", {}):
         return
-    def flag(name: str) -> int:
-        value = flash.get(name)
-        return 1 if isinstance(value, str) and value.strip().lower() == "true" or value is True else 0
-    code = flag("Fired") | int(number(flash.get("Return")) or 0) % 4 << 1 | int(number(flash.get("Mode")) or 0) % 4 << 3
-    composite["Flash"] = code | flag("Function") << 5 | flag("RedEyeMode") << 6
+    code = number(groups.get("EXIF", {}).get("Flash"))
+    composite["Flash"] = int(code) if code is not None else 0

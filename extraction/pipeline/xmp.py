@@ -48,7 +48,7 @@ _NAMES = {
     ("exif", "PixelXDimension"): "ExifImageWidth", ("exif", "PixelYDimension"): "ExifImageHeight",
     ("exif", "ISOSpeedRatings"): "ISO", ("exif", "ExposureBiasValue"): "ExposureCompensation",
     ("exif", "FocalLengthIn35mmFilm"): "FocalLengthIn35mmFormat",
-    ("exifEX", "PhotographicSensitivity"): "ISO", ("exifEX", "LensSpecification"): "LensInfo",
+    ("exifEX", "LensSpecification"): "LensInfo", ("exifEX", "InteroperabilityIndex"): "InteropIndex",
     ("exifEX", "BodySerialNumber"): "SerialNumber", ("exifEX", "CameraOwnerName"): "OwnerName",
     ("tiff", "ImageLength"): "ImageHeight",
     ("photoshop", "ICCProfile"): "ICCProfileName",
@@ -63,6 +63,8 @@ _NAMES = {
 }
 # Namespaces whose properties are EXIF's types: rationals and integers there are numbers.
 _NUMERIC = {"exif", "tiff", "aux", "exifEX", "crs", "GDepth"}
+# Namespaces that repeat what EXIF says: a second value under one name does not replace the first.
+_MIRRORS_EXIF = {"exif", "tiff", "aux", "exifEX", "crs"}
 # Integer properties elsewhere (ratings and photoshop's codes), numbers as ExifTool gives them.
 _INTEGERS = {("xmp", "Rating"), ("MicrosoftPhoto", "Rating"), ("photoshop", "ColorMode"), ("photoshop", "Urgency")}
 _SECONDS_APEX = {("exif", "ShutterSpeedValue")}
@@ -77,6 +79,8 @@ _BASE64 = {("GImage", "Data"), ("GDepth", "Data"), ("GDepth", "Confidence"), ("G
 
 # XMP's Boolean type is exactly "True" or "False"; ExifTool gives them as booleans.
 _BOOLEANS = {"True": True, "False": False}
+# A number as `exiftool -j` writes one unquoted (no leading zero, no sign but minus).
+_JSON_NUMBER = re.compile(r"^-?(?:\d|[1-9]\d{1,14})(?:\.\d{1,16})?(?:[eE][-+]?\d{1,3})?$")
 _RATIONAL = re.compile(r"^\s*(-?\d+)\s*/\s*(-?\d+)\s*$")
 # No leading zero: "0230" (ExifVersion) and serial numbers like "0012" are text.
 _INTEGER = re.compile(r"^\s*-?(?:0|[1-9]\d*)\s*$")
@@ -107,23 +111,28 @@ def parse_xmp(packet: bytes, warnings: list[str]) -> dict[str, Any]:
         warnings.append(f"XMP: {exc}")
         return {}
     tags: dict[str, Any] = {}
-    owners: dict[str, str] = {}  # tag -> the namespace that gave it
     for toolkit in _TOOLKITS:
         if root.get(toolkit):
             tags["XMPToolkit"] = root.get(toolkit)
-    for description in root.iter(f"{_RDF}Description"):
+    for description in _descriptions(root):
         about = description.get(f"{_RDF}about", description.get("about"))
         if about:
             tags.setdefault("About", about)
         for name, value in description.attrib.items():
             if not name.startswith(_RDF) and name != _XML_LANG and name != "about":
-                _put(tags, owners, name, convert(*_naming(name), value))
+                _put(tags, name, convert(*_naming(name), value))
         for child in description:
             value = _value(child, 0)
             if value is None or value in ([], {}):
                 continue
-            _put(tags, owners, child.tag, convert(*_naming(child.tag), value))
+            _put(tags, child.tag, convert(*_naming(child.tag), value))
     return tags
+
+
+def _descriptions(root: Element) -> list[Element]:
+    """The rdf:Description elements directly under rdf:RDF (those nested deeper are structures' values)."""
+    rdf = root if root.tag == f"{_RDF}RDF" else root.find(f"{_RDF}RDF")
+    return [] if rdf is None else [child for child in rdf if child.tag == f"{_RDF}Description"]
 
 
 def _naming(qualified: str) -> tuple[str | None, str, str]:
@@ -131,15 +140,12 @@ def _naming(qualified: str) -> tuple[str | None, str, str]:
     return prefix, name, _local(qualified)
 
 
-def _put(tags: dict[str, Any], owners: dict[str, str], qualified: str, value: Any) -> None:
-    """Two properties with one tag name: a later one of the same namespace replaces the earlier (ExifTool
-    reports the last), one of another namespace does not (exif:WhiteBalance stays over crs:WhiteBalance)."""
-    name = _qualified(qualified)[0]
-    uri = qualified[1:].rpartition("}")[0]
-    namespace = _NAMESPACES.get(uri, uri)  # two spellings of one namespace's URI are one namespace
-    if name not in tags or owners.get(name) == namespace:
+def _put(tags: dict[str, Any], qualified: str, value: Any) -> None:
+    """Two properties with one tag name: the later replaces the earlier, unless it is of a namespace that
+    mirrors EXIF (exif, tiff, aux, exifEX, crs), whose properties never replace one already read."""
+    name, prefix = _qualified(qualified)
+    if name not in tags or prefix not in _MIRRORS_EXIF:
         tags[name] = value
-        owners[name] = namespace
 
 
 def convert(prefix: str | None, name: str, local: str, value: Any) -> Any:
@@ -199,7 +205,11 @@ def _struct_field(value: Any) -> Any:
     if isinstance(value, list):
         return [_struct_field(item) for item in value]
     if isinstance(value, str):
-        return _BOOLEANS.get(value, exiftool_date(value, dated=False))
+        if value in _BOOLEANS:
+            return _BOOLEANS[value]
+        if _JSON_NUMBER.match(value):  # a structure's field types are not known: a number-looking text is one
+            return float(value) if any(c in value for c in ".eE") else int(value)
+        return exiftool_date(value, dated=False)
     return value
 
 

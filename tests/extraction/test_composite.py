@@ -207,11 +207,16 @@ def test_canon_settings_joined():
     assert "DriveMode" not in composite({"EXIF": {"Make": "Sony"}, "MakerNotes": makers})[0]
 
 
-def test_xmp_flash_structure_as_the_exif_code():
-    flash = {"Fired": "False", "Return": "0", "Mode": "2", "Function": "False", "RedEyeMode": "False"}
-    assert composite({"XMP": {"Flash": flash}})[0]["Flash"] == 16
-    flash.update(Fired="True", Mode="1")
-    assert composite({"XMP": {"Flash": flash}})[0]["Flash"] == 9
+def test_composite_flash_where_xmp_has_one_is_exifs_code_or_zero():
+    flash = {"Fired": True, "Return": 0, "Mode": 1, "Function": False, "RedEyeMode": False}
+    assert composite({"XMP": {"Flash": flash}})[0]["Flash"] == 0  # what exiftool -struct gives
+    assert composite({"XMP": {"Flash": flash}, "EXIF": {"Flash": 16}})[0]["Flash"] == 16
+    assert "Flash" not in composite({"EXIF": {"Flash": 16}})[0]
+
+
+def test_gps_position_from_xmp_coordinates():
+    values, _ = composite({"XMP": {"GPSLatitude": 51.50205, "GPSLongitude": -0.125}})
+    assert values["GPSPosition"] == "51.50205 -0.125" and "GPSLatitude" not in values
 
 
 def test_a_zero_distance_is_unknown_and_an_infinite_one_gives_no_depth_of_field():

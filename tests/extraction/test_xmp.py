@@ -171,7 +171,26 @@ def test_booleans_and_the_flash_structure():
                  'exif:ExposureBiasValue="0.00 EV"',
                  '<exif:Flash rdf:parseType="Resource"><exif:Fired>False</exif:Fired><exif:Return>0</exif:Return>'
                  '<exif:Mode>2</exif:Mode></exif:Flash>')
-    assert tags["Marked"] is True and tags["Flash"] == {"Fired": False, "Return": "0", "Mode": "2"}
+    assert tags["Marked"] is True and tags["Flash"] == {"Fired": False, "Return": 0, "Mode": 2}  # as exiftool -n
     printed = print_groups({"XMP": tags})["XMP"]
     assert printed["Flash"] == {"Fired": False, "Return": "No return detection", "Mode": "Off"}
     assert printed["ExposureCompensation"] == "0"
+
+
+def test_a_second_value_replaces_the_first_unless_its_namespace_mirrors_exif():
+    # What exiftool reports for these layouts: exif:, tiff:, aux:, exifEX: and crs: values never replace an
+    # earlier one of the same name; others (xmp:, MicrosoftPhoto:) do.
+    first = parse('exif:MeteringMode="1"', '<exif:MeteringMode>3</exif:MeteringMode>')
+    assert first["MeteringMode"] == 1
+    crs_first = parse('crs:WhiteBalance="Custom"', '<exif:WhiteBalance>0</exif:WhiteBalance>')
+    assert crs_first["WhiteBalance"] == "Custom"
+    later = parse('xmp:Label="A"', '<xmp:Label>C</xmp:Label>')
+    assert later["Label"] == "C"
+
+
+def test_structures_nested_descriptions_are_not_top_level_tags():
+    tags = parse(elements='<xmpMM:DerivedFrom xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/" '
+                          'xmlns:stRef="http://ns.adobe.com/xap/1.0/sType/ResourceRef#"><rdf:Description '
+                          'stRef:documentID="d1" stRef:instanceID="007"/></xmpMM:DerivedFrom>')
+    assert tags["DerivedFrom"] == {"DocumentID": "d1", "InstanceID": "007"}
+    assert "DocumentID" not in tags and "InstanceID" not in tags
