@@ -1,6 +1,7 @@
 """HEIF/AVIF item properties under ExifTool's QuickTime names, from files built box by box."""
 
 import struct
+import time
 
 import pytest
 
@@ -124,3 +125,22 @@ def test_clean_aperture_with_its_offsets():
     assert container.groups["QuickTime"]["CleanAperture"] == "40 30 -12 -17"
     assert container.groups["QuickTime"]["ImageSpatialExtent"] == "64 64"
     assert (container.width, container.height) == (40, 30)  # the displayed image is the cropped one
+
+
+def test_hostile_item_locations_stay_bounded():
+    # iloc v2 with zero-size offsets and lengths claims 65535 extents for each of many items.
+    items = b"".join(struct.pack(">IHHH", item, 0, 0, 0xFFFF) for item in range(1, 2000))
+    iloc = full(b"iloc", bytes([0x00, 0x00]) + struct.pack(">I", 1999) + items, version=2)
+    meta = full(b"meta", full(b"hdlr", b"\0\0\0\0pict" + b"\0" * 13) + iloc
+                + box(b"iprp", box(b"ipco", ISPE)))
+    data = box(b"ftyp", b"heic\0\0\0\0mif1") + meta
+    start = time.monotonic()
+    container = read_isobmff(data)
+    assert container.width == 3024 and time.monotonic() - start < 2  # not 131 million empty extents
+
+
+@pytest.mark.parametrize("kind", [b"pitm", b"iinf", b"iloc", b"iprp", b"hdlr"])
+def test_empty_meta_boxes_are_warnings(kind):
+    meta = full(b"meta", box(kind, b"") + box(b"iprp", box(b"ipco", ISPE)))
+    container = read_isobmff(box(b"ftyp", b"heic\0\0\0\0mif1") + meta)
+    assert container.width == 3024

@@ -8,6 +8,10 @@ from .heif_properties import decode_property
 
 _CONTAINERS = {b"iprp", b"ipco", b"dinf"}
 _MAX_BOXES = 10_000
+# Metadata items (Exif, XMP, a grid's header) are small: more than this is not metadata, and a file
+# naming many of them must not make us copy the file many times over.
+_MAX_ITEM = 16 * 1024 * 1024
+_MAX_XMP_ITEMS = 8
 
 
 @dataclass
@@ -65,7 +69,8 @@ def read_isobmff(data: bytes) -> Container:
                 if item.method == 0 and item.extents:
                     container.exif_offset = item.extents[0][0] + 4 + skip
         elif item.item_type == b"mime" and ("xmp" in item.content_type or "rdf+xml" in item.content_type):
-            container.xmp.append(_item_data(data, item, meta))
+            if len(container.xmp) < _MAX_XMP_ITEMS:
+                container.xmp.append(_item_data(data, item, meta))
     return container
 
 
@@ -111,7 +116,7 @@ def _read_meta(data: bytes, body: bytes, meta: _Meta, container: Container) -> N
                 meta.idat = box
             elif kind == b"hdlr" and len(box) >= 12:
                 container.put("QuickTime", "HandlerType", box[8:12].decode("latin-1"))
-        except struct.error:
+        except (struct.error, IndexError):
             container.warnings.append(f"Truncated '{kind.decode('latin-1')}' box")
 
 
@@ -149,6 +154,8 @@ def _read_iloc(box: bytes, meta: _Meta) -> None:
         extents, pos = _uint(box, pos, 2)
         item = meta.items.setdefault(item_id, _Item())
         item.method = method
+        if not (index_size or offset_size or length_size):
+            extents = min(extents, 1)  # zero-byte extents say nothing: one, however many are claimed
         for _ in range(extents):
             _, pos = _uint(box, pos, index_size)
             offset, pos = _uint(box, pos, offset_size)
@@ -221,8 +228,14 @@ def _read_grid(payload: bytes, container: Container) -> None:
 
 
 def _item_data(data: bytes, item: _Item, meta: _Meta) -> bytes:
+    """A metadata item's bytes, at most _MAX_ITEM bytes however many extents claim more."""
     source = meta.idat if item.method == 1 else data
-    return b"".join(bytes(source[offset : offset + length]) for offset, length in item.extents)
+    out = bytearray()
+    for offset, length in item.extents:
+        out += source[offset : offset + min(length, _MAX_ITEM - len(out))]
+        if len(out) >= _MAX_ITEM:
+            break
+    return bytes(out)
 
 
 def _uint(buf: bytes, pos: int, size: int) -> tuple[int, int]:
