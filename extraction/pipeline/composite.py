@@ -38,7 +38,8 @@ _WB_LEVELS = (("WB_RGGBLevels", 0, (1, 2), 3), ("WB_RGGBLevelsAsShot", 0, (1, 2)
               ("WB_RGBLevels", 0, (1,), 2))
 
 
-def build_composite(groups: Groups, summary: dict[str, Any], hints: Groups | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+def build_composite(groups: Groups, summary: dict[str, Any],
+                    hints: Groups | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return (Composite values, printed hints for the Composite tags whose words need other tags)."""
     inputs = _Inputs(groups)
     composite: dict[str, Any] = {}

@@ -272,7 +272,8 @@ def _value(element: Element, depth: int) -> Any:
     if not children:
         text = element.text or ""
         if element.attrib and not text.strip():
-            fields = {_qualified(k)[0]: v for k, v in element.attrib.items() if not k.startswith(_RDF) and k != _XML_LANG}
+            fields = {_qualified(k)[0]: v for k, v in element.attrib.items()
+                      if not k.startswith(_RDF) and k != _XML_LANG}
             return fields or text
         return text  # ExifTool keeps an empty or blank value as it is
     first = children[0]

@@ -34,7 +34,8 @@ EXIF_CODES: dict[str, dict[int, str]] = {
     "FileSource": {1: "Film Scanner", 2: "Reflection Print Scanner", 3: "Digital Camera"},
     "SceneType": {1: "Directly photographed"},
     "SensingMethod": {1: "Not defined", 2: "One-chip color area", 3: "Two-chip color area",
-                      4: "Three-chip color area", 5: "Color sequential area", 7: "Trilinear", 8: "Color sequential linear"},
+                      4: "Three-chip color area", 5: "Color sequential area", 7: "Trilinear",
+                      8: "Color sequential linear"},
     "GPSAltitudeRef": {0: "Above Sea Level", 1: "Below Sea Level"},
     "YCbCrPositioning": {1: "Centered", 2: "Co-sited"},
 }
