@@ -14,6 +14,7 @@ from .header import PILLOW_FORMATS, Header, TooLarge, UnidentifiedImageError, op
 from .jsonsafe import json_safe
 from .metadata import read_groups
 from .printed import print_groups
+from .printing.quicktime import hints as quicktime_hints
 from .source import Source, open_source
 from .stages import ANALYSE, EXTRACT, FINALISE, START, STORE, VALIDATE, Stage
 from .summary import build_summary
@@ -69,7 +70,10 @@ def read_result(source: Source, container: Container, facts: dict[str, Any]) -> 
     if exif is not None and exif.byte_order:
         facts["ExifByteOrder"] = exif.byte_order
     summary = json_safe(build_summary(groups, container.width, container.height))  # type: ignore[arg-type]
-    groups = json_safe({"File": facts, **groups, "Composite": build_composite(groups, summary)})
+    composite, hints["Composite"] = build_composite(groups, summary, hints)
+    if "QuickTime" in groups:
+        hints["QuickTime"] = {**quicktime_hints(groups["QuickTime"]), **hints.get("QuickTime", {})}
+    groups = json_safe({"File": facts, **groups, "Composite": composite})
     printed = json_safe(print_groups(groups, hints))
     return {"file": source.name, "ok": True, "error": None, "summary": summary, "groups": groups,
             "printed": printed, "findings": []}

@@ -4,9 +4,14 @@ import struct
 from dataclasses import dataclass, field
 
 from .base import Container, ContainerError
+from .heif_properties import decode_property
 
 _CONTAINERS = {b"iprp", b"ipco", b"dinf"}
 _MAX_BOXES = 10_000
+# Metadata items (Exif, XMP, a grid's header) are small: more than this is not metadata, and a file
+# naming many of them must not make us copy the file many times over.
+_MAX_ITEM = 16 * 1024 * 1024
+_MAX_XMP_ITEMS = 8
 
 
 @dataclass
@@ -29,13 +34,18 @@ class _Meta:
 def read_isobmff(data: bytes) -> Container:
     container = Container()
     meta = _Meta()
-    for kind, body in _boxes(data, 0, len(data), container):
+    for kind, body, offset in _boxes_at(data, 0, len(data), container):
         if kind == b"ftyp" and len(body) >= 8:
             container.put("QuickTime", "MajorBrand", body[:4].decode("latin-1"))
+            minor = struct.unpack_from(">I", body, 4)[0]
+            container.put("QuickTime", "MinorVersion", f"{minor >> 16:x}.{minor >> 8 & 0xFF:x}.{minor & 0xFF:x}")
             brands = [body[i : i + 4].decode("latin-1") for i in range(8, len(body) - 3, 4)]
             container.put("QuickTime", "CompatibleBrands", brands)
         elif kind == b"meta" and len(body) >= 4:
             _read_meta(data, body[4:], meta, container)
+        elif kind == b"mdat":  # the last media data box is the one ExifTool reports
+            container.put("QuickTime", "MediaDataSize", len(body))
+            container.put("QuickTime", "MediaDataOffset", offset)
     item = meta.items.get(meta.primary) if meta.primary is not None else None
     size = _item_size(item, meta, container) if item else None
     if size is None:
@@ -47,6 +57,9 @@ def read_isobmff(data: bytes) -> Container:
         raise ContainerError("The HEIF/AVIF file declares no image size (no 'ispe' property).")
     container.width, container.height = size
     container.put("QuickTime", "PrimaryItemReference", meta.primary)
+    _read_properties(item, meta, container)
+    if item is not None and item.item_type == b"grid":
+        _read_grid(_item_data(data, item, meta), container)
     for item in meta.items.values():
         if item.item_type == b"Exif" and container.exif is None:
             payload = _item_data(data, item, meta)
@@ -56,11 +69,18 @@ def read_isobmff(data: bytes) -> Container:
                 if item.method == 0 and item.extents:
                     container.exif_offset = item.extents[0][0] + 4 + skip
         elif item.item_type == b"mime" and ("xmp" in item.content_type or "rdf+xml" in item.content_type):
-            container.xmp.append(_item_data(data, item, meta))
+            if len(container.xmp) < _MAX_XMP_ITEMS:
+                container.xmp.append(_item_data(data, item, meta))
     return container
 
 
 def _boxes(data: bytes, start: int, end: int, container: Container):
+    for kind, body, _ in _boxes_at(data, start, end, container):
+        yield kind, body
+
+
+def _boxes_at(data: bytes, start: int, end: int, container: Container):
+    """Each box as (type, body, where the body starts in `data`)."""
     pos = start
     for _ in range(_MAX_BOXES):
         if pos + 8 > end:
@@ -75,9 +95,9 @@ def _boxes(data: bytes, start: int, end: int, container: Container):
         if size < head or pos + size > end:
             container.warnings.append(f"Invalid atom size for '{kind.decode('latin-1')}'")
             size = max(end - pos, head)  # read what is there, as ExifTool does, then stop
-            yield kind, data[pos + head : end]
+            yield kind, data[pos + head : end], pos + head
             return
-        yield kind, data[pos + head : pos + size]
+        yield kind, data[pos + head : pos + size], pos + head
         pos += size
 
 
@@ -96,7 +116,7 @@ def _read_meta(data: bytes, body: bytes, meta: _Meta, container: Container) -> N
                 meta.idat = box
             elif kind == b"hdlr" and len(box) >= 12:
                 container.put("QuickTime", "HandlerType", box[8:12].decode("latin-1"))
-        except struct.error:
+        except (struct.error, IndexError):
             container.warnings.append(f"Truncated '{kind.decode('latin-1')}' box")
 
 
@@ -134,6 +154,8 @@ def _read_iloc(box: bytes, meta: _Meta) -> None:
         extents, pos = _uint(box, pos, 2)
         item = meta.items.setdefault(item_id, _Item())
         item.method = method
+        if not (index_size or offset_size or length_size):
+            extents = min(extents, 1)  # zero-byte extents say nothing: one, however many are claimed
         for _ in range(extents):
             _, pos = _uint(box, pos, index_size)
             offset, pos = _uint(box, pos, offset_size)
@@ -175,15 +197,45 @@ def _item_size(item: _Item, meta: _Meta, container: Container) -> tuple[int, int
     if size is not None and crop is not None and crop != size and 0 < crop[0] <= size[0] and 0 < crop[1] <= size[1]:
         # Encoders pad to whole blocks and crop back with 'clap': the image shown is the cropped one.
         # (ExifTool 12.57 reports the padded ispe size here.)
-        container.put("QuickTime", "ImageSpatialExtent", f"{size[0]} {size[1]}")
-        container.put("QuickTime", "CleanAperture", f"{crop[0]} {crop[1]}")
         return crop
     return size
 
 
+def _read_properties(primary: _Item | None, meta: _Meta, container: Container) -> None:
+    """Each tag once: the primary item's property wins; among the others a later box replaces an earlier one."""
+    mine = [i - 1 for i in (primary.properties if primary else []) if 1 <= i <= len(meta.properties)]
+    chosen = set(mine)
+    order = [i for i in range(len(meta.properties)) if i not in chosen] + mine
+    for index in order:
+        kind, body = meta.properties[index]
+        tags, profile = decode_property(kind, body)
+        for name, value in tags.items():
+            container.put("QuickTime", name, value)
+        if profile and container.icc is None:
+            container.icc = profile
+
+
+def _read_grid(payload: bytes, container: Container) -> None:
+    """A grid item's data: version, flags, rows - 1, columns - 1, then the output width and height."""
+    if len(payload) < 8:
+        return
+    large = payload[1] & 1
+    if large and len(payload) < 12:
+        return
+    width, height = struct.unpack_from(">II" if large else ">HH", payload, 4)
+    head = struct.unpack_from(">HH", payload)
+    container.put("QuickTime", "MetaImageSize", f"{head[0]} {head[1]} {width} {height}")
+
+
 def _item_data(data: bytes, item: _Item, meta: _Meta) -> bytes:
+    """A metadata item's bytes, at most _MAX_ITEM bytes however many extents claim more."""
     source = meta.idat if item.method == 1 else data
-    return b"".join(bytes(source[offset : offset + length]) for offset, length in item.extents)
+    out = bytearray()
+    for offset, length in item.extents:
+        out += source[offset : offset + min(length, _MAX_ITEM - len(out))]
+        if len(out) >= _MAX_ITEM:
+            break
+    return bytes(out)
 
 
 def _uint(buf: bytes, pos: int, size: int) -> tuple[int, int]:

@@ -10,8 +10,10 @@ from ..app14 import ADOBE_ID, parse_app14
 from ..file_group import sof_subsampling
 from ..flashpix import FPXR_ID, FlashPixReader
 from ..fotostation import parse_fotostation
+from ..kodak_meta import parse_kodak_meta
 from ..mpf import MPF_ID, parse_mpf
 from ..photoshop import parse_photoshop
+from ..xmp import EXTENSION_ID, join_extended_xmp
 from .base import Container, ContainerError
 
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
@@ -25,6 +27,7 @@ _ICC_ID = b"ICC_PROFILE\x00"
 def read_jpeg(data: bytes) -> Container:
     container = Container()
     icc_chunks: dict[int, bytes] = {}
+    xmp_extension: list[bytes] = []
     photoshop = bytearray()
     flashpix: FlashPixReader | None = None
     pos, end = 2, len(data)
@@ -58,6 +61,8 @@ def read_jpeg(data: bytes) -> Container:
             container.put("File", "BitsPerSample", bits)
             container.put("File", "ColorComponents", components)
             container.put("File", "YCbCrSubSampling", sof_subsampling(body))
+        elif marker == 0xE1 and body.startswith(EXTENSION_ID):
+            xmp_extension.append(body[len(EXTENSION_ID) :])
         elif marker == 0xE1:
             _app1(container, body, pos - length + 2)
         elif marker == 0xE2 and body.startswith(_ICC_ID) and len(body) > 14:
@@ -79,12 +84,15 @@ def read_jpeg(data: bytes) -> Container:
             container.put("JFIF", "ResolutionUnit", unit)
             container.put("JFIF", "XResolution", xres)
             container.put("JFIF", "YResolution", yres)
+        elif marker == 0xE3 and body[:6] in (b"Meta\x00\x00", b"META\x00\x00"):  # Kodak's Meta IFD
+            container.groups["Meta"] = parse_kodak_meta(body[6:], container.warnings)
         elif marker == 0xFE:
             container.put("File", "Comment", body.split(b"\x00", 1)[0].decode("utf-8", "replace").strip())
         elif marker == _SOS:
             break  # entropy-coded data follows: the metadata is all before it
     if container.width is None:
         raise ContainerError("The JPEG has no frame header (SOF): it holds no image.")
+    container.xmp.extend(join_extended_xmp(xmp_extension, container.warnings))
     if icc_chunks:
         container.icc = b"".join(icc_chunks[k] for k in sorted(icc_chunks))
     if photoshop:

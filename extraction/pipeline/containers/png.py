@@ -1,6 +1,7 @@
-"""Walks PNG chunks (never the pixel data): IHDR size, eXIf, text chunks, iCCP, tIME."""
+"""Walks PNG chunks (never the pixel data): the header, EXIF, text, ICC profile and the other ancillary chunks."""
 
 import binascii
+import re
 import struct
 import zlib
 
@@ -9,13 +10,14 @@ from .base import Container, ContainerError, strip_exif_header
 # Text and profiles are small; a chunk inflating past this is a zip bomb, not metadata.
 MAX_INFLATED = 8 * 1024 * 1024
 _XMP_KEY = "XML:com.adobe.xmp"
-_COLOR_TYPES = {0: 0, 2: 2, 3: 3, 4: 4, 6: 6}
+_CHROMATICITIES = ("WhitePointX", "WhitePointY", "RedX", "RedY", "GreenX", "GreenY", "BlueX", "BlueY")
 
 
 def read_png(data: bytes) -> Container:
     container = Container()
     pos, end = 8, len(data)
     first = True
+    color = 0
     while pos + 8 <= end:
         length, kind = struct.unpack_from(">I4s", data, pos)
         body = data[pos + 8 : pos + 8 + length]
@@ -51,7 +53,23 @@ def read_png(data: bytes) -> Container:
             container.put("PNG", "PixelsPerUnitY", y)
             container.put("PNG", "PixelUnits", unit)
         elif kind == b"gAMA" and len(body) >= 4:
-            container.put("PNG", "Gamma", round(100000 / struct.unpack(">I", body[:4])[0], 5) if body[:4] != b"\0\0\0\0" else None)
+            stored = struct.unpack(">I", body[:4])[0]  # 100000 / gamma
+            container.put("PNG", "Gamma", round(100000 / stored, 4) if stored else None)
+        elif kind == b"cHRM" and len(body) >= 32:
+            for name, value in zip(_CHROMATICITIES, struct.unpack_from(">8I", body)):
+                container.put("PNG", name, value / 100000)
+        elif kind == b"bKGD":
+            container.put("PNG", "BackgroundColor", _samples(body, color))
+        elif kind == b"sBIT" and body:
+            container.put("PNG", "SignificantBits", " ".join(str(b) for b in body))
+        elif kind == b"acTL" and len(body) >= 8:  # APNG animation control
+            frames, plays = struct.unpack_from(">II", body)
+            container.put("PNG", "AnimationFrames", frames)
+            container.put("PNG", "AnimationPlays", plays)
+        elif kind == b"PLTE":
+            container.put("PNG", "Palette", body)
+        elif kind == b"tRNS":
+            container.put("PNG", "Transparency", body if color == 3 else _samples(body, color))
         elif kind == b"sRGB" and body:
             container.put("PNG", "SRGBRendering", body[0])
         elif kind == b"IEND":
@@ -64,6 +82,7 @@ def read_png(data: bytes) -> Container:
 def _text(container: Container, kind: bytes, body: bytes) -> None:
     keyword, _, rest = body.partition(b"\x00")
     key = keyword.decode("latin-1")
+    language = ""
     if kind == b"tEXt":
         raw: bytes | None = rest
         text = rest.decode("latin-1")
@@ -74,7 +93,8 @@ def _text(container: Container, kind: bytes, body: bytes) -> None:
         if len(rest) < 2:
             return
         compressed = rest[0] == 1
-        _lang, _, rest2 = rest[2:].partition(b"\x00")
+        lang, _, rest2 = rest[2:].partition(b"\x00")
+        language = lang.decode("latin-1").strip()
         _translated, _, payload = rest2.partition(b"\x00")
         raw = _inflate(payload, container) if compressed else payload
         text = raw.decode("utf-8", "replace") if raw is not None else None
@@ -93,13 +113,28 @@ def _text(container: Container, kind: bytes, body: bytes) -> None:
         if profile:
             container.xmp.append(profile)
     else:
-        container.put("PNG", _tag_name(key), text.strip("\x00").strip())
+        # An iTXt in a language is named with it, as ExifTool names it: "Description-fr".
+        suffix = f"-{language}" if language and language.lower() != "x-default" else ""
+        container.put("PNG", _tag_name(key) + suffix, text.strip("\x00").strip())
 
 
 def _tag_name(keyword: str) -> str:
-    """ExifTool names PNG text tags after the keyword, without spaces."""
-    words = keyword.replace("-", " ").replace("_", " ").split()
-    return "".join(w[:1].upper() + w[1:] for w in words) or "Text"
+    """ExifTool names PNG text tags after the keyword: words joined capitalised, other characters dropped
+    ("Creation Time" -> CreationTime, "date:create" -> Datecreate, "xmp:CreateDate" -> XmpCreateDate)."""
+    words = "".join(w[:1].upper() + w[1:] for w in keyword.split())
+    name = re.sub(r"[^A-Za-z0-9_-]", "", words)
+    return name[:1].upper() + name[1:] or "Text"
+
+
+def _samples(body: bytes, color: int) -> int | str | None:
+    """bKGD and tRNS samples: a palette index (one byte), one grey level, or red green blue (16 bits each)."""
+    if color == 3:
+        return body[0] if body else None
+    if color in (0, 4) and len(body) >= 2:
+        return struct.unpack_from(">H", body)[0]
+    if color in (2, 6) and len(body) >= 6:
+        return " ".join(str(v) for v in struct.unpack_from(">3H", body))
+    return None
 
 
 def _raw_profile(text: str) -> bytes | None:

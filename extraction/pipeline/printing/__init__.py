@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from . import app12, app14, exif, file, flashpix, flir, gif, icc, iptc, jfif, mpf, photoshop
+from . import app12, app14, composite, exif, file, flashpix, flir, gif, icc, iptc, jfif, meta, mpf, photoshop, png, quicktime, riff, xmp
 
 TABLES: dict[str, dict[str, Any]] = {
     "EXIF": exif.TABLE,
@@ -18,4 +18,10 @@ TABLES: dict[str, dict[str, Any]] = {
     "JFIF": jfif.TABLE,
     "IPTC": iptc.TABLE,
     "GIF": gif.TABLE,
+    "Composite": composite.TABLE,
+    "QuickTime": quicktime.TABLE,
+    "PNG": png.TABLE,
+    "RIFF": riff.TABLE,
+    "XMP": xmp.TABLE,
+    "Meta": meta.TABLE,
 }
