@@ -1,12 +1,12 @@
-"""Reads the few maker-note fields a key field needs (ISO, lens, capture time), only when EXIF lacks them.
+"""Reads the few maker-note fields a key field needs (ISO, lens, capture time) for makes `makers/` does not decode yet.
 
-Maker notes are decoded by exifread: its own maker-note decoders (the work of its `details=True` pass)
-for Nikon and Casio type 1, and its IFD reader (`ExifHeader.dump_ifd`) with ExifTool's offsets and a
-few tags for the layouts its decoders misplace (Canon notes moved by editors, Olympus "new style",
-Casio type 2, Kodak's IFD) or decode at length for one tag (Canon). Only Kodak's and Reconyx's binary
-records, which are not IFDs at all, are unpacked here. ExifTool gives maker-note tags a lower priority
-than EXIF, so a maker note only matters where the standard tag is missing, and decoding one costs far
-more than the rest of the file: we skip it otherwise, and skip makers whose note cannot hold the gap.
+`metadata.read_groups` calls this only for a note no decoder in `makers.DECODERS` reads. Maker notes
+are decoded by exifread here: its own maker-note decoder (the work of its `details=True` pass) for
+Casio type 1, and its IFD reader (`ExifHeader.dump_ifd`) with ExifTool's offsets and a few tags for the
+layouts its decoders misplace (Olympus "new style", Casio type 2, Kodak's IFD). Only Kodak's and
+Reconyx's binary records, which are not IFDs at all, are unpacked here. ExifTool gives maker-note tags
+a lower priority than EXIF, so a maker note only matters where the standard tag is missing: we skip it
+otherwise, and skip makers whose note cannot hold the gap.
 """
 
 import re
@@ -47,8 +47,6 @@ def _pick_reader(exif: ExifData, head: bytes) -> Callable[[ExifData, MakerNotes]
     make = str(exif.exif.get("Make", "")).upper()
     if make.startswith("NIKON") or head.startswith(b"Nikon\x00"):
         return _nikon
-    if make.startswith("CANON"):
-        return _canon
     if head.startswith((b"OLYMPUS\x00", b"OM SYSTEM\x00", b"OLYMP\x00", b"EPSON\x00")):
         return _olympus
     if head.startswith((b"QVC\x00", b"DCI\x00")):
@@ -137,23 +135,6 @@ def _guess_endian(exif: ExifData, start: int) -> str:
     return "M" if block.endian == "I" else "I"
 
 
-def _canon(exif: ExifData, notes: MakerNotes) -> None:
-    # exifread's Canon decoder also unpacks every settings array and CameraInfo (~1 ms a file); we need
-    # three tags of its Canon table, so its IFD reader reads just the note's directory.
-    start, size = exif.maker_note  # type: ignore[misc]
-    block = exif.block
-    assert block is not None
-    base = 0
-    footer = block.slice(start + size - 8, 8)
-    if footer[:4] in (b"II*\x00", b"MM\x00*"):
-        # Editors move the maker note; its footer keeps the original offset, so shift the base as ExifTool
-        # does (exifread's Canon decoder reads such a note at the wrong place and returns noise).
-        original = struct.unpack_from("<I" if footer[:2] == b"II" else ">I", footer, 4)[0]
-        base = start - original
-    wanted = {0x0095: "LensModel", 0x000C: "SerialNumber", 0x0009: "OwnerName"}
-    _merge(notes, _ifd_tags(exif, base, start - base, wanted, endian=_guess_endian(exif, start)))
-
-
 def _olympus(exif: ExifData, notes: MakerNotes) -> None:
     # exifread reads Olympus notes as old-style only and does not follow the Equipment directory.
     start, _size = exif.maker_note  # type: ignore[misc]
@@ -233,7 +214,6 @@ def _reconyx(exif: ExifData, notes: MakerNotes) -> None:
 # Which key fields each reader can fill: a note is decoded only when it can fill a missing one.
 _PROVIDES: dict[Callable[[ExifData, MakerNotes], None], set[str]] = {
     _nikon: {"ISO"},
-    _canon: {"LensModel"},
     _olympus: {"LensModel"},
     _casio1: {"ISO"},
     _casio2: {"ISO"},

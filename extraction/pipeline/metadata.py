@@ -8,6 +8,8 @@ from .flir import parse_flir
 from .icc import parse_icc
 from .iptc import parse_iptc
 from .makernotes import read_maker_notes
+from .makers import decode_maker_note, has_decoder
+from .makers.base import MakerNote
 from .xmp import parse_xmp
 
 
@@ -29,8 +31,9 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
         warnings.extend(exif.warnings)
         # ExifTool files GPS tags under family-0 group EXIF (`exiftool -G`); their names all start with GPS.
         _put(groups, "EXIF", {**exif.exif, **exif.gps})
-        maker_notes = read_maker_notes(exif, container, warnings)
+        maker_notes, maker_printed = _maker_notes(exif, container, groups.get("EXIF", {}), warnings)
         _put(groups, "MakerNotes", maker_notes)
+        _put(hints, "MakerNotes", maker_printed)
     xmp_packets = list(container.xmp) + ([exif.xmp] if exif is not None and exif.xmp else [])
     xmp: dict[str, Any] = {}
     for packet in xmp_packets:
@@ -51,6 +54,19 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
     if warnings:
         groups.setdefault("ExifTool", {})["Warning"] = warnings[:20]
     return groups, exif, hints
+
+
+def _maker_notes(exif: ExifData, container: Container, exif_group: dict[str, Any],
+                 warnings: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The maker note decoded by its make's module, or, for makes without one yet, `makernotes.py`'s key fields."""
+    if exif.block is None or exif.maker_note is None:
+        return read_maker_notes(exif, container, warnings), {}
+    offset, length = exif.maker_note
+    note = MakerNote(exif.block.data, offset, length, exif.byte_order, make=str(exif_group.get("Make", "")).strip(),
+                     model=str(exif_group.get("Model", "")).strip(), exif=exif_group)
+    if not has_decoder(note):
+        return read_maker_notes(exif, container, warnings), {}
+    return decode_maker_note(note, warnings)
 
 
 def _put(groups: Groups, name: str, values: dict[str, Any] | None) -> None:

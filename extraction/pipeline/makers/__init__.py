@@ -7,11 +7,19 @@ raises for hostile bytes: the caller turns an exception into a warning and keeps
 from collections.abc import Callable
 from typing import Any
 
+from . import canon
 from .base import MakerNote
 
 Decoded = tuple[dict[str, Any], dict[str, Any]]
 # (matches, read) pairs; each make's module adds its own line.
-DECODERS: list[tuple[Callable[[MakerNote], bool], Callable[[MakerNote, list[str]], Decoded]]] = []
+DECODERS: list[tuple[Callable[[MakerNote], bool], Callable[[MakerNote, list[str]], Decoded]]] = [
+    (canon.matches, canon.read),
+]
+
+
+def has_decoder(note: MakerNote) -> bool:
+    """Whether one of `DECODERS` reads this note (the rest fall back to `makernotes.py`'s key fields)."""
+    return any(matches(note) for matches, _read in DECODERS)
 
 
 def decode_maker_note(note: MakerNote, warnings: list[str]) -> Decoded:
