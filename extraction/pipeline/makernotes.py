@@ -45,8 +45,6 @@ def read_maker_notes(exif: ExifData, container: Container, warnings: list[str]) 
 
 def _pick_reader(exif: ExifData, head: bytes) -> Callable[[ExifData, MakerNotes], None] | None:
     make = str(exif.exif.get("Make", "")).upper()
-    if make.startswith("NIKON") or head.startswith(b"Nikon\x00"):
-        return _nikon
     if head.startswith((b"OLYMPUS\x00", b"OM SYSTEM\x00", b"OLYMP\x00", b"EPSON\x00")):
         return _olympus
     if head.startswith((b"QVC\x00", b"DCI\x00")):
@@ -96,12 +94,6 @@ def _exifread_pass(exif: ExifData, wanted: dict[str, str], notes: MakerNotes, *,
         if tag is not None and hasattr(tag, "field_type") and tag.field_type:
             found[exiftool_name] = exiftool_value(tag)
     _merge(notes, found)
-
-
-def _nikon(exif: ExifData, notes: MakerNotes) -> None:
-    # exifread picks its Nikon decoder by "NIKON" in Make; we pick by Make or the note's own label.
-    _exifread_pass(exif, {"ISOSetting": "ISO", "SerialNumber": "SerialNumber",
-                          "LensMinMaxFocalMaxAperture": "Lens"}, notes, make="NIKON")
 
 
 def _casio1(exif: ExifData, notes: MakerNotes) -> None:
@@ -213,7 +205,6 @@ def _reconyx(exif: ExifData, notes: MakerNotes) -> None:
 
 # Which key fields each reader can fill: a note is decoded only when it can fill a missing one.
 _PROVIDES: dict[Callable[[ExifData, MakerNotes], None], set[str]] = {
-    _nikon: {"ISO"},
     _olympus: {"LensModel"},
     _casio1: {"ISO"},
     _casio2: {"ISO"},

@@ -63,7 +63,8 @@ def _maker_notes(exif: ExifData, container: Container, exif_group: dict[str, Any
         return read_maker_notes(exif, container, warnings), {}
     offset, length = exif.maker_note
     note = MakerNote(exif.block.data, offset, length, exif.byte_order, make=str(exif_group.get("Make", "")).strip(),
-                     model=str(exif_group.get("Model", "")).strip(), exif=exif_group)
+                     model=str(exif_group.get("Model", "")).strip(), exif=exif_group,
+                     file_offset=container.exif_offset or 0)
     if not has_decoder(note):
         return read_maker_notes(exif, container, warnings), {}
     return decode_maker_note(note, warnings)

@@ -7,13 +7,14 @@ raises for hostile bytes: the caller turns an exception into a warning and keeps
 from collections.abc import Callable
 from typing import Any
 
-from . import canon
+from . import canon, nikon
 from .base import MakerNote
 
 Decoded = tuple[dict[str, Any], dict[str, Any]]
 # (matches, read) pairs; each make's module adds its own line.
 DECODERS: list[tuple[Callable[[MakerNote], bool], Callable[[MakerNote, list[str]], Decoded]]] = [
     (canon.matches, canon.read),
+    (nikon.matches, nikon.read),
 ]
 
 

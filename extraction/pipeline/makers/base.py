@@ -21,6 +21,7 @@ class MakerNote:
     make: str = ""
     model: str = ""
     exif: dict[str, Any] = field(default_factory=dict)  # the EXIF group read so far (ExifTool names)
+    file_offset: int = 0  # where `tiff` starts in the file: ExifTool reports preview offsets from the file's start
 
     @property
     def data(self) -> bytes:
