@@ -7,7 +7,7 @@ raises for hostile bytes: the caller turns an exception into a warning and keeps
 from collections.abc import Callable
 from typing import Any
 
-from . import canon, nikon
+from . import apple, canon, dji, fujifilm, nikon, samsung, sony
 from .base import MakerNote
 
 Decoded = tuple[dict[str, Any], dict[str, Any]]
@@ -15,6 +15,11 @@ Decoded = tuple[dict[str, Any], dict[str, Any]]
 DECODERS: list[tuple[Callable[[MakerNote], bool], Callable[[MakerNote, list[str]], Decoded]]] = [
     (canon.matches, canon.read),
     (nikon.matches, nikon.read),
+    (fujifilm.matches, fujifilm.read),
+    (apple.matches, apple.read),
+    (sony.matches, sony.read),
+    (samsung.matches, samsung.read),
+    (dji.matches, dji.read),
 ]
 
 
