@@ -6,7 +6,6 @@ Canon writes an 8-byte footer ("II*\\0" + the note's original offset): an editor
 leaves it behind, so offsets are shifted by how far the note moved.
 """
 
-import math
 import struct
 from typing import Any
 
@@ -43,11 +42,11 @@ def canon_ev(value: int) -> float:
 
 
 def _aperture(value: int) -> float:
-    return math.exp(canon_ev(value) * math.log(2) / 2)
+    return 2 ** (canon_ev(value) / 2)
 
 
 def _exposure(value: int) -> float:
-    return math.exp(-canon_ev(value) * math.log(2))
+    return 2 ** -canon_ev(value)
 
 
 def _nonzero(convert=None):  # type: ignore[no-untyped-def]
@@ -181,8 +180,8 @@ CAMERA_SETTINGS: dict[int, Field] = {
 
 # CanonShotInfo (tag 0x0004), signed 16-bit words.
 SHOT_INFO: dict[int, Field] = {
-    1: ("AutoISO", lambda v: number(math.exp(v / 32 * math.log(2)) * 100), fixed("%.0f")),
-    2: ("BaseISO", lambda v: number(math.exp(v / 32 * math.log(2)) * 100 / 32), fixed("%.0f")),
+    1: ("AutoISO", lambda v: number(2 ** (v / 32) * 100), fixed("%.0f")),
+    2: ("BaseISO", lambda v: number(2 ** (v / 32) * 100 / 32), fixed("%.0f")),
     3: ("MeasuredEV", lambda v: number(v / 32 + 5), fixed("%.2f")),
     4: ("TargetAperture", lambda v: _aperture(v) if v > 0 else None, _two_g),
     5: ("TargetExposureTime", lambda v: _exposure(v) if v > -1000 else None, exposure_time),
@@ -428,12 +427,13 @@ def read(note: MakerNote, warnings: list[str]) -> tuple[dict[str, Any], dict[str
     if len(focal) > 1:
         put(values, printed, "FocalLength", number(focal[1] / units), unit("mm"))
     for index, name in ((2, "FocalPlaneXSize"), (3, "FocalPlaneYSize")):
-        if len(focal) > index and focal[index] and not eos:
+        # EOS bodies other than the 1D line leave numbers here that are not the sensor's size.
+        if len(focal) > index and focal[index] and (not eos or "EOS-1D" in model):
             put(values, printed, name, number(round(focal[index] * 25.4 / 1000, 10)), fixed("%.2f mm"))
 
     shot = words(0x0004, sized=True)
     read_fields(shot, SHOT_INFO, values, printed)
-    if len(shot) > 12 and shot[12] and not eos:
+    if len(shot) > 12 and eos and 0 < shot[12] < 256:  # degrees C + 128 in one byte; other words are not it
         put(values, printed, "CameraTemperature", shot[12] - 128, unit("C"))
     if len(shot) > 14:
         put(values, printed, "AFPointsInFocus", shot[14], _AF_POINTS_IN_FOCUS)
