@@ -301,6 +301,8 @@ def test_pipeline_puts_the_decoded_note_and_its_words_in_the_record(tmp_path):
     assert notes["Quality"] == 3 and record["printed"]["MakerNotes"]["Quality"] == "Fine"
     assert record["printed"]["MakerNotes"]["CanonModelID"] == "PowerShot A560"
     assert record["summary"]["ISO"] == 800  # EXIF's ISO, never the note's
+    # EXIF has no exposure time nor focal length here: the summary falls back to the note's, as ExifTool does.
+    assert record["summary"]["ExposureTime"] == 2 ** -6 and record["summary"]["FocalLength"] == 6.3
 
 
 def _with_maker_note(block: bytes, note: bytes, note_at: int) -> bytes:
