@@ -318,6 +318,9 @@ def _special(entries: dict[int, Entry], buffer: Any, order: str, values: dict[st
         put(values, printed, "WB_RGBGLevels", " ".join(map(str, levels)))
     _picture_control(entries.get(0x0023) or entries.get(0x00BD), values, printed)
     _world_time(entries.get(0x0024), order, values, printed)
+    _flash_info(entries.get(0x00A8), values, printed)
+    _iso_info(entries.get(0x0025), order, values, printed)
+    _vr_info(entries.get(0x001F), values, printed)
     _face_detect(entries.get(0x0021), order, values, printed)
     _capture_offsets(entries.get(0x0E0E), order, values, printed)
     _preview(entries.get(0x0011), buffer, order, values, printed, warnings)
@@ -392,6 +395,78 @@ def _picture_control(entry: Entry | None, values: dict[str, Any], printed: dict[
                                                    0x84: "Yellow", 0x85: "Green", 0x86: "Blue-green", 0x87: "Blue",
                                                    0x88: "Purple-blue", 0x89: "Red-purple", 0xFF: "n/a"})
     put(values, printed, "ToningSaturation", signed(raw[57]), _print_pc)
+
+
+_FLASH_CONTROL = {0: "Off", 1: "iTTL-BL", 2: "iTTL", 3: "Auto Aperture", 4: "Automatic",
+                  5: "GN (distance priority)", 6: "Manual", 7: "Repeating Flash"}
+
+
+def _comp(raw: int) -> float:
+    """A flash compensation byte: signed, in -1/6 EV steps."""
+    return number(-(raw - 256 if raw > 127 else raw) / 6)
+
+
+def _flash_info(entry: Entry | None, values: dict[str, Any], printed: dict[str, Any]) -> None:
+    """FlashInfo versions 0103-0105 (unencrypted): flash source, modes and compensations by position."""
+    if entry is None or entry.raw[:4] not in (b"0103", b"0104", b"0105") or len(entry.raw) < 30:
+        return
+    raw = entry.raw
+    put(values, printed, "FlashSource", raw[4], {0: "None", 1: "External", 2: "Internal"})
+    put(values, printed, "ExternalFlashFirmware", f"{raw[6]} {raw[7]}",
+        lambda v: "n/a" if v == "0 0" else v.replace(" ", "."))
+    put(values, printed, "ExternalFlashFlags", raw[8], lambda v: "(none)" if v == 0 else ", ".join(
+        name for bit, name in ((0, "Fired"), (2, "Bounce Flash"), (4, "Wide Flash Adapter"), (5, "Dome Diffuser"))
+        if v & (1 << bit)))
+    put(values, printed, "FlashCommanderMode", raw[9] >> 7, {0: "Off", 1: "On"})
+    mode = raw[9] & 0x7F
+    put(values, printed, "FlashControlMode", mode, _FLASH_CONTROL)
+    if mode < 6:
+        put(values, printed, "FlashCompensation", _comp(raw[10]), _print_fraction)
+    if raw[12]:
+        put(values, printed, "FlashFocalLength", raw[12], lambda v: f"{v} mm")
+    put(values, printed, "FlashGNDistance", raw[15], None)
+    put(values, printed, "FlashColorFilter", raw[16], {0: "None", 1: "FL-GL1 or SZ-2FL Fluorescent", 2: "FL-GL2",
+                                                       9: "TN-A1 or SZ-2TN Incandescent", 10: "TN-A2", 65: "Red",
+                                                       66: "Blue", 67: "Yellow", 68: "Amber"})
+    put(values, printed, "FlashGroupAControlMode", raw[17] & 0x0F, _FLASH_CONTROL)
+    put(values, printed, "FlashGroupBControlMode", raw[18] >> 4, _FLASH_CONTROL)
+    put(values, printed, "FlashGroupCControlMode", raw[18] & 0x0F, _FLASH_CONTROL)
+    for index, group in ((19, "A"), (20, "B"), (21, "C")):
+        put(values, printed, f"FlashGroup{group}Compensation", _comp(raw[index]), _print_fraction)
+    put(values, printed, "ExternalFlashCompensation", _comp(raw[27]), _print_fraction)
+    put(values, printed, "FlashExposureComp3", _comp(raw[28]), _print_fraction)
+    put(values, printed, "FlashExposureComp4", _comp(raw[29]), _print_fraction)
+
+
+def _iso(raw: int) -> float:
+    return number(100 * 2 ** (raw / 12 - 5))
+
+
+def _iso_info(entry: Entry | None, order: str, values: dict[str, Any], printed: dict[str, Any]) -> None:
+    """ISOInfo (unencrypted): ISO as a byte (100 * 2^(n/12 - 5)) and its expansion flags."""
+    if entry is None or len(entry.raw) < 12:
+        return
+    raw = entry.raw
+    expansion = {0: "Off", 0x101: "Hi 0.3", 0x102: "Hi 0.5", 0x103: "Hi 0.7", 0x104: "Hi 1.0", 0x105: "Hi 1.3",
+                 0x106: "Hi 1.5", 0x107: "Hi 1.7", 0x108: "Hi 2.0", 0x109: "Hi 2.3", 0x10A: "Hi 2.5",
+                 0x10B: "Hi 2.7", 0x10C: "Hi 3.0", 0x10D: "Hi 3.3", 0x10E: "Hi 3.5", 0x10F: "Hi 3.7",
+                 0x110: "Hi 4.0", 0x111: "Hi 4.3", 0x112: "Hi 4.5", 0x113: "Hi 4.7", 0x114: "Hi 5.0",
+                 0x201: "Lo 0.3", 0x202: "Lo 0.5", 0x203: "Lo 0.7", 0x204: "Lo 1.0"}
+    word = lambda at: struct.unpack_from("<H" if order == "II" else ">H", raw, at)[0]  # noqa: E731
+    if raw[0]:
+        put(values, printed, "ISO", _iso(raw[0]), fixed("%.0f"))
+    put(values, printed, "ISOExpansion", word(4), expansion)
+    if raw[6]:
+        put(values, printed, "ISO2", _iso(raw[6]), fixed("%.0f"))
+    put(values, printed, "ISOExpansion2", word(10), expansion)
+
+
+def _vr_info(entry: Entry | None, values: dict[str, Any], printed: dict[str, Any]) -> None:
+    if entry is None or len(entry.raw) < 7 or not entry.raw[:4].isdigit():
+        return
+    put(values, printed, "VRInfoVersion", entry.raw[:4].decode("ascii"))
+    put(values, printed, "VibrationReduction", entry.raw[4], {0: "n/a", 1: "On", 2: "Off"})
+    put(values, printed, "VRMode", entry.raw[6], {0: "Normal", 1: "On (1)", 2: "Active", 3: "Sport"})
 
 
 def _world_time(entry: Entry | None, order: str, values: dict[str, Any], printed: dict[str, Any]) -> None:
