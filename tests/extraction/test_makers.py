@@ -151,6 +151,31 @@ def test_canon_note_in_the_other_byte_order_than_exif_is_read():
     assert values["Quality"] == 3 and values["CanonImageType"] == "Canon PowerShot Test"
 
 
+def test_canon_color_data_layout_follows_the_array_length():
+    words = [0] * 1313
+    words[0] = 10
+    words[0x3F : 0x44] = [1986, 1024, 1024, 1900, 4509]  # as shot: RGGB levels, then colour temperature
+    words[0x80 : 0x85] = [2093, 1024, 1024, 1672, 5200]  # the first preset, daylight
+    words[0x1AD : 0x1B5] = [1, 0x6844, 2, 0x6B7E, 2, 0x6D7B, 1, 0x3768]  # 32-bit values, high word first
+    words[0x1FD] = 15092
+    entries = [(0x4001, "H", words), (0x00A1, "H", [0, 10, 200])]
+    block, at, size = note_in_block(16, lambda at: ifd(entries, "II", at))
+    values, printed, _ = decode(block, at, size, "II", "Canon", "Canon EOS 70D")
+    assert values["ColorDataVersion"] == 10
+    assert printed["ColorDataVersion"] == "10 (1DX/5DmkIII/6D/70D/100D/650D/700D/M/M2)"
+    assert values["WB_RGGBLevelsAsShot"] == "1986 1024 1024 1900" and values["ColorTempAsShot"] == 4509
+    assert values["WB_RGGBLevelsDaylight"] == "2093 1024 1024 1672" and values["ColorTempDaylight"] == 5200
+    assert values["RawMeasuredRGGB"] == "92228 158590 159099 79720"
+    assert values["SpecularWhiteLevel"] == 15092
+    # A numeric table shown as binary is sized by its text, as ExifTool sizes it: "0 10 200" is 8 bytes.
+    assert values["ToneCurveTable"] == "(Binary data 8 bytes, use -b option to extract)"
+    words[0] = 99  # a version this layout is not documented for
+    entries = [(0x4001, "H", words)]
+    block, at, size = note_in_block(16, lambda at: ifd(entries, "II", at))
+    values, _printed, _ = decode(block, at, size, "II", "Canon", "Canon EOS 70D")
+    assert "ColorDataVersion" not in values and "WB_RGGBLevelsAsShot" not in values
+
+
 def test_canon_ev_reads_thirds_of_a_stop():
     assert canon_ev(0x20) == 1 and canon_ev(0x2C) == pytest.approx(4 / 3) and canon_ev(0x34) == pytest.approx(5 / 3)
     assert canon_ev(-0x14) == pytest.approx(-2 / 3)

@@ -468,20 +468,77 @@ def read(note: MakerNote, warnings: list[str]) -> tuple[dict[str, Any], dict[str
     _faces(entries, order, values, printed)
     _vignetting(entries.get(0x4015), order, values, printed)
     _micro_adjust(longs(0x4013), values, printed)
+    _color_data(entries.get(0x4001), order, values, printed)
     for tag, name in ((0x4008, "PictureStyleUserDef"), (0x4009, "PictureStylePC")):
         styles = words(tag, signed=False)
         if styles:
             put(values, printed, name, " ".join(map(str, styles)),
                 lambda v: "; ".join(_PICTURE_STYLE.get(int(x), f"Unknown ({x})") for x in v.split()))
     for tag, name in _BLOBS.items():
-        if tag in entries:
-            put(values, printed, name, binary(len(entries[tag].raw)))
+        entry = entries.get(tag)
+        if entry is not None:
+            # ExifTool sizes a numeric array it shows as binary by its text ("0 0 1 ..."), bytes by their count.
+            size = len(entry.raw) if entry.type == 7 or isinstance(entry.value, bytes) else len(_plain(entry))
+            put(values, printed, name, binary(size))
     for tag, name in _LISTS.items():
         entry = entries.get(tag)
         if entry is not None:
             value = entry.value
             put(values, printed, name, " ".join(map(str, value)) if isinstance(value, list) else value)
     return values, printed
+
+
+_WB_NAMES = ("AsShot", "Auto", "Measured", "Daylight", "Shade", "Cloudy", "Tungsten", "Fluorescent", "Kelvin", "Flash")
+
+
+def _color_data_layout(first_preset: int, average_black: int, raw_measured: int, per_channel_black: int,
+                       white_levels: int) -> dict[str, int]:
+    """Where a ColorData version keeps its fields: WB levels + colour temperature come in 5-word records."""
+    layout = {name: 0x3F + 5 * index for index, name in enumerate(_WB_NAMES[:3])}
+    layout.update({name: first_preset + 5 * index for index, name in enumerate(_WB_NAMES[3:])})
+    layout.update(AverageBlackLevel=average_black, RawMeasuredRGGB=raw_measured,
+                  PerChannelBlackLevel=per_channel_black, NormalWhiteLevel=white_levels,
+                  SpecularWhiteLevel=white_levels + 1, LinearityUpperMargin=white_levels + 2)
+    return layout
+
+
+# ColorData (tag 0x4001): the layout follows the array's length, as Canon changed it per camera generation.
+_COLOR_DATA = {
+    # 600D/1200D
+    (1273, 1275): (_color_data_layout(0x67, 0xFB, 0x194, 0x1DF, 0x1E3), {10: "10 (600D/1200D)"}),
+    # 1DX/5DmkIII/6D/70D/100D/650D/700D/M/M2, 7DmkII/750D/760D
+    (1312, 1313, 1316, 1506): (_color_data_layout(0x80, 0x114, 0x1AD, 0x1F8, 0x1FC),
+                               {10: "10 (1DX/5DmkIII/6D/70D/100D/650D/700D/M/M2)", 11: "11 (7DmkII/750D/760D/8000D)"}),
+}
+
+
+def _color_data(entry: Entry | None, order: str, values: dict[str, Any], printed: dict[str, Any]) -> None:
+    if entry is None:
+        return
+    words = int_array(entry, order, signed=False)
+    for counts, (layout, versions) in _COLOR_DATA.items():
+        if len(words) in counts:
+            break
+    else:
+        return
+    version = words[0]
+    if version not in versions:
+        return
+    put(values, printed, "ColorDataVersion", version, versions)
+    for name in _WB_NAMES:
+        at = layout[name]
+        put(values, printed, f"WB_RGGBLevels{name}", " ".join(map(str, words[at : at + 4])))
+        put(values, printed, f"ColorTemp{name}", words[at + 4])
+    for name in ("AverageBlackLevel", "PerChannelBlackLevel"):
+        at = layout[name]
+        put(values, printed, name, " ".join(map(str, words[at : at + 4])))
+    at = layout["RawMeasuredRGGB"]
+    # Four 32-bit numbers stored as 16-bit words, low word last.
+    put(values, printed, "RawMeasuredRGGB", " ".join(str(words[at + 2 * i] << 16 | words[at + 2 * i + 1])
+                                                     for i in range(4)))
+    for name in ("NormalWhiteLevel", "SpecularWhiteLevel", "LinearityUpperMargin"):
+        if words[layout[name]]:
+            put(values, printed, name, words[layout[name]])
 
 
 def re_powershot(model: str) -> bool:
