@@ -176,6 +176,40 @@ def test_canon_color_data_layout_follows_the_array_length():
     assert "ColorDataVersion" not in values and "WB_RGGBLevelsAsShot" not in values
 
 
+def _grouped(groups: list[tuple[int, list[tuple[int, list[int]]]]]) -> list[int]:
+    """Canon's grouped record: size, group count, then (number, size from its size word, count, entries)."""
+    words: list[int] = [0, len(groups)]
+    for number, entries in groups:
+        body = [w for function, vals in entries for w in [function, len(vals), *vals]]
+        words += [number, 4 * (2 + len(body)), len(entries), *body]
+    words[0] = 4 * len(words)
+    return words
+
+
+def test_canon_custom_functions_are_read_group_by_group():
+    record = _grouped([(1, [(0x0101, [1]), (0x0106, [5, 2]), (0x0FFF, [9])]),  # 0x0fff: not a known function
+                       (3, [(0x0502, [-2]), (0x0512, [1, 7])]),
+                       (4, [(0x070F, [1, 6])])])
+    filters = _grouped([(1, [(0x0101, [-1])]), (4, [(0x0402, [1])])])
+    entries = [(0x0099, "i", record), (0x4024, "i", filters)]
+    block, at, size = note_in_block(16, lambda at: ifd(entries, "II", at))
+    values, printed, _ = decode(block, at, size, "II", "Canon", "Canon EOS 70D")
+    assert values["ExposureLevelIncrements"] == 1 and printed["ExposureLevelIncrements"] == "1/2 Stop"
+    assert values["AEBShotCount"] == "5 2" and printed["AEBShotCount"] == "5 shots"
+    assert values["AIServoTrackingSensitivity"] == -2 and printed["AIServoTrackingSensitivity"] == "Slow"
+    assert printed["SelectAFAreaSelectMode"] == "Enable; Flags 0x7"
+    assert printed["MultiFunctionLock"] == "On; Quick control dial, Multi-controller"
+    assert values["GrainyBWFilter"] == -1 and printed["GrainyBWFilter"] == "Off"
+    assert printed["MiniatureFilterOrientation"] == "Vertical"
+    assert not {"0x0fff", 4095} & set(values)
+    # A record whose sizes do not add up is left unread rather than guessed at.
+    broken = list(record)
+    broken[3] = 10_000
+    block, at, size = note_in_block(16, lambda at: ifd([(0x0099, "i", broken)], "II", at))
+    values, _printed, _ = decode(block, at, size, "II", "Canon", "Canon EOS 70D")
+    assert "ExposureLevelIncrements" not in values
+
+
 def test_canon_ev_reads_thirds_of_a_stop():
     assert canon_ev(0x20) == 1 and canon_ev(0x2C) == pytest.approx(4 / 3) and canon_ev(0x34) == pytest.approx(5 / 3)
     assert canon_ev(-0x14) == pytest.approx(-2 / 3)

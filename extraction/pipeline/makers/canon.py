@@ -13,6 +13,7 @@ from exifread.tags.makernote import canon as exifread_canon
 
 from ..printing.formats import fraction
 from .base import Entry, MakerNote, int_array, read_ifd
+from .canon_custom import FILTERS, read_custom_functions2
 from .canon_models import MODEL_IDS
 from .common import Field, binary, exposure_time, ifd_order, bit_indices, bits, fixed, hex_bytes, put, read_fields, number, perl, unit
 
@@ -453,6 +454,14 @@ def read(note: MakerNote, warnings: list[str]) -> tuple[dict[str, Any], dict[str
     read_fields(words(0x0098, signed=False), CROP_INFO, values, printed)
     read_fields(longs(0x009A), ASPECT_INFO, values, printed)
     read_fields(longs(0x0035), TIME_INFO, values, printed)
+    entry = entries.get(0x0099)
+    if entry is not None:
+        read_custom_functions2(entry.raw, order, values, printed)
+    for name in ("LongExposureNoiseReduction", "HighISONoiseReduction", "HighlightTonePriority",
+                 "AutoLightingOptimizer"):
+        if len(longs(0x4018)) > 5:  # LightingOpt comes after the custom functions: its readings are kept
+            values.pop(name, None)
+            printed.pop(name, None)
     read_fields(longs(0x4018), LIGHTING_OPT, values, printed)
     read_fields(longs(0x4016), VIGNETTING_CORR2, values, printed)
     read_fields(longs(0x4020), AMBIENCE, values, printed)
@@ -469,6 +478,9 @@ def read(note: MakerNote, warnings: list[str]) -> tuple[dict[str, Any], dict[str
     _vignetting(entries.get(0x4015), order, values, printed)
     _micro_adjust(longs(0x4013), values, printed)
     _color_data(entries.get(0x4001), order, values, printed)
+    entry = entries.get(0x4024)
+    if entry is not None:
+        read_custom_functions2(entry.raw, order, values, printed, FILTERS)
     for tag, name in ((0x4008, "PictureStyleUserDef"), (0x4009, "PictureStylePC")):
         styles = words(tag, signed=False)
         if styles:
