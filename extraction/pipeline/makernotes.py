@@ -1,6 +1,6 @@
 """Reads the few maker-note fields a key field needs (ISO, lens, capture time) for makes `makers/` does not decode yet.
 
-`metadata.read_groups` calls this only for a note no decoder in `makers.DECODERS` reads. Maker notes
+`metadata.read_groups` merges these under what `makers.DECODERS` decoded (which wins). Maker notes
 are decoded by exifread here: its own maker-note decoder (the work of its `details=True` pass) for
 Casio type 1, and its IFD reader (`ExifHeader.dump_ifd`) with ExifTool's offsets and a few tags for the
 layouts its decoders misplace (Olympus "new style", Casio type 2, Kodak's IFD). Only Kodak's and

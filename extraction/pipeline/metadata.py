@@ -8,7 +8,7 @@ from .flir import parse_flir
 from .icc import parse_icc
 from .iptc import parse_iptc
 from .makernotes import read_maker_notes
-from .makers import decode_maker_note, has_decoder
+from .makers import decode_maker_note
 from .makers.base import MakerNote
 from .xmp import parse_xmp
 
@@ -58,16 +58,22 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
 
 def _maker_notes(exif: ExifData, container: Container, exif_group: dict[str, Any],
                  warnings: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The maker note decoded by its make's module, or, for makes without one yet, `makernotes.py`'s key fields."""
-    if exif.block is None or exif.maker_note is None:
-        return read_maker_notes(exif, container, warnings), {}
-    offset, length = exif.maker_note
-    note = MakerNote(exif.block.data, offset, length, exif.byte_order, make=str(exif_group.get("Make", "")).strip(),
-                     model=str(exif_group.get("Model", "")).strip(), exif=exif_group,
-                     file_offset=container.exif_offset or 0)
-    if not has_decoder(note):
-        return read_maker_notes(exif, container, warnings), {}
-    return decode_maker_note(note, warnings)
+    """The maker note decoded by its make's module, plus `makernotes.py`'s key fields for what it leaves out.
+
+    `makernotes.py` reads only key fields EXIF lacks, for makes without a module yet (and Kodak's IFD0
+    sub-directory, which is not the maker note); what a module decodes comes first.
+    """
+    values: dict[str, Any] = {}
+    printed: dict[str, Any] = {}
+    if exif.block is not None and exif.maker_note is not None:
+        offset, length = exif.maker_note
+        note = MakerNote(exif.block.data, offset, length, exif.byte_order,
+                         make=str(exif_group.get("Make", "")).strip(), model=str(exif_group.get("Model", "")).strip(),
+                         exif=exif_group, file_offset=container.exif_offset or 0)
+        values, printed = decode_maker_note(note, warnings)
+    for key, value in read_maker_notes(exif, container, warnings).items():
+        values.setdefault(key, value)
+    return values, printed
 
 
 def _put(groups: Groups, name: str, values: dict[str, Any] | None) -> None:

@@ -11,21 +11,17 @@ from . import apple, canon, dji, fujifilm, nikon, samsung, sony
 from .base import MakerNote
 
 Decoded = tuple[dict[str, Any], dict[str, Any]]
-# (matches, read) pairs; each make's module adds its own line.
+# (matches, read) pairs; each make's module adds its own line. Notes known by their own header come
+# before those known by the file's Make, since some makers' files carry another maker's note format.
 DECODERS: list[tuple[Callable[[MakerNote], bool], Callable[[MakerNote, list[str]], Decoded]]] = [
-    (canon.matches, canon.read),
-    (nikon.matches, nikon.read),
     (fujifilm.matches, fujifilm.read),
     (apple.matches, apple.read),
+    (nikon.matches, nikon.read),
     (sony.matches, sony.read),
+    (canon.matches, canon.read),
     (samsung.matches, samsung.read),
     (dji.matches, dji.read),
 ]
-
-
-def has_decoder(note: MakerNote) -> bool:
-    """Whether one of `DECODERS` reads this note (the rest fall back to `makernotes.py`'s key fields)."""
-    return any(matches(note) for matches, _read in DECODERS)
 
 
 def decode_maker_note(note: MakerNote, warnings: list[str]) -> Decoded:
