@@ -16,7 +16,8 @@ _HEADERS = (b"SONY DSC \x00\x00\x00", b"SONY CAM \x00\x00\x00")
 
 def matches(note: MakerNote) -> bool:
     head = bytes(note.tiff[note.offset : note.offset + 12])
-    return head in _HEADERS or note.make.upper().startswith("SONY") and not head.startswith(b"SONY")
+    # Headerless notes are Sony cameras' own (Make "SONY"); Sony Ericsson phones write another format.
+    return head in _HEADERS or note.make.upper() == "SONY" and not head.startswith(b"SONY")
 
 
 def _na(table: dict[int, str]) -> dict[int, str]:
