@@ -257,6 +257,26 @@ def test_nikon_type3_note_reads_offsets_from_its_own_tiff_header(order):
     assert values["PreviewImage"] == "(Binary data 16 bytes, use -b option to extract)"
 
 
+def test_nikon_short_records_are_read_by_position():
+    def build(at: int) -> bytes:
+        main = ifd([
+            (0x001F, "U", b"0100\x01\x00\x02\x00"),  # VRInfo: on, active
+            (0x0024, "U", b"\x78\x00\x01\x02"),  # WorldTime: +120 minutes, DST, D/M/Y (note's byte order)
+            (0x0025, "U", b"\x48\x00\x00\x00\x00\x00\x48\x00\x00\x00\x00\x00\x00\x00"),  # ISOInfo
+            (0x00B6, "U", b"\x07\xe4\x05\x04\x12\x27\x0b\x00"),  # PowerUpTime, big-endian year
+            (0x00B9, "U", b"\x01\x03\xfe\x00"),  # AFTune: on, index 3, -2
+        ], "II", 8)
+        return b"Nikon\x00\x02\x10\x00\x00" + b"II*\x00\x08\x00\x00\x00" + main
+
+    block, at, size = note_in_block(64, build)
+    values, printed, _ = decode(block, at, size, "II", "NIKON CORPORATION", "NIKON D750")
+    assert printed["VibrationReduction"] == "On" and printed["VRMode"] == "Active"
+    assert values["TimeZone"] == 120 and printed["TimeZone"] == "+02:00" and printed["DateDisplayFormat"] == "D/M/Y"
+    assert values["ISO"] == 200 and values["ISO2"] == 200 and printed["ISOExpansion"] == "Off"
+    assert values["PowerUpTime"] == "2020:05:04 18:39:11"
+    assert printed["AFFineTune"] == "On (1)" and values["AFFineTuneAdj"] == -2
+
+
 def test_nikon_type1_note_uses_the_first_tag_set():
     block, at, size = note_in_block(
         64, lambda at: b"Nikon\x00\x01\x00" + ifd([(0x0003, "H", [6]), (0x0007, "H", [0]), (0x000B, "H", [0])],

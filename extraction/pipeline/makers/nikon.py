@@ -179,7 +179,7 @@ MAIN: dict[int, tuple[str, Any]] = {
 }
 _BLOBS = {0x0010: "DataDump", 0x008C: "ContrastCurve", 0x0E01: "NikonCaptureData"}
 _THREE_BYTES = {0x000D: "ProgramShift", 0x000E: "ExposureDifference", 0x0012: "FlashExposureComp",
-                0x0017: "ExternalFlashExposureComp", 0x0018: "FlashExposureBracketValue"}
+                0x0017: "ExternalFlashExposureComp", 0x0018: "FlashExposureBracketValue", 0x001C: "ExposureTuning"}
 _RETOUCH = {0: "None", 3: "B & W", 4: "Sepia", 5: "Trim", 6: "Small Picture", 7: "D-Lighting", 8: "Red Eye",
             9: "Cyanotype", 10: "Sky Light", 11: "Warm Tone", 12: "Color Custom", 13: "Image Overlay",
             14: "Red Intensifier", 15: "Green Intensifier", 16: "Blue Intensifier", 17: "Cross Screen",
@@ -321,6 +321,7 @@ def _special(entries: dict[int, Entry], buffer: Any, order: str, values: dict[st
     _flash_info(entries.get(0x00A8), values, printed)
     _iso_info(entries.get(0x0025), order, values, printed)
     _vr_info(entries.get(0x001F), values, printed)
+    _small_records(entries, order, values, printed)
     _face_detect(entries.get(0x0021), order, values, printed)
     _capture_offsets(entries.get(0x0E0E), order, values, printed)
     _preview(entries.get(0x0011), buffer, order, values, printed, warnings)
@@ -467,6 +468,47 @@ def _vr_info(entry: Entry | None, values: dict[str, Any], printed: dict[str, Any
     put(values, printed, "VRInfoVersion", entry.raw[:4].decode("ascii"))
     put(values, printed, "VibrationReduction", entry.raw[4], {0: "n/a", 1: "On", 2: "Off"})
     put(values, printed, "VRMode", entry.raw[6], {0: "Normal", 1: "On (1)", 2: "Active", 3: "Sport"})
+
+
+def _small_records(entries: dict[int, Entry], order: str, values: dict[str, Any], printed: dict[str, Any]) -> None:
+    """Short unencrypted records: DistortInfo, MultiExposure, PowerUpTime, AFInfo2's header, AFTune."""
+    entry = entries.get(0x002B)
+    if entry is not None and len(entry.raw) >= 5 and entry.raw[:4].isdigit():
+        put(values, printed, "DistortionVersion", entry.raw[:4].decode("ascii"))
+        put(values, printed, "AutoDistortionControl", entry.raw[4], {0: "Off", 1: "On", 2: "On (underwater)"})
+    entry = entries.get(0x00B0)
+    if entry is not None and len(entry.raw) >= 16 and entry.raw[:4].isdigit():
+        endian = "<" if order == "II" else ">"
+        mode, shots, gain = struct.unpack_from(endian + "3I", entry.raw, 4)
+        put(values, printed, "MultiExposureVersion", entry.raw[:4].decode("ascii"))
+        put(values, printed, "MultiExposureMode", mode, {0: "Off", 1: "Multiple Exposure", 2: "Image Overlay",
+                                                         3: "HDR"})
+        put(values, printed, "MultiExposureShots", shots)
+        put(values, printed, "MultiExposureAutoGain", gain, {0: "Off", 1: "On"})
+    entry = entries.get(0x00B6)
+    if entry is not None and len(entry.raw) >= 7:
+        year = struct.unpack_from(">H", entry.raw, 0)[0]  # big-endian in every note
+        month, day, hour, minute, second = entry.raw[2:7]
+        if year and 1 <= month <= 12 and 1 <= day <= 31:
+            put(values, printed, "PowerUpTime",
+                f"{year:04d}:{month:02d}:{day:02d} {hour:02d}:{minute:02d}:{second:02d}")
+    entry = entries.get(0x00B7)
+    if entry is not None and len(entry.raw) >= 7 and entry.raw[:4].isdigit():
+        put(values, printed, "AFInfo2Version", entry.raw[:4].decode("ascii"))
+        if entry.raw[:4] == b"0100":
+            put(values, printed, "ContrastDetectAF", entry.raw[4], {0: "Off", 1: "On", 2: "On (2)"})
+            put(values, printed, "PhaseDetectAF", entry.raw[6], {0: "Off", 1: "On (51-point)", 2: "On (11-point)",
+                                                                 3: "On (39-point)", 4: "On (73-point)",
+                                                                 5: "On (5)", 6: "On (105-point)",
+                                                                 7: "On (153-point)", 8: "On (81-point)",
+                                                                 9: "On (105-point)"})
+    entry = entries.get(0x00B9)
+    if entry is not None and len(entry.raw) >= 4:
+        raw = entry.raw
+        put(values, printed, "AFFineTune", raw[0], {0: "Off", 1: "On (1)", 2: "On (2)", 3: "On (Zoom)"})
+        put(values, printed, "AFFineTuneIndex", raw[1], lambda v: "n/a" if v == 255 else v)
+        put(values, printed, "AFFineTuneAdj", raw[2] - 256 if raw[2] > 127 else raw[2])
+        put(values, printed, "AFFineTuneAdjTele", raw[3] - 256 if raw[3] > 127 else raw[3])
 
 
 def _world_time(entry: Entry | None, order: str, values: dict[str, Any], printed: dict[str, Any]) -> None:
