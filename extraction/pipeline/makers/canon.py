@@ -6,6 +6,7 @@ Canon writes an 8-byte footer ("II*\\0" + the note's original offset): an editor
 leaves it behind, so offsets are shifted by how far the note moved.
 """
 
+import re
 import struct
 from typing import Any
 
@@ -478,6 +479,7 @@ def read(note: MakerNote, warnings: list[str]) -> tuple[dict[str, Any], dict[str
     _vignetting(entries.get(0x4015), order, values, printed)
     _micro_adjust(longs(0x4013), values, printed)
     _color_data(entries.get(0x4001), order, values, printed)
+    _camera_info(entries.get(0x000D), model, values, printed)
     entry = entries.get(0x4024)
     if entry is not None:
         read_custom_functions2(entry.raw, order, values, printed, FILTERS)
@@ -551,6 +553,28 @@ def _color_data(entry: Entry | None, order: str, values: dict[str, Any], printed
     for name in ("NormalWhiteLevel", "SpecularWhiteLevel", "LinearityUpperMargin"):
         if words[layout[name]]:
             put(values, printed, name, words[layout[name]])
+
+
+def _camera_info(entry: Entry | None, model: str, values: dict[str, Any], printed: dict[str, Any]) -> None:
+    """CameraInfo (tag 0x000d) is laid out per model: exifread's offsets for the models it maps."""
+    if entry is None:
+        return
+    for pattern, fields in exifread_canon.CAMERA_INFO_MODEL_MAP.items():
+        if re.search(pattern, model):
+            break
+    else:
+        return
+    raw = entry.raw
+    for offset, (name, code, _convert) in fields.items():
+        if offset + struct.calcsize(code) > len(raw):
+            continue
+        (value,) = struct.unpack_from(code, raw, offset)
+        if name == "CameraTemperature":
+            put(values, printed, name, value - 128, unit("C"))
+        elif name.startswith("FileIndex"):
+            put(values, printed, name, value + 1)
+        elif name.startswith("DirectoryIndex"):
+            put(values, printed, name, value - 1)
 
 
 def re_powershot(model: str) -> bool:
