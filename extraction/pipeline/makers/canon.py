@@ -648,7 +648,7 @@ def _main_specials(entries: dict[int, Entry], model: str, eos: bool, order: str,
 
 
 def _file_info(info: list[int], model: str, values: dict[str, Any], printed: dict[str, Any]) -> None:
-    if len(info) > 2 and ("EOS-1D" in model or "EOS 5D" in model):
+    if len(info) > 2 and "EOS-1D" in model:  # the 1D line keeps a shutter count here, its halves swapped
         raw = (info[1] & 0xFFFF) | (info[2] & 0xFFFF) << 16
         put(values, printed, "ShutterCount", (raw >> 16) | ((raw & 0xFFFF) << 16) & 0xFFFFFFFF)
     read_fields(info, FILE_INFO, values, printed)
