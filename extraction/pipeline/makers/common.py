@@ -81,21 +81,8 @@ def hex_bytes(raw: bytes) -> str:
     return raw.hex()
 
 
-def text(raw: bytes) -> str:
-    """An ASCII/UTF-8 field: up to the first NUL, trailing spaces kept off."""
-    return raw.split(b"\x00", 1)[0].decode("utf-8", "replace").rstrip()
-
-
 def binary(size: int) -> str:
     return f"(Binary data {size} bytes, use -b option to extract)"
-
-
-def signed16(value: int) -> int:
-    return value - 0x10000 if value >= 0x8000 else value
-
-
-def unsigned16(value: int) -> int:
-    return value & 0xFFFF
 
 
 def ifd_order(buffer: Any, start: int, order: str) -> str:
