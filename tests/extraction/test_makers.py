@@ -356,6 +356,17 @@ def test_hostile_notes_give_no_exception_and_no_made_up_values(make, head):
     assert all("Error" not in w and "Traceback" not in w for w in warnings)
 
 
+def test_headerless_decoders_leave_a_note_that_is_not_an_ifd_alone():
+    blob = b"\x05\x0f\x075ALAWBLOGp\x00N" + bytes(40)  # a phone's own record, not a TIFF directory
+    block = b"II*\x00\x08\x00\x00\x00" + blob
+    for make in ("samsung", "SONY", "DJI"):
+        assert decode(block, 8, len(blob), "II", make) == ({}, {}, [])
+    entries = [(0x0001, "U", b"0100"), (0x0002, "I", [0x12000])]
+    block, at, size = note_in_block(8, lambda at: ifd(entries, "II", 0))
+    values, printed, _ = decode(block, at, size, "II", "samsung", "SM-J327T1")
+    assert values == {"MakerNoteVersion": "0100", "DeviceType": 0x12000} and printed["DeviceType"] == "Cell Phone"
+
+
 def test_pipeline_puts_the_decoded_note_and_its_words_in_the_record(tmp_path):
     exif = Image.Exif()
     exif[0x010F], exif[0x0110] = "Canon", "Canon PowerShot A560"

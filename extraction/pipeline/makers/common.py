@@ -108,3 +108,16 @@ def exposure_time(value: Any) -> str:
         return f"1/{int(0.5 + 1 / seconds)}"
     text = f"{seconds:.1f}"
     return text[:-2] if text.endswith(".0") else text
+
+
+def looks_like_ifd(buffer: Any, start: int) -> bool:
+    """Whether a headerless note starts with an IFD: a sane entry count and a known type in its first entry."""
+    raw = bytes(buffer[start : start + 6])
+    if len(raw) < 6:
+        return False
+    for endian in ("little", "big"):
+        count = int.from_bytes(raw[:2], endian)
+        kind = int.from_bytes(raw[4:6], endian)
+        if 0 < count <= 512 and 1 <= kind <= 13:
+            return True
+    return False

@@ -7,14 +7,14 @@ the EXIF block's TIFF header; speeds in m/s and angles in degrees as 32-bit floa
 from typing import Any
 
 from .base import MakerNote, read_ifd
-from .common import ifd_order, put
+from .common import ifd_order, looks_like_ifd, put
 
 TAGS = {0x01: "Make", 0x03: "SpeedX", 0x04: "SpeedY", 0x05: "SpeedZ", 0x06: "Pitch", 0x07: "Yaw", 0x08: "Roll",
         0x09: "CameraPitch", 0x0A: "CameraYaw", 0x0B: "CameraRoll"}
 
 
 def matches(note: MakerNote) -> bool:
-    return note.make.upper().startswith("DJI") and bytes(note.tiff[note.offset : note.offset + 4]) != b"DJI\x00"
+    return note.make.upper().startswith("DJI") and looks_like_ifd(note.tiff, note.offset)
 
 
 def read(note: MakerNote, warnings: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:

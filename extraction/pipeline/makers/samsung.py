@@ -7,12 +7,12 @@ fit in an entry sit after it, at offsets counted from the note's start.
 from typing import Any
 
 from .base import MakerNote, read_ifd
-from .common import ifd_order, number, perl, put
+from .common import ifd_order, looks_like_ifd, number, perl, put
 
 
 def matches(note: MakerNote) -> bool:
-    head = bytes(note.tiff[note.offset : note.offset + 4])
-    return note.make.upper().startswith("SAMSUNG") and head != b"STMN" and len(head) == 4
+    # Samsung also wrote other formats ("STMN" records, phone blobs): only a note that starts as an IFD is read.
+    return note.make.upper().startswith("SAMSUNG") and looks_like_ifd(note.tiff, note.offset)
 
 
 # id -> (name, printed conversion)

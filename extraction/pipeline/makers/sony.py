@@ -9,7 +9,7 @@ import struct
 from typing import Any
 
 from .base import MakerNote, read_ifd
-from .common import ifd_order, number, perl, put
+from .common import ifd_order, looks_like_ifd, number, perl, put
 
 _HEADERS = (b"SONY DSC \x00\x00\x00", b"SONY CAM \x00\x00\x00")
 
@@ -17,7 +17,7 @@ _HEADERS = (b"SONY DSC \x00\x00\x00", b"SONY CAM \x00\x00\x00")
 def matches(note: MakerNote) -> bool:
     head = bytes(note.tiff[note.offset : note.offset + 12])
     # Headerless notes are Sony cameras' own (Make "SONY"); Sony Ericsson phones write another format.
-    return head in _HEADERS or note.make.upper() == "SONY" and not head.startswith(b"SONY")
+    return head in _HEADERS or note.make.upper() == "SONY" and looks_like_ifd(note.tiff, note.offset)
 
 
 def _na(table: dict[int, str]) -> dict[int, str]:
