@@ -6,7 +6,7 @@ from tests.support.exiftool_reference import compare, corpus_dir, extract_corpus
 
 # Floors: what main reaches now. Raise them as the reading improves; never lower one to get green.
 # The metadata issue's goals are printed beside them (recall 95%, maker notes 50%, values 98%, printed 90%).
-FLOORS = {"recall": 0.79, "recall_makernotes": 0.65, "values": 0.955, "printed": 0.19}
+FLOORS = {"recall": 0.79, "recall_makernotes": 0.69, "values": 0.955, "printed": 0.19}
 
 
 @pytest.fixture(scope="module")
