@@ -117,8 +117,9 @@ def test_canon_arrays_decode_into_named_fields_with_their_words(order):
     assert printed["CanonModelID"] == "PowerShot A560"
     # Old AFInfo: 5 points, then X and Y positions, one word of in-focus bits, the primary point.
     assert values["NumAFPoints"] == 5 and values["AFAreaWidth"] == 369
-    assert values["AFAreaXPositions"] == "0 -370 0 370 0"  # signed words
-    assert values["AFPointsInFocus"] == "8" and printed["AFPointsInFocus"] == "3"
+    assert values["AFAreaXPositions"] == [0, -370, 0, 370, 0]  # signed words, a JSON list
+    assert printed["AFAreaXPositions"] == "0 -370 0 370 0"  # as ExifTool prints the list
+    assert values["AFPointsInFocus"] == [8] and printed["AFPointsInFocus"] == "3"
     assert values["PrimaryAFPoint"] == 3
 
 
@@ -163,9 +164,9 @@ def test_canon_color_data_layout_follows_the_array_length():
     values, printed, _ = decode(block, at, size, "II", "Canon", "Canon EOS 70D")
     assert values["ColorDataVersion"] == 10
     assert printed["ColorDataVersion"] == "10 (1DX/5DmkIII/6D/70D/100D/650D/700D/M/M2)"
-    assert values["WB_RGGBLevelsAsShot"] == "1986 1024 1024 1900" and values["ColorTempAsShot"] == 4509
-    assert values["WB_RGGBLevelsDaylight"] == "2093 1024 1024 1672" and values["ColorTempDaylight"] == 5200
-    assert values["RawMeasuredRGGB"] == "92228 158590 159099 79720"
+    assert values["WB_RGGBLevelsAsShot"] == [1986, 1024, 1024, 1900] and values["ColorTempAsShot"] == 4509
+    assert values["WB_RGGBLevelsDaylight"] == [2093, 1024, 1024, 1672] and values["ColorTempDaylight"] == 5200
+    assert values["RawMeasuredRGGB"] == [92228, 158590, 159099, 79720]
     assert values["SpecularWhiteLevel"] == 15092
     # A numeric table shown as binary is sized by its text, as ExifTool sizes it: "0 10 200" is 8 bytes.
     assert values["ToneCurveTable"] == "(Binary data 8 bytes, use -b option to extract)"
@@ -195,7 +196,7 @@ def test_canon_custom_functions_are_read_group_by_group():
     block, at, size = note_in_block(16, lambda at: ifd(entries, "II", at))
     values, printed, _ = decode(block, at, size, "II", "Canon", "Canon EOS 70D")
     assert values["ExposureLevelIncrements"] == 1 and printed["ExposureLevelIncrements"] == "1/2 Stop"
-    assert values["AEBShotCount"] == "5 2" and printed["AEBShotCount"] == "5 shots"
+    assert values["AEBShotCount"] == [5, 2] and printed["AEBShotCount"] == "5 shots"
     assert values["AIServoTrackingSensitivity"] == -2 and printed["AIServoTrackingSensitivity"] == "Slow"
     assert printed["SelectAFAreaSelectMode"] == "Enable; Flags 0x7"
     assert printed["MultiFunctionLock"] == "On; Quick control dial, Multi-controller"
@@ -247,7 +248,7 @@ def test_nikon_type3_note_reads_offsets_from_its_own_tiff_header(order):
     assert values["Quality"] == "FINE" and printed["Quality"] == "Fine"
     assert printed["FlashType"] == "New_TTL"
     assert values["LensType"] == 14 and printed["LensType"] == "D G VR"
-    assert values["Lens"] == "17 35 2.8 2.8" and printed["Lens"] == "17-35mm f/2.8"
+    assert values["Lens"] == [17, 35, 2.8, 2.8] and printed["Lens"] == "17-35mm f/2.8"
     assert printed["AFPoint"] == "Top" and values["AFPointsInFocus"] == 256 and printed["AFPointsInFocus"] == "Lower-right"
     assert printed["ShootingMode"] == "Continuous"
     assert values["ExposureDifference"] == pytest.approx(-6.5) and printed["ExposureDifference"] == "-6.5"
@@ -320,7 +321,7 @@ def test_apple_note_reads_its_ifd_and_the_run_time_property_list():
     values, printed, _ = decode(block, at, size, "II", "Apple", "iPhone 11 Pro")
     assert values["MakerNoteVersion"] == 11 and printed["AEStable"] == "Yes"
     assert values["RunTimeValue"] == 208733685673541 and printed["RunTimeFlags"] == "Valid"
-    assert values["FocusDistanceRange"] == "18.22265625 7.52734375"
+    assert values["FocusDistanceRange"] == [18.22265625, 7.52734375]
     assert printed["FocusDistanceRange"] == "7.53 - 18.22 m"
 
 
@@ -337,7 +338,7 @@ def test_sony_note_reads_plain_tags_and_its_shot_info():
 
     block, at, size = note_in_block(50, build)
     values, printed, _ = decode(block, at, size, "II", "SONY", "DSC-HX5V")
-    assert values["HDR"] == "0 0" and printed["HDR"] == "Off; Uncorrected image"
+    assert values["HDR"] == [0, 0] and printed["HDR"] == "Off; Uncorrected image"
     assert printed["ExposureMode"] == "Auto" and printed["FlashLevel"] == "Normal"
     assert values["SonyDateTime"] == "2010:05:15 17:12:05" and values["SonyImageWidth"] == 3648
 

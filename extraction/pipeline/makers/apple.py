@@ -8,7 +8,7 @@ import plistlib
 from typing import Any
 
 from .base import MakerNote, read_ifd
-from .common import bits, put
+from .common import Numbers, bits, put
 
 _HEADER = b"Apple iOS\x00"
 
@@ -76,7 +76,7 @@ def read(note: MakerNote, warnings: list[str]) -> tuple[dict[str, Any], dict[str
         if isinstance(value, bytes):
             continue  # binary property lists and blobs other than RunTime are not shown by name here
         if isinstance(value, list):
-            value = " ".join(_ten(v) if isinstance(v, float) else str(v) for v in value)
+            value = Numbers(float(_ten(v)) if isinstance(v, float) else v for v in value)  # rationals: 10 digits
         elif isinstance(value, float):
             value = float(_ten(value))
         put(values, printed, name, value, conversion)

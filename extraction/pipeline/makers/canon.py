@@ -16,7 +16,8 @@ from ..printing.formats import fraction
 from .base import Entry, MakerNote, int_array, read_ifd
 from .canon_custom import FILTERS, read_custom_functions2
 from .canon_models import MODEL_IDS
-from .common import Field, binary, exposure_time, ifd_order, bit_indices, bits, fixed, hex_bytes, put, read_fields, number, perl, unit
+from .common import (Field, binary, bit_indices, bits, exposure_time, fixed, hex_bytes, ifd_order, number, perl, put,
+                     read_fields, spaced, unit)
 
 # exifread's Canon lens table says what ExifTool prints for the lens codes it holds.
 _LENS_TYPES: dict[int, str] = {code & 0xFFFF: name for code, name in exifread_canon.OFFSET_TAGS[1][22][1].items()}
@@ -486,19 +487,19 @@ def read(note: MakerNote, warnings: list[str]) -> tuple[dict[str, Any], dict[str
     for tag, name in ((0x4008, "PictureStyleUserDef"), (0x4009, "PictureStylePC")):
         styles = words(tag, signed=False)
         if styles:
-            put(values, printed, name, " ".join(map(str, styles)),
-                lambda v: "; ".join(_PICTURE_STYLE.get(int(x), f"Unknown ({x})") for x in v.split()))
+            put(values, printed, name, spaced(styles),
+                lambda v: "; ".join(_PICTURE_STYLE.get(int(x), f"Unknown ({x})") for x in str(v).split()))
     for tag, name in _BLOBS.items():
         entry = entries.get(tag)
         if entry is not None:
             # ExifTool sizes a numeric array it shows as binary by its text ("0 0 1 ..."), bytes by their count.
-            size = len(entry.raw) if entry.type == 7 or isinstance(entry.value, bytes) else len(_plain(entry))
+            size = len(entry.raw) if entry.type == 7 or isinstance(entry.value, bytes) else len(str(_plain(entry)))
             put(values, printed, name, binary(size))
     for tag, name in _LISTS.items():
         entry = entries.get(tag)
         if entry is not None:
             value = entry.value
-            put(values, printed, name, " ".join(map(str, value)) if isinstance(value, list) else value)
+            put(values, printed, name, spaced(value) if isinstance(value, list) else value)
     return values, printed
 
 
@@ -541,15 +542,14 @@ def _color_data(entry: Entry | None, order: str, values: dict[str, Any], printed
     put(values, printed, "ColorDataVersion", version, versions)
     for name in _WB_NAMES:
         at = layout[name]
-        put(values, printed, f"WB_RGGBLevels{name}", " ".join(map(str, words[at : at + 4])))
+        put(values, printed, f"WB_RGGBLevels{name}", spaced(words[at : at + 4]))
         put(values, printed, f"ColorTemp{name}", words[at + 4])
     for name in ("AverageBlackLevel", "PerChannelBlackLevel"):
         at = layout[name]
-        put(values, printed, name, " ".join(map(str, words[at : at + 4])))
+        put(values, printed, name, spaced(words[at : at + 4]))
     at = layout["RawMeasuredRGGB"]
     # Four 32-bit numbers stored as 16-bit words, low word last.
-    put(values, printed, "RawMeasuredRGGB", " ".join(str(words[at + 2 * i] << 16 | words[at + 2 * i + 1])
-                                                     for i in range(4)))
+    put(values, printed, "RawMeasuredRGGB", spaced(words[at + 2 * i] << 16 | words[at + 2 * i + 1] for i in range(4)))
     for name in ("NormalWhiteLevel", "SpecularWhiteLevel", "LinearityUpperMargin"):
         if words[layout[name]]:
             put(values, printed, name, words[layout[name]])
@@ -598,7 +598,7 @@ def _plain(entry: Entry) -> Any:
     if isinstance(value, bytes):
         return value.split(b"\x00", 1)[0].decode("utf-8", "replace").strip()
     if isinstance(value, list):
-        return " ".join(perl(v) for v in value)
+        return spaced(value)
     if isinstance(value, float):
         return number(value)
     return value
@@ -644,7 +644,7 @@ def _main_specials(entries: dict[int, Entry], model: str, eos: bool, order: str,
     if entry is not None:
         measured = int_array(entry, order, signed=False)
         if len(measured) >= 5:
-            put(values, printed, "MeasuredRGGB", " ".join(map(str, measured[1:5])))
+            put(values, printed, "MeasuredRGGB", spaced(measured[1:5]))
 
 
 def _file_info(info: list[int], model: str, values: dict[str, Any], printed: dict[str, Any]) -> None:
@@ -693,7 +693,7 @@ def _af_info(old: list[int], new: list[int], third: list[int], eos: bool, values
         part = words[position : position + count]
         if len(part) < count:
             return
-        put(values, printed, name, " ".join(map(str, part)))
+        put(values, printed, name, spaced(part))
         position += count
     flags = (count + 15) // 16
     in_focus = words[position : position + flags]
@@ -702,13 +702,13 @@ def _af_info(old: list[int], new: list[int], third: list[int], eos: bool, values
     # AFInfo2 comes after ShotInfo in the note; of two readings of a tag, ExifTool keeps the later one.
     values.pop("AFPointsInFocus", None)
     printed.pop("AFPointsInFocus", None)
-    put(values, printed, "AFPointsInFocus", " ".join(map(str, in_focus)), lambda _v: bit_indices(in_focus))
+    put(values, printed, "AFPointsInFocus", spaced(in_focus), lambda _v: bit_indices(in_focus))
     position += flags
     if new or third:
         if eos:
             selected = words[position : position + flags]
             if len(selected) == flags:
-                put(values, printed, "AFPointsSelected", " ".join(map(str, selected)),
+                put(values, printed, "AFPointsSelected", spaced(selected),
                     lambda _v: bit_indices(selected))
             position += flags
         if not eos and position < len(words):
@@ -726,12 +726,12 @@ def _faces(entries: dict[int, Entry], order: str, values: dict[str, Any], printe
     if len(first) > 4:
         faces = first[2]
         put(values, printed, "FacesDetected", faces)
-        put(values, printed, "FaceDetectFrameSize", f"{first[3]} {first[4]}")
+        put(values, printed, "FaceDetectFrameSize", spaced(first[3:5]))
         signed = int_array(entries.get(0x0024), order)
         for face in range(1, min(faces, 9) + 1):
             at = 8 + 2 * (face - 1)
             if at + 1 < len(signed):
-                put(values, printed, f"Face{face}Position", f"{signed[at]} {signed[at + 1]}")
+                put(values, printed, f"Face{face}Position", spaced(signed[at : at + 2]))
     second = entries.get(0x0025)
     if second is not None and len(second.raw) > 2:
         put(values, printed, "FaceWidth", second.raw[1])

@@ -10,7 +10,7 @@ documented the same across bodies are named here; the others are skipped.
 import struct
 from typing import Any
 
-from .common import put
+from .common import put, spaced
 
 
 def _shots(value: Any) -> str:
@@ -169,5 +169,5 @@ def read_custom_functions2(raw: bytes, order: str, values: dict[str, Any], print
             known = functions.get(function)
             if known is not None:
                 name, conversion = known
-                put(values, printed, name, words[0] if n == 1 else " ".join(map(str, words)), conversion)
+                put(values, printed, name, words[0] if n == 1 else spaced(words), conversion)
         position = end

@@ -11,13 +11,30 @@ from ..printed import print_value
 Field = tuple[str, Callable[[Any], Any] | None, Mapping[Any, Any] | Callable[[Any], Any] | None]
 
 
+class Numbers(list):
+    """A multi-valued tag: a JSON list in `groups`, its text ExifTool's space-separated form ("0 -370 370")."""
+
+    def __str__(self) -> str:
+        return " ".join(perl(v) for v in self)
+
+
+def spaced(items: Any) -> Numbers:
+    """Numbers of a multi-valued tag, floats kept to the 15 digits ExifTool writes."""
+    return Numbers(number(float(f"{v:.15g}")) if isinstance(v, float) else v for v in items)
+
+
 def put(values: dict[str, Any], printed: dict[str, Any], name: str, value: Any, conversion: Any = None) -> None:
-    """Store one tag, and its printed form when a conversion gives one; the first reading of a name wins."""
+    """Store one tag, and its printed form when a conversion gives one; the first reading of a name wins.
+
+    A conversion sees a multi-valued tag as its space-separated text, as ExifTool's conversions do.
+    """
     if value is None or name in values:
         return
     values[name] = value
     if conversion is not None:
-        printed[name] = print_value(conversion, value)
+        printed[name] = print_value(conversion, str(value) if isinstance(value, Numbers) else value)
+    elif isinstance(value, Numbers):
+        printed[name] = str(value)
 
 
 def read_fields(words: list[int], fields: Mapping[int, Field], values: dict[str, Any], printed: dict[str, Any]) -> None:

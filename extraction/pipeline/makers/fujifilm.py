@@ -8,7 +8,7 @@ note's start, whatever the EXIF block's byte order.
 from typing import Any
 
 from .base import MakerNote, read_ifd
-from .common import number, perl, put
+from .common import number, put, spaced
 
 _HEADER = b"FUJIFILM"
 
@@ -136,7 +136,7 @@ def read(note: MakerNote, warnings: list[str]) -> tuple[dict[str, Any], dict[str
         if isinstance(value, bytes):
             value = value.split(b"\x00", 1)[0].decode("latin-1")
         elif isinstance(value, list):
-            value = " ".join(perl(number(v)) if isinstance(v, float) else str(v) for v in value)
+            value = spaced(value)
         elif isinstance(value, float):
             value = number(value)
         put(values, printed, name, value, conversion)

@@ -15,7 +15,7 @@ import struct
 from typing import Any
 
 from .base import Entry, MakerNote, read_ifd
-from .common import Field, binary, fixed, ifd_order, number, perl, put, read_fields
+from .common import Field, binary, fixed, ifd_order, number, perl, put, read_fields, spaced
 
 _ACRONYMS = {"AF", "AE", "TTL", "VR", "RAW", "WB", "ISO", "NR", "RGB", "HDR", "LCD", "JPEG", "TIFF", "NEF"}
 _WORD = re.compile(r"[A-Z]{2,}")
@@ -81,7 +81,7 @@ def _lens(value: Any) -> str:
 
 
 def _spaced(value: Any) -> Any:
-    return " ".join(perl(number(v)) if isinstance(v, float) else str(v) for v in value) if isinstance(value, list) else value
+    return spaced(value) if isinstance(value, list) else value
 
 
 _AF_POINTS = {0: "Center", 1: "Top", 2: "Bottom", 3: "Mid-left", 4: "Mid-right", 5: "Upper-left",
@@ -278,7 +278,7 @@ def _special(entries: dict[int, Entry], buffer: Any, order: str, values: dict[st
     for tag, name in ((0x0002, "ISO"), (0x0013, "ISOSetting")):
         entry = entries.get(tag)
         if entry is not None and isinstance(entry.value, list):
-            put(values, printed, name, entry.value, lambda v: _iso_pair(v))
+            put(values, printed, name, spaced(entry.value), _iso_pair)
     for tag, name in _THREE_BYTES.items():
         entry = entries.get(tag)
         if entry is not None and entry.type == 7:
@@ -315,7 +315,7 @@ def _special(entries: dict[int, Entry], buffer: Any, order: str, values: dict[st
     entry = entries.get(0x0097)
     if entry is not None and entry.raw[:4] == b"0103" and len(entry.raw) >= 28:  # D70-family ColorBalance
         levels = struct.unpack_from(("<" if order == "II" else ">") + "4H", entry.raw, 20)
-        put(values, printed, "WB_RGBGLevels", " ".join(map(str, levels)))
+        put(values, printed, "WB_RGBGLevels", spaced(levels))
     _picture_control(entries.get(0x0023) or entries.get(0x00BD), values, printed)
     _world_time(entries.get(0x0024), order, values, printed)
     _flash_info(entries.get(0x00A8), values, printed)
@@ -413,7 +413,7 @@ def _flash_info(entry: Entry | None, values: dict[str, Any], printed: dict[str, 
         return
     raw = entry.raw
     put(values, printed, "FlashSource", raw[4], {0: "None", 1: "External", 2: "Internal"})
-    put(values, printed, "ExternalFlashFirmware", f"{raw[6]} {raw[7]}",
+    put(values, printed, "ExternalFlashFirmware", spaced(raw[6:8]),
         lambda v: "n/a" if v == "0 0" else v.replace(" ", "."))
     put(values, printed, "ExternalFlashFlags", raw[8], lambda v: "(none)" if v == 0 else ", ".join(
         name for bit, name in ((0, "Fired"), (2, "Bounce Flash"), (4, "Wide Flash Adapter"), (5, "Dome Diffuser"))
@@ -525,7 +525,7 @@ def _face_detect(entry: Entry | None, order: str, values: dict[str, Any], printe
     if entry is None or len(entry.raw) < 8:
         return
     words = list(struct.unpack_from(("<" if order == "II" else ">") + "4H", entry.raw, 0))
-    put(values, printed, "FaceDetectFrameSize", f"{words[1]} {words[2]}")
+    put(values, printed, "FaceDetectFrameSize", spaced(words[1:3]))
     put(values, printed, "FacesDetected", words[3])
 
 

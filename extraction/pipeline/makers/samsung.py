@@ -7,7 +7,7 @@ fit in an entry sit after it, at offsets counted from the note's start.
 from typing import Any
 
 from .base import MakerNote, read_ifd
-from .common import ifd_order, looks_like_ifd, number, perl, put
+from .common import ifd_order, looks_like_ifd, number, put, spaced
 
 
 def matches(note: MakerNote) -> bool:
@@ -61,7 +61,7 @@ def read(note: MakerNote, warnings: list[str]) -> tuple[dict[str, Any], dict[str
         if isinstance(value, bytes):
             value = value.split(b"\x00", 1)[0].decode("latin-1").strip()
         elif isinstance(value, list):
-            value = " ".join(perl(number(v)) if isinstance(v, float) else str(v) for v in value)
+            value = spaced(value)
         elif isinstance(value, float):
             value = number(value)
         put(values, printed, name, value, conversion)

@@ -9,7 +9,7 @@ import struct
 from typing import Any
 
 from .base import MakerNote, read_ifd
-from .common import ifd_order, looks_like_ifd, number, perl, put
+from .common import ifd_order, looks_like_ifd, number, put, spaced
 
 _HEADERS = (b"SONY DSC \x00\x00\x00", b"SONY CAM \x00\x00\x00")
 
@@ -125,7 +125,7 @@ def read(note: MakerNote, warnings: list[str]) -> tuple[dict[str, Any], dict[str
         if isinstance(value, bytes):
             continue
         if isinstance(value, list):
-            value = " ".join(perl(number(v)) if isinstance(v, float) else str(v) for v in value)
+            value = spaced(value)
         elif isinstance(value, float):
             value = number(value)
         if tag == 0xB048 and isinstance(value, int) and value >= 0x8000:
@@ -133,7 +133,7 @@ def read(note: MakerNote, warnings: list[str]) -> tuple[dict[str, Any], dict[str
         put(values, printed, name, value, conversion)
     entry = entries.get(0x200A)
     if entry is not None and isinstance(entry.value, int):
-        put(values, printed, "HDR", f"{entry.value & 0xFFFF} {entry.value >> 16}", _hdr)
+        put(values, printed, "HDR", spaced([entry.value & 0xFFFF, entry.value >> 16]), _hdr)
     _shot_info(entries.get(0x3000), values, printed)
     return values, printed
 
