@@ -211,6 +211,17 @@ def test_canon_custom_functions_are_read_group_by_group():
     assert "ExposureLevelIncrements" not in values
 
 
+def test_canon_powershot_camera_info_gives_iso_rotation_and_temperature():
+    words = [0] * 148
+    words[0], words[0x17], words[0x91] = 371, 1, 27
+    block, at, size = note_in_block(16, lambda at: ifd([(0x000D, "i", words)], "II", at))
+    values, printed, _ = decode(block, at, size, "II", "Canon", "Canon PowerShot A560")
+    assert values["ISO"] == pytest.approx(100 * 2 ** (-40 / 96)) and printed["ISO"] == "75"
+    assert values["Rotation"] == 1 and values["CameraTemperature"] == 27 and printed["CameraTemperature"] == "27 C"
+    values, _printed, _ = decode(block, at, size, "II", "Canon", "Canon EOS 5D")  # EOS bodies lay it out otherwise
+    assert "ISO" not in values
+
+
 def test_canon_ev_reads_thirds_of_a_stop():
     assert canon_ev(0x20) == 1 and canon_ev(0x2C) == pytest.approx(4 / 3) and canon_ev(0x34) == pytest.approx(5 / 3)
     assert canon_ev(-0x14) == pytest.approx(-2 / 3)

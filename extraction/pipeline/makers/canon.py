@@ -555,9 +555,20 @@ def _color_data(entry: Entry | None, order: str, values: dict[str, Any], printed
             put(values, printed, name, words[layout[name]])
 
 
+# CameraInfo of the 2006-2008 PowerShots: 32-bit words, 138 or 148 of them (the temperature's place differs).
+_POWERSHOT_TEMPERATURE = {138: 0x87, 148: 0x91}
+
+
 def _camera_info(entry: Entry | None, model: str, values: dict[str, Any], printed: dict[str, Any]) -> None:
     """CameraInfo (tag 0x000d) is laid out per model: exifread's offsets for the models it maps."""
     if entry is None:
+        return
+    if (entry.type in (4, 9) and entry.count in _POWERSHOT_TEMPERATURE and isinstance(entry.value, list)
+            and "EOS" not in model.upper()):
+        words = [v - (1 << 32) if v >= 1 << 31 else v for v in entry.value]
+        put(values, printed, "ISO", number(100 * 2 ** ((words[0] - 411) / 96)), fixed("%.0f"))
+        put(values, printed, "Rotation", words[0x17])
+        put(values, printed, "CameraTemperature", words[_POWERSHOT_TEMPERATURE[entry.count]], unit("C"))
         return
     for pattern, fields in exifread_canon.CAMERA_INFO_MODEL_MAP.items():
         if re.search(pattern, model):
