@@ -459,12 +459,13 @@ def read(note: MakerNote, warnings: list[str]) -> tuple[dict[str, Any], dict[str
     entry = entries.get(0x0099)
     if entry is not None:
         read_custom_functions2(entry.raw, order, values, printed)
-    for name in ("LongExposureNoiseReduction", "HighISONoiseReduction", "HighlightTonePriority",
-                 "AutoLightingOptimizer"):
-        if len(longs(0x4018)) > 5:  # LightingOpt comes after the custom functions: its readings are kept
+    lighting = longs(0x4018)
+    if len(lighting) > 5:  # LightingOpt comes after the custom functions: its readings of the same names are kept
+        for name in ("LongExposureNoiseReduction", "HighISONoiseReduction", "HighlightTonePriority",
+                     "AutoLightingOptimizer"):
             values.pop(name, None)
             printed.pop(name, None)
-    read_fields(longs(0x4018), LIGHTING_OPT, values, printed)
+    read_fields(lighting, LIGHTING_OPT, values, printed)
     read_fields(longs(0x4016), VIGNETTING_CORR2, values, printed)
     read_fields(longs(0x4020), AMBIENCE, values, printed)
     read_fields(longs(0x4021), MULTI_EXPOSURE, values, printed)
