@@ -12,7 +12,7 @@ from extraction.pipeline import extract_file
 from extraction.pipeline.makers import decode_maker_note
 from extraction.pipeline.makers.base import MakerNote
 from extraction.pipeline.makers.canon import canon_ev
-from extraction.pipeline.makers.nikon import format_string
+from extraction.pipeline.makers.nikon import _lens_type as lens_type, format_string
 from tests.support.exiftool_reference import corpus_dir, printed_agree, values_agree
 
 EXIF_IFD = 0x8769
@@ -258,7 +258,7 @@ def test_nikon_type3_note_reads_offsets_from_its_own_tiff_header(order):
     assert values["ISO"] == [0, 200] and printed["ISO"] == "200"
     assert values["Quality"] == "FINE" and printed["Quality"] == "Fine"
     assert printed["FlashType"] == "New_TTL"
-    assert values["LensType"] == 14 and printed["LensType"] == "D G VR"
+    assert values["LensType"] == 14 and printed["LensType"] == "G VR"  # "D G" reads "G"
     assert values["Lens"] == [17, 35, 2.8, 2.8] and printed["Lens"] == "17-35mm f/2.8"
     assert printed["AFPoint"] == "Top" and values["AFPointsInFocus"] == 256 and printed["AFPointsInFocus"] == "Lower-right"
     assert printed["ShootingMode"] == "Continuous"
@@ -296,6 +296,11 @@ def test_nikon_type1_note_uses_the_first_tag_set():
     values, printed, _ = decode(block, at, size, "II", "NIKON", "E900")
     assert printed == {"Quality": "SXGA Fine", "WhiteBalance": "Auto", "Converter": "Not used"}
     assert values == {"Quality": 6, "WhiteBalance": 0, "Converter": 0}
+
+
+def test_nikon_lens_type_words():
+    words = {0: "AF", 2: "D", 6: "G", 14: "G VR", 1: "MF", 70: "E G", 78: "E VR", 128: "AF-P", 142: "G VR AF-P"}
+    assert {code: lens_type(code) for code in words} == words
 
 
 def test_nikon_words_print_as_exiftool_capitalises_them():

@@ -98,10 +98,21 @@ def _af_points_in_focus(value: Any) -> str:
 
 
 def _lens_type(value: Any) -> str:
+    """Nikon's lens-type bits as ExifTool words them: "AF" for none, "G" standing for "D G", "E" and "1" first."""
     names = {0: "MF", 1: "D", 2: "G", 3: "VR", 4: "1", 5: "FT-1", 6: "E", 7: "AF-P"}
     value = int(value)
-    words = [name for bit, name in names.items() if value & (1 << bit)]
-    return " ".join(words) if words else "AF"
+    if not value:
+        return "AF"
+    text = " ".join(name for bit, name in names.items() if value & (1 << bit))
+    text = re.sub(r"\bD G\b", "G", text)
+    if re.search(r" E\b", text):
+        text = re.sub(r" E\b", "", text, count=1)
+        text = re.sub(r"^(G )?", "E ", text, count=1)
+    if " 1" in text:
+        text = "1 " + text.replace(" 1", "", 1)
+    if "FT-1 " in text:
+        text = text.replace("FT-1 ", "", 1) + " FT-1"
+    return text
 
 
 def _shooting_mode(value: Any) -> str:
