@@ -298,6 +298,13 @@ def test_nikon_type1_note_uses_the_first_tag_set():
     assert values == {"Quality": 6, "WhiteBalance": 0, "Converter": 0}
 
 
+def test_nikon_shooting_mode_words():
+    from extraction.pipeline.makers.nikon import _shooting_mode
+    assert _shooting_mode(0) == "Single-Frame" and _shooting_mode(1) == "Continuous"
+    assert _shooting_mode(8) == "Single-Frame, Self-timer" and _shooting_mode(2) == "Delay"
+    assert _shooting_mode(0x21) == "Continuous, Auto ISO"
+
+
 def test_nikon_lens_type_words():
     words = {0: "AF", 2: "D", 6: "G", 14: "G VR", 1: "MF", 70: "E G", 78: "E VR", 128: "AF-P", 142: "G VR AF-P"}
     assert {code: lens_type(code) for code in words} == words

@@ -116,11 +116,13 @@ def _lens_type(value: Any) -> str:
 
 
 def _shooting_mode(value: Any) -> str:
+    """The release-mode bits; "Single-Frame" leads unless a continuous, delayed, remote or IR release is set."""
     names = {0: "Continuous", 1: "Delay", 2: "PC Control", 3: "Self-timer", 4: "Exposure Bracketing",
-             5: "Auto ISO", 6: "White-Balance Bracketing", 7: "IR Control", 8: "D-Lighting Bracketing"}
+             5: "Auto ISO", 6: "White-Balance Bracketing", 7: "IR Control", 8: "D-Lighting Bracketing",
+             11: "Pre-capture"}
     value = int(value)
     words = [name for bit, name in names.items() if value & (1 << bit)]
-    if not value & 1:
+    if not value & 0x87:
         words.insert(0, "Single-Frame")
     return ", ".join(words)
 
