@@ -261,7 +261,7 @@ def _keep_blob(block: Block, tag: int, offset: int, size: int, values: Any, resu
 def _process(block: Block) -> "Header":
     """What `exifread.process_file(fh, details=False, extract_thumbnail=False)` does, on our Header.
 
-    details=False: no maker notes (see makernotes.py) and no SubIFDs; no thumbnail copy; and only
+    details=False: no maker notes (makers/ decodes them) and no SubIFDs; no thumbnail copy; and only
     IFD0, IFD1 and the EXIF IFD (with GPS and Interop, which exifread follows itself), not the further
     IFDs of a multi-page TIFF. We keep raw IfdTags rather than `builtin_types=True`, which turns a 0/0
     rational into 0 and "2024:05:06 10:00:00" into "2024-05-06 10:00:00": -n values need the raw ones.

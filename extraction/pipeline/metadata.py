@@ -8,7 +8,6 @@ from .exif_blocks import read_exif_blocks
 from .flir import parse_flir
 from .icc import parse_icc
 from .iptc import parse_iptc
-from .makernotes import read_maker_notes
 from .makers import decode_maker_note
 from .makers.base import MakerNote
 from .makers.kodak import read_kodak_ifd
@@ -34,10 +33,9 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
         warnings.extend(exif.warnings)
         # ExifTool files GPS tags under family-0 group EXIF (`exiftool -G`); their names all start with GPS.
         _put(groups, "EXIF", {**exif.exif, **exif.gps})
-        maker_notes = read_maker_notes(exif, container, warnings)
-        decoded, words = _decode_maker_note(exif, warnings, container.exif_offset if container.exif else 0)
-        _put(groups, "MakerNotes", decoded or maker_notes)
-        _put(hints, "MakerNotes", words)
+        maker_notes, maker_printed = _maker_notes(exif, container, groups.get("EXIF", {}), warnings)
+        _put(groups, "MakerNotes", maker_notes)
+        _put(hints, "MakerNotes", maker_printed)
     blocks = read_exif_blocks(exif.block.data, exif.maker_note, warnings) if exif and exif.block else None
     if blocks is not None:
         groups.update(blocks.groups)  # Photoshop (TIFF tag 0x8649) and PrintIM
@@ -73,15 +71,18 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
     return groups, exif, hints
 
 
-def _decode_maker_note(exif: ExifData, warnings: list[str], file_offset: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    # Provisional (maker notes B): maker notes A's wiring replaces this at merge.
-    if exif.block is None or exif.maker_note is None and exif.kodak_ifd is None:
-        return {}, {}
-    start, size = exif.maker_note or (0, 0)
-    note = MakerNote(exif.block.data, start, size, exif.byte_order, make=str(exif.exif.get("Make", "")),
-                     model=str(exif.exif.get("Model", "")), exif=exif.exif, file_offset=file_offset)
-    values, printed = decode_maker_note(note, warnings)
-    if exif.kodak_ifd is not None:
+def _maker_notes(exif: ExifData, container: Container, exif_group: dict[str, Any],
+                 warnings: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The maker note decoded by its make's module (`makers/`), and Kodak's IFD0 sub-directory beside it."""
+    values: dict[str, Any] = {}
+    printed: dict[str, Any] = {}
+    if exif.block is not None and exif.maker_note is not None:
+        offset, length = exif.maker_note
+        note = MakerNote(exif.block.data, offset, length, exif.byte_order,
+                         make=str(exif_group.get("Make", "")).strip(), model=str(exif_group.get("Model", "")).strip(),
+                         exif=exif_group, file_offset=container.exif_offset or 0)
+        values, printed = decode_maker_note(note, warnings)
+    if exif.block is not None and exif.kodak_ifd is not None:  # Kodak's IFD0 sub-directory, beside its note
         more, words = read_kodak_ifd(exif.block.data, exif.kodak_ifd, exif.byte_order, warnings)
         values, printed = {**more, **values}, {**words, **printed}
     return values, printed

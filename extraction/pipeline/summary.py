@@ -8,16 +8,16 @@ from .timezone import capture_time_zone
 
 # For each key field, where to look, best source first (ExifTool's tag priority).
 _SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
-    "Make": (("EXIF", "Make"), ("XMP", "Make")),
-    "Model": (("EXIF", "Model"), ("XMP", "Model")),
+    "Make": (("EXIF", "Make"), ("MakerNotes", "Make"), ("XMP", "Make")),
+    "Model": (("EXIF", "Model"), ("MakerNotes", "Model"), ("XMP", "Model")),
     "LensModel": (("EXIF", "LensModel"), ("MakerNotes", "LensModel"), ("XMP", "LensModel"), ("APP1", "LensModel")),
     "Software": (("EXIF", "Software"), ("PNG", "Software"), ("XMP", "Software")),
     "DateTimeOriginal": (("EXIF", "DateTimeOriginal"), ("MakerNotes", "DateTimeOriginal"), ("APP1", "DateTimeOriginal"),
                          ("XMP", "DateTimeOriginal")),
-    "ExposureTime": (("EXIF", "ExposureTime"), ("XMP", "ExposureTime")),
-    "FNumber": (("EXIF", "FNumber"), ("XMP", "FNumber")),
+    "ExposureTime": (("EXIF", "ExposureTime"), ("MakerNotes", "ExposureTime"), ("XMP", "ExposureTime")),
+    "FNumber": (("EXIF", "FNumber"), ("MakerNotes", "FNumber"), ("XMP", "FNumber")),
     "ISO": (("EXIF", "ISO"), ("MakerNotes", "ISO"), ("XMP", "ISO")),
-    "FocalLength": (("EXIF", "FocalLength"), ("XMP", "FocalLength")),
+    "FocalLength": (("EXIF", "FocalLength"), ("MakerNotes", "FocalLength"), ("XMP", "FocalLength")),
     "Orientation": (("EXIF", "Orientation"), ("XMP", "Orientation")),
 }
 _NUMBERS = {"ExposureTime", "FNumber", "ISO", "FocalLength", "Orientation"}

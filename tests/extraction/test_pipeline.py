@@ -201,7 +201,7 @@ def _nikon_note(iso: int) -> bytes:
 
 
 @pytest.mark.parametrize("exif_iso", [None, 800])
-def test_maker_notes_are_read_only_when_a_key_field_needs_them(tmp_path, exif_iso):
+def test_maker_notes_fill_key_fields_only_where_exif_lacks_them(tmp_path, exif_iso):
     exif = Image.Exif()
     exif[0x010F], exif[0x0110] = "NIKON CORPORATION", "NIKON D1X"
     sub = exif.get_ifd(EXIF)
@@ -210,12 +210,12 @@ def test_maker_notes_are_read_only_when_a_key_field_needs_them(tmp_path, exif_is
         sub[0x8827] = exif_iso
     path = write(tmp_path, "nikon.jpg", Image.new("RGB", (8, 8)), "JPEG", exif=exif)
     result = extract_file(str(path))
+    assert result["groups"]["MakerNotes"]["ISO"] == [0, 200]  # ExifTool's -n value is "0 200"
+    assert result["printed"]["MakerNotes"]["ISO"] == "200"
     if exif_iso is None:
-        assert result["groups"]["MakerNotes"]["ISO"] == 0  # ExifTool's number is the first of "0 200"
-        assert result["summary"]["ISO"] == 0
+        assert result["summary"]["ISO"] == 0  # ExifTool's ISO falls back to the note's first number
     else:
-        assert "MakerNotes" not in result["groups"]  # EXIF has every key field a Nikon note could fill
-        assert result["summary"]["ISO"] == 800
+        assert result["summary"]["ISO"] == 800  # a maker note never overrides EXIF
 
 
 def test_format_is_decided_by_content_not_name(tmp_path):

@@ -7,23 +7,32 @@ raises for hostile bytes: the caller turns an exception into a warning and keeps
 from collections.abc import Callable
 from typing import Any
 
-from . import casio, epson, jvc, kodak, minolta, olympus, panasonic, pentax, reconyx, ricoh, sanyo
+from . import apple, canon, casio, dji, epson, fujifilm, jvc, kodak, minolta, nikon, olympus, panasonic, pentax, reconyx, ricoh, samsung, sanyo, sony
 from .base import MakerNote
 
 Decoded = tuple[dict[str, Any], dict[str, Any]]
-# (matches, read) pairs; each make's module adds its own line.
-DECODERS: list[tuple[Callable[[MakerNote], bool], Callable[[MakerNote, list[str]], Decoded]]] = []
-DECODERS.append((olympus.matches, olympus.read))
-DECODERS.append((epson.matches, epson.read))
-DECODERS.append((sanyo.matches, sanyo.read))
-DECODERS.append((ricoh.matches, ricoh.read))
-DECODERS.append((jvc.matches, jvc.read))
-DECODERS.append((casio.matches, casio.read))
-DECODERS.append((panasonic.matches, panasonic.read))
-DECODERS.append((reconyx.matches, reconyx.read))
-DECODERS.append((kodak.matches, kodak.read))
-DECODERS.append((pentax.matches, pentax.read))
-DECODERS.append((minolta.matches, minolta.read))
+# (matches, read) pairs; each make's module adds its own line. Notes known by their own header come
+# before those known by the file's Make, since some makers' files carry another maker's note format.
+DECODERS: list[tuple[Callable[[MakerNote], bool], Callable[[MakerNote, list[str]], Decoded]]] = [
+    (fujifilm.matches, fujifilm.read),
+    (apple.matches, apple.read),
+    (nikon.matches, nikon.read),
+    (sony.matches, sony.read),
+    (olympus.matches, olympus.read),
+    (epson.matches, epson.read),
+    (sanyo.matches, sanyo.read),
+    (ricoh.matches, ricoh.read),
+    (jvc.matches, jvc.read),
+    (casio.matches, casio.read),
+    (panasonic.matches, panasonic.read),
+    (reconyx.matches, reconyx.read),
+    (kodak.matches, kodak.read),
+    (pentax.matches, pentax.read),
+    (minolta.matches, minolta.read),
+    (canon.matches, canon.read),
+    (samsung.matches, samsung.read),
+    (dji.matches, dji.read),
+]
 
 
 def decode_maker_note(note: MakerNote, warnings: list[str]) -> Decoded:
