@@ -1,4 +1,5 @@
-"""Services: every write to an ExtractionSession goes through here (create, run, complete, fail)."""
+"""Services: every write to an ExtractionSession goes through here (create, run, complete, fail), each
+guarded by the `seq` and lease it read (`_row_update`), and each saved change is then `notify`-ed."""
 
 import logging
 import os
@@ -11,17 +12,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from progress.broadcast import broadcast_session
-
+from . import tasks
 from .connections import connection_checked
 from .models import ExtractionSession
+from .notifications import notify
 from .pipeline import PipelineError, Stage, run_pipeline
 from .pipeline.formats import HEAD_BYTES, detect_format
-from .rows import row_by_pk, update_if_current
+from .selectors import session_get
 from .session_ids import is_valid_session_id, new_session_id
 from .storage import local_path, upload_storage
 
@@ -97,12 +98,24 @@ def session_create(
     except BaseException:
         storage.delete(stored_path)
         raise
-    broadcast_session(session)  # "Queued": a watcher that connected first learns the upload arrived
+    notify(session)  # "Queued": a watcher that connected first learns the upload arrived
+    return session
+
+
+def session_submit(
+    *, session_id: str | None, upload: UploadedFile | None, owner_key: str = ""
+) -> ExtractionSession:
+    """`session_create`, then hand the session to a worker once its row is committed."""
+    session = session_create(session_id=session_id, upload=upload, owner_key=owner_key)
+    transaction.on_commit(lambda: tasks.session_dispatch(session.id))
     return session
 
 
 def session_run(*, session_id: str) -> None:
-    """Claim a pending session, then run the pipeline, saving and broadcasting every stage."""
+    """Claim a pending session, then run the pipeline, saving (and notifying of) every stage.
+
+    A no-op when the session is not pending: a repeated job for it costs one read.
+    """
     connection_checked()  # this thread's connection is kept from one session to the next
     try:
         session = _session_claim(session_id)
@@ -128,7 +141,7 @@ def _lease_expiry():
 
 def _session_claim(session_id: str) -> ExtractionSession | None:
     """Take the lease on a pending session; None when another worker has it or it is not pending."""
-    session = row_by_pk(ExtractionSession, session_id)
+    session = session_get(session_id)
     if session is None or session.status != Status.PENDING:
         logger.info("session %s is not pending; nothing to run", session_id)
         return None
@@ -144,7 +157,7 @@ def _session_claim(session_id: str) -> ExtractionSession | None:
     }
     # Written only over the pending state just read: of workers claiming at once, one wins.
     guard = {"status": Status.PENDING, "seq": session.seq, "lease_owner": session.lease_owner}
-    if not update_if_current(session, guard, fields):
+    if not _row_update(session.pk, guard, **fields):
         logger.info("session %s was claimed by another worker", session_id)
         return None
     for name, value in fields.items():
@@ -155,11 +168,8 @@ def _session_claim(session_id: str) -> ExtractionSession | None:
 
 def session_lease_renew(*, session_id: str, owner: str) -> bool:
     """Push the lease's expiry forward; False when `owner` no longer holds it."""
-    return bool(
-        ExtractionSession.objects.filter(pk=session_id, status=Status.PROCESSING, lease_owner=owner).update(
-            lease_expires_at=_lease_expiry()
-        )
-    )
+    # No `seq` bump: the lease is bookkeeping, not a state a watcher sees.
+    return _row_update(session_id, {"status": Status.PROCESSING, "lease_owner": owner}, lease_expires_at=_lease_expiry())
 
 
 class _LeaseRenewer(threading.Thread):
@@ -171,6 +181,7 @@ class _LeaseRenewer(threading.Thread):
         self.owner = session.lease_owner
         self.stopped = threading.Event()
         self.lost = threading.Event()
+        self.gave_up = threading.Event()
 
     def run(self) -> None:
         interval = max(0.2, settings.EXTRACTION_LEASE_SECONDS / 3)
@@ -181,6 +192,7 @@ class _LeaseRenewer(threading.Thread):
                 if time.monotonic() > give_up_at:
                     logger.warning("session %s: still running after %ss; no longer renewing its lease",
                                    self.session_id, settings.EXTRACTION_MAX_RUN_SECONDS)
+                    self.gave_up.set()
                     return
                 try:
                     if not session_lease_renew(session_id=self.session_id, owner=self.owner):
@@ -219,6 +231,10 @@ def _session_process(session: ExtractionSession, renewer: _LeaseRenewer) -> None
     except PipelineError as exc:
         session_fail(session=session, code=exc.code, message=exc.message)
     except Exception:
+        if renewer.gave_up.is_set():
+            # Stopped past its limit (Celery's soft time limit): leave it to the sweep, as a hung run.
+            logger.warning("session %s: stopped after EXTRACTION_MAX_RUN_SECONDS; left to the sweep", session.id)
+            return
         logger.exception("session %s: unexpected error in the pipeline", session.id)
         session_fail(session=session, code="internal_error", message="The extraction failed unexpectedly.")
     else:
@@ -319,7 +335,7 @@ def sessions_reap(*, pending_older_than: timedelta | None = None) -> list[str]:
     stale = ExtractionSession.objects.filter(status=Status.PENDING, updated_at__lte=now - pending_older_than)
     for session_id in stale.order_by("created_at").values_list("pk", flat=True):
         # Touch it, so the next reaper pass does not dispatch it again at once.
-        if stale.filter(pk=session_id).update(updated_at=now):
+        if _row_update(session_id, {"status": Status.PENDING, "updated_at__lte": now - pending_older_than}, updated_at=now):
             again.append(session_id)
     return list(dict.fromkeys(again))
 
@@ -351,19 +367,24 @@ def sessions_purge(*, older_than: timedelta) -> tuple[int, int]:
 
 
 def _session_advance(session: ExtractionSession, *, where: Q | None = None, **fields: Any) -> None:
-    """Save `fields` if nobody else wrote since we read the row, then broadcast the new state.
+    """Save `fields` if nobody else wrote since we read the row, then notify of the new state.
 
     The write also requires the lease we read (only the lease holder writes) and `where`, if given.
     """
-    guard = {"seq": session.seq, "lease_owner": session.lease_owner}
     fields["updated_at"] = timezone.now()
-    if where is None:  # every stage: the statement is built once (extraction.rows)
-        updated = update_if_current(session, guard, {"seq": session.seq + 1, **fields})
-    else:
-        updated = ExtractionSession.objects.filter(where, pk=session.pk, **guard).update(seq=session.seq + 1, **fields)
-    if not updated:
+    guard = {"seq": session.seq, "lease_owner": session.lease_owner}
+    if not _row_update(session.pk, guard, where=where, seq=session.seq + 1, **fields):
         raise LostOwnership(session.pk)
     for name, value in fields.items():
         setattr(session, name, value)
     session.seq += 1
-    broadcast_session(session)
+    notify(session)
+
+
+def _row_update(session_id: str, guard: dict[str, Any], *, where: Q | None = None, **fields: Any) -> bool:
+    """The one write to an existing row: `fields`, only where the `guard` lookups (and `where`) still
+    hold; True if the row was written."""
+    rows = ExtractionSession.objects.filter(pk=session_id, **guard)
+    if where is not None:
+        rows = rows.filter(where)
+    return rows.update(**fields) == 1

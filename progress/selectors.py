@@ -2,8 +2,7 @@
 
 from extraction.access import session_may_view
 from extraction.connections import database_sync_to_async
-from extraction.models import ExtractionSession
-from extraction.rows import row_by_pk
+from extraction.selectors import session_get
 
 from .messages import session_message
 
@@ -15,7 +14,7 @@ REFUSED = "refused"
 @database_sync_to_async
 def session_view(session_id: str, *, token: str | None, session_key: str | None) -> dict | str:
     """The session's latest message for this watcher, or MISSING, or REFUSED when it may not see it."""
-    session = row_by_pk(ExtractionSession, session_id)
+    session = session_get(session_id)
     if session is None:
         return MISSING
     if not session_may_view(session, token=token, session_key=session_key):

@@ -1,39 +1,20 @@
-"""Leases, the reaper, recovery and purge: services against the database, stored state checked."""
+"""extraction/services.py against the database, stored state checked: the claim and its lease, the
+guarded writes, the reaper, purge."""
 
-import os
 import threading
 import time
 from datetime import timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from extraction import services
+from extraction import services, tasks
 from extraction.models import ExtractionSession
 from extraction.storage import upload_storage
-from tests.support.sample_images import jpeg_bytes
 
 Status = ExtractionSession.Status
 STAGES = ["start", "validate", "store", "extract", "analyse", "finalise"]
-
-
-@pytest.fixture(autouse=True)
-def media(tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "uploads": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "up"}},
-    }
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "progress.layers.InMemoryChannelLayer"}}
-    return tmp_path
-
-
-def make_session(session_id: str | None = None) -> ExtractionSession:
-    upload = SimpleUploadedFile("photo.jpg", jpeg_bytes(), content_type="image/jpeg")
-    return services.session_create(session_id=session_id, upload=upload)
 
 
 def expire_lease(session_id: str) -> None:
@@ -45,8 +26,8 @@ def stored_exists(session: ExtractionSession) -> bool:
 
 
 @pytest.mark.django_db
-def test_a_session_is_claimed_once_with_a_lease():
-    session = make_session()
+def test_a_session_is_claimed_once_with_a_lease(new_session):
+    session = new_session()
     claimed = services._session_claim(session.id)
     assert claimed is not None
     assert services._session_claim(session.id) is None  # a second worker gets nothing
@@ -58,20 +39,20 @@ def test_a_session_is_claimed_once_with_a_lease():
 
 
 @pytest.mark.django_db
-def test_of_two_workers_that_read_the_pending_row_at_once_only_one_claims_it(monkeypatch):
-    session = make_session()
-    read_by_the_second = services.row_by_pk(ExtractionSession, session.id)
+def test_of_two_workers_that_read_the_pending_row_at_once_only_one_claims_it(new_session, monkeypatch):
+    session = new_session()
+    read_by_the_second = services.session_get(session.id)
     first = services._session_claim(session.id)
     assert first is not None
-    monkeypatch.setattr(services, "row_by_pk", lambda model, pk: read_by_the_second)
+    monkeypatch.setattr(services, "session_get", lambda session_id: read_by_the_second)
     assert services._session_claim(session.id) is None  # its write finds the row no longer pending
     row = ExtractionSession.objects.get(pk=session.id)
     assert (row.status, row.lease_owner, row.attempts) == (Status.PROCESSING, first.lease_owner, 1)
 
 
 @pytest.mark.django_db
-def test_only_the_lease_holder_renews():
-    session = make_session()
+def test_only_the_lease_holder_renews(new_session):
+    session = new_session()
     claimed = services._session_claim(session.id)
     before = ExtractionSession.objects.get(pk=session.id).lease_expires_at
     assert not services.session_lease_renew(session_id=session.id, owner="someone-else")
@@ -80,8 +61,8 @@ def test_only_the_lease_holder_renews():
 
 
 @pytest.mark.django_db
-def test_an_expired_lease_is_taken_back_and_the_old_worker_cannot_write():
-    session = make_session()
+def test_an_expired_lease_is_taken_back_and_the_old_worker_cannot_write(new_session):
+    session = new_session()
     stale = services._session_claim(session.id)
     services._session_advance(stale, progress=10, stage="start", status_message="Starting extraction...")
     expire_lease(session.id)
@@ -102,8 +83,8 @@ def test_an_expired_lease_is_taken_back_and_the_old_worker_cannot_write():
 
 
 @pytest.mark.django_db
-def test_a_live_lease_is_not_taken_back():
-    session = make_session()
+def test_a_live_lease_is_not_taken_back(new_session):
+    session = new_session()
     services._session_claim(session.id)
     assert services.sessions_reap() == []
     assert ExtractionSession.objects.get(pk=session.id).status == Status.PROCESSING
@@ -111,8 +92,8 @@ def test_a_live_lease_is_not_taken_back():
 
 @pytest.mark.django_db
 @override_settings(EXTRACTION_MAX_ATTEMPTS=3)
-def test_a_session_lost_three_times_ends_worker_lost():
-    session = make_session()
+def test_a_session_lost_three_times_ends_worker_lost(new_session):
+    session = new_session()
     for attempt in range(1, 4):
         assert services._session_claim(session.id) is not None
         expire_lease(session.id)
@@ -129,9 +110,9 @@ def test_a_session_lost_three_times_ends_worker_lost():
 
 @pytest.mark.django_db
 @override_settings(EXTRACTION_PENDING_TIMEOUT_SECONDS=60)
-def test_a_session_pending_too_long_is_dispatched_again_once_per_timeout():
-    fresh = make_session()
-    old = make_session()
+def test_a_session_pending_too_long_is_dispatched_again_once_per_timeout(new_session):
+    fresh = new_session()
+    old = new_session()
     ExtractionSession.objects.filter(pk=old.id).update(updated_at=timezone.now() - timedelta(minutes=5))
     assert services.sessions_reap() == [old.id]
     assert services.sessions_reap() == []  # touched: not again until the timeout passes
@@ -140,8 +121,8 @@ def test_a_session_pending_too_long_is_dispatched_again_once_per_timeout():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_finished_session_deletes_its_original():
-    session = make_session()
+def test_a_finished_session_deletes_its_original(new_session):
+    session = new_session()
     assert stored_exists(session)
     services.session_run(session_id=session.id)
     row = ExtractionSession.objects.get(pk=session.id)
@@ -151,9 +132,8 @@ def test_a_finished_session_deletes_its_original():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_failed_session_deletes_its_original(tmp_path):
-    upload = SimpleUploadedFile("bad.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64, content_type="image/jpeg")
-    session = services.session_create(session_id=None, upload=upload)
+def test_a_failed_session_deletes_its_original(new_session):
+    session = new_session(data=b"\xff\xd8\xff\xe0" + b"\x00" * 64)
     services.session_run(session_id=session.id)
     row = ExtractionSession.objects.get(pk=session.id)
     assert row.status == Status.FAILED and row.error_code
@@ -162,8 +142,8 @@ def test_a_failed_session_deletes_its_original(tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(KEEP_UPLOADS=True)
-def test_keep_uploads_keeps_the_original():
-    session = make_session()
+def test_keep_uploads_keeps_the_original(new_session):
+    session = new_session()
     services.session_run(session_id=session.id)
     assert ExtractionSession.objects.get(pk=session.id).status == Status.COMPLETE
     assert stored_exists(session)
@@ -171,9 +151,9 @@ def test_keep_uploads_keeps_the_original():
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(EXTRACTION_LEASE_SECONDS=1)
-def test_the_lease_is_renewed_while_the_pipeline_runs(monkeypatch):
+def test_the_lease_is_renewed_while_the_pipeline_runs(new_session, monkeypatch):
     """A pipeline slower than the lease keeps it: the renewer pushes the expiry while it works."""
-    session = make_session()
+    session = new_session()
     gate = threading.Event()
     real = services.run_pipeline
 
@@ -197,55 +177,9 @@ def test_the_lease_is_renewed_while_the_pipeline_runs(monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-# One at a time: the in-memory SQLite test database has table locks without a busy timeout.
-@override_settings(EXTRACTION_WORKERS="inline", MAX_CONCURRENT_EXTRACTIONS=1)
-def test_recover_sessions_command_runs_what_was_left(capsys):
-    pending = make_session()
-    stuck = make_session()
-    services._session_claim(stuck.id)
-    expire_lease(stuck.id)
-    call_command("recover_sessions", "--all-pending")
-    out = capsys.readouterr().out
-    assert "dispatched 2 session(s) again" in out
-    for session_id in (pending.id, stuck.id):
-        row = ExtractionSession.objects.get(pk=session_id)
-        assert row.status == Status.COMPLETE, row.status
-    assert ExtractionSession.objects.get(pk=stuck.id).attempts == 2
-
-
-@pytest.mark.django_db
-def test_purge_removes_old_finished_sessions_and_leftover_files():
-    old_done = make_session()
-    old_pending = make_session()
-    recent_done = make_session()
-    long_ago = timezone.now() - timedelta(days=40)
-    ExtractionSession.objects.filter(pk__in=[old_done.id, recent_done.id]).update(status=Status.COMPLETE)
-    ExtractionSession.objects.filter(pk__in=[old_done.id, old_pending.id]).update(created_at=long_ago)
-    storage = upload_storage()
-    orphan = storage.save("orphan.jpg", SimpleUploadedFile("o.jpg", b"x"))
-    recent_orphan = storage.save("recent-orphan.jpg", SimpleUploadedFile("o.jpg", b"x"))
-    old_time = long_ago.timestamp()
-    os.utime(storage.path(orphan), (old_time, old_time))
-
-    call_command("purge_sessions", "--older-than", "30d")
-
-    remaining = set(ExtractionSession.objects.values_list("pk", flat=True))
-    assert remaining == {old_pending.id, recent_done.id}
-    assert not storage.exists(old_done.stored_path)
-    assert not storage.exists(orphan)
-    assert storage.exists(recent_orphan)
-    assert storage.exists(recent_done.stored_path)
-
-
-def test_purge_refuses_a_malformed_age():
-    with pytest.raises(CommandError, match="e.g. 30d"):
-        call_command("purge_sessions", "--older-than", "thirty days")
-
-
-@pytest.mark.django_db(transaction=True)
 @override_settings(EXTRACTION_LEASE_SECONDS=1, EXTRACTION_MAX_RUN_SECONDS=1)
-def test_a_run_hung_past_its_limit_loses_its_lease(monkeypatch):
-    session = make_session()
+def test_a_run_hung_past_its_limit_loses_its_lease(new_session, monkeypatch):
+    session = new_session()
     gate = threading.Event()
 
     def hung_pipeline(path, *, on_progress, name=None):
@@ -269,3 +203,67 @@ def test_a_run_hung_past_its_limit_loses_its_lease(monkeypatch):
         worker.join(10)
     row = ExtractionSession.objects.get(pk=session.id)
     assert (row.status, row.stage, row.lease_owner) == (Status.PENDING, "queued", "")  # the hung run wrote nothing more
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("moved_on", [{"seq": 99}, {"lease_owner": "another-worker"}])
+def test_a_stage_write_over_a_row_that_moved_on_writes_nothing(new_session, moved_on):
+    session = services._session_claim(new_session().id)
+    ExtractionSession.objects.filter(pk=session.id).update(**moved_on)
+    before = ExtractionSession.objects.filter(pk=session.id).values().get()
+    with pytest.raises(services.LostOwnership):
+        services._session_advance(session, progress=40, stage="extract", status_message="Extracting...")
+    assert ExtractionSession.objects.filter(pk=session.id).values().get() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_change_is_saved_before_it_is_notified_in_seq_order(new_session, notified):
+    from extraction import notifications
+
+    saved_when_notified = []
+
+    def check(session):
+        row = ExtractionSession.objects.get(pk=session.pk)
+        saved_when_notified.append((row.seq, row.status, row.stage) == (session.seq, session.status, session.stage))
+        notified.append((session.status, session.stage, session.seq))
+
+    notifications.set_notifier(check)
+    session = new_session()
+    services.session_run(session_id=session.id)
+    assert [stage for status, stage, seq in notified] == ["queued", *STAGES, "complete"]
+    # Created at seq 1; every write a watcher sees bumps it by one.
+    assert [seq for status, stage, seq in notified] == list(range(1, len(STAGES) + 3))
+    assert notified[-1][0] == Status.COMPLETE and all(saved_when_notified)
+    row = ExtractionSession.objects.get(pk=session.id)
+    assert row.seq == notified[-1][2] and row.result["summary"]["Make"] == "TestMake" and len(row.sha256) == 64
+
+
+@pytest.mark.django_db
+def test_a_submitted_session_is_dispatched_once_when_its_row_is_committed(new_session, monkeypatch,
+                                                                           django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.support.sample_images import jpeg_bytes
+
+    dispatched = []
+    monkeypatch.setattr(tasks, "session_dispatch", dispatched.append)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        upload = SimpleUploadedFile("photo.jpg", jpeg_bytes(), content_type="image/jpeg")
+        session = services.session_submit(session_id=None, upload=upload)
+        assert dispatched == []  # not before the commit
+    assert len(callbacks) == 1 and dispatched == [session.id]
+    services.session_create(session_id=None, upload=SimpleUploadedFile("b.jpg", jpeg_bytes()))
+    assert dispatched == [session.id]  # creating alone dispatches nothing
+
+
+@pytest.mark.django_db
+def test_a_rejected_upload_dispatches_nothing(monkeypatch, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    dispatched = []
+    monkeypatch.setattr(tasks, "session_dispatch", dispatched.append)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(services.UploadRejected):
+            services.session_submit(session_id=None, upload=SimpleUploadedFile("a.txt", b"not an image"))
+    assert callbacks == [] and dispatched == []
+    assert ExtractionSession.objects.count() == 0
