@@ -171,3 +171,4 @@ def inline_start() -> None:
     _server_loop = loop
     if settings.EXTRACTION_REAPER_SECONDS > 0 and loop not in _sweeps:
         _sweeps[loop] = loop.create_task(sweep_forever(), name="extraction-sweep")
+        logger.info("inline sweep started: every %ss", settings.EXTRACTION_REAPER_SECONDS)

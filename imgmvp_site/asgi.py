@@ -45,9 +45,10 @@ application = ProtocolTypeRouter(
 )
 
 if "daphne.server" in sys.modules:
-    # daphne sends no lifespan events; its Twisted reactor runs on an asyncio loop, started after this import.
+    # daphne sends no lifespan events. Its Twisted reactor runs an asyncio loop, started after this
+    # import; startup triggers fire just before that loop runs, so the call waits one turn of it.
     from twisted.internet import reactor
 
-    reactor.callWhenRunning(inline_start)
+    reactor.callWhenRunning(reactor.callLater, 0, inline_start)
 
 skip_twisted_form_parsing()

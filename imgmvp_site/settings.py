@@ -257,6 +257,7 @@ LOGGING = {
         "progress": {"level": LOG_LEVEL},
         # channels-redis reports messages it drops ("over capacity") at INFO only.
         "channels_redis": {"level": LOG_LEVEL},
+        "celery": {"level": LOG_LEVEL},  # a worker's "ready", jobs received (CELERY_WORKER_HIJACK_ROOT_LOGGER off)
         "django": {"level": "INFO"},
     },
 }

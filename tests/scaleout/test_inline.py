@@ -59,7 +59,7 @@ async def test_a_restarted_web_process_finishes_what_the_killed_one_left(inline_
         release(stored, original)
 
         restarted_at = time.monotonic()
-        heir = daphne(tmp_path, inline_env, "web-restarted")  # its first request starts the reaper
+        heir = daphne(tmp_path, inline_env, "web-restarted")  # its sweep starts with the server, no request needed
         processes.append(heir)
         watcher = await start_watching(heir.ws_url, session_id, token=body["token"])
         watched = await asyncio.wait_for(watcher, timeout=20)
