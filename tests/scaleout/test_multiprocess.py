@@ -159,7 +159,8 @@ async def test_a_session_whose_workers_keep_dying_ends_worker_lost(scaleout_env,
         assert watched.last["error"]["code"] == "worker_lost"
         row = rows(env, [session_id])[session_id]
         assert (row["status"], row["error_code"], row["attempts"]) == ("failed", "worker_lost", 3)
-        assert not stored.exists()
+        # The original is deleted just after the final state is saved and sent.
+        await wait_until(lambda: not stored.exists(), 5, "the original to be deleted")
     finally:
         stop_all(*processes)
 
