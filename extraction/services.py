@@ -91,6 +91,7 @@ def session_create(
             stored_path=stored_path,
             owner_key=owner_key or "",
             client_chose_id=client_chose_id,
+            lease_owner=_queue_owner(),
         )
     except IntegrityError:
         storage.delete(stored_path)
@@ -131,10 +132,6 @@ def session_run(*, session_id: str) -> None:
         connection_checked()
 
 
-def _worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
 def _lease_expiry():
     return timezone.now() + timedelta(seconds=settings.EXTRACTION_LEASE_SECONDS)
 
@@ -145,7 +142,7 @@ def _session_claim(session_id: str) -> ExtractionSession | None:
     if session is None or session.status != Status.PENDING:
         logger.info("session %s is not pending; nothing to run", session_id)
         return None
-    owner = f"{_worker_name()}:{secrets.token_hex(4)}"
+    owner = f"{_worker_name()}-{secrets.token_hex(4)}"
     now = timezone.now()
     fields = {
         "status": Status.PROCESSING,
@@ -297,47 +294,101 @@ def _upload_discard(session: ExtractionSession) -> None:
 def sessions_reap(*, pending_older_than: timedelta | None = None) -> list[str]:
     """Take back sessions whose worker was lost; return the ids that must be dispatched again.
 
-    A processing session whose lease expired goes back to pending, or ends `failed` with
-    `worker_lost` once it was claimed EXTRACTION_MAX_ATTEMPTS times. A session pending for longer
-    than `pending_older_than` (default EXTRACTION_PENDING_TIMEOUT_SECONDS) is dispatched again: its
-    job message may have been lost. Every write is conditional, so many reapers may run at once.
+    A processing session whose lease expired, or whose lease holder was a process of this machine
+    that no longer runs (a restarted server: at once, not after the lease), goes back to pending, or
+    ends `failed` with `worker_lost` once it was claimed EXTRACTION_MAX_ATTEMPTS times. A pending
+    session queued by a process of this machine that no longer runs is dispatched again at once; any
+    pending for longer than `pending_older_than` (default EXTRACTION_PENDING_TIMEOUT_SECONDS) is too:
+    its job may have been lost. Every write is conditional, so many sweeps may run at once.
     """
     if pending_older_than is None:
         pending_older_than = timedelta(seconds=settings.EXTRACTION_PENDING_TIMEOUT_SECONDS)
     now = timezone.now()
     again: list[str] = []
     expired = Q(status=Status.PROCESSING, lease_expires_at__lt=now)
-    for session in ExtractionSession.objects.filter(expired).order_by("created_at"):
+    here = Q(lease_owner__startswith=f"{socket.gethostname()}:")
+    for session in ExtractionSession.objects.filter(expired | (here & Q(status=Status.PROCESSING))).order_by("created_at"):
+        if session.lease_expires_at is not None and session.lease_expires_at < now:
+            where = expired  # not renewed since we read it
+        elif _owner_gone(session.lease_owner):
+            where = Q(status=Status.PROCESSING)  # its holder is gone: nobody renews it
+        else:
+            continue
         if session.attempts >= settings.EXTRACTION_MAX_ATTEMPTS:
             if session_fail(
                 session=session,
                 code="worker_lost",
                 message=f"The worker running this extraction was lost {session.attempts} times; giving up.",
-                where=expired,
+                where=where,
             ):
                 logger.warning("session %s: worker lost %s times; failed", session.id, session.attempts)
             continue
         try:
             _session_advance(
                 session,
-                where=expired,
+                where=where,
                 status=Status.PENDING,
                 progress=0,
                 stage="queued",
                 status_message="Queued again: its worker was lost",
-                lease_owner="",
+                lease_owner=_queue_owner(),
                 lease_expires_at=None,
             )
         except LostOwnership:
             continue
-        logger.warning("session %s: lease of a lost worker expired; dispatching it again", session.id)
+        logger.warning("session %s: its worker was lost; dispatching it again", session.id)
         again.append(session.id)
+    orphans = ExtractionSession.objects.filter(here, status=Status.PENDING).values_list("pk", "lease_owner")
+    for session_id, owner in orphans.order_by("created_at"):
+        if _owner_gone(owner) and _row_update(
+            session_id, {"status": Status.PENDING, "lease_owner": owner}, lease_owner=_queue_owner(), updated_at=now
+        ):
+            logger.warning("session %s: the process that queued it is gone; dispatching it again", session_id)
+            again.append(session_id)
     stale = ExtractionSession.objects.filter(status=Status.PENDING, updated_at__lte=now - pending_older_than)
     for session_id in stale.order_by("created_at").values_list("pk", flat=True):
-        # Touch it, so the next reaper pass does not dispatch it again at once.
-        if _row_update(session_id, {"status": Status.PENDING, "updated_at__lte": now - pending_older_than}, updated_at=now):
+        # Touch it, so the next sweep does not dispatch it again at once.
+        if _row_update(
+            session_id,
+            {"status": Status.PENDING, "updated_at__lte": now - pending_older_than},
+            updated_at=now,
+            lease_owner=_queue_owner(),
+        ):
             again.append(session_id)
     return list(dict.fromkeys(again))
+
+
+# Who holds a row is written `host:pid:life[-claim]`: `life` is drawn once per process, so a process
+# that reuses a dead one's pid (pid 1 in a restarted container) does not pass for it.
+_LIFE = secrets.token_hex(4)
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{_LIFE}"
+
+
+def _queue_owner() -> str:
+    """What a pending row records of who will run it: this process in inline mode (its in-memory
+    queue holds the session), nobody in celery mode (the broker holds the job)."""
+    return _worker_name() if settings.EXTRACTION_WORKERS == "inline" else ""
+
+
+def _owner_gone(owner: str) -> bool:
+    """True when `owner` was a process of this machine that no longer runs (its pid is free, or is
+    this process in a later life). Elsewhere, or alive, or unknown: False (the lease decides)."""
+    host, _, rest = owner.partition(":")
+    pid, _, life = rest.partition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return not life.startswith(_LIFE)
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # it exists (another user's)
+    return False
 
 
 def sessions_purge(*, older_than: timedelta) -> tuple[int, int]:

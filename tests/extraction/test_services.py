@@ -1,6 +1,9 @@
 """extraction/services.py against the database, stored state checked: the claim and its lease, the
 guarded writes, the reaper, purge."""
 
+import os
+import socket
+import subprocess
 import threading
 import time
 from datetime import timedelta
@@ -71,7 +74,7 @@ def test_an_expired_lease_is_taken_back_and_the_old_worker_cannot_write(new_sess
 
     row = ExtractionSession.objects.get(pk=session.id)
     assert (row.status, row.progress, row.stage, row.lease_owner, row.lease_expires_at) == (
-        Status.PENDING, 0, "queued", "", None
+        Status.PENDING, 0, "queued", services._worker_name(), None  # queued in this (inline) process
     )
     assert row.seq == stale.seq + 1
     with pytest.raises(services.LostOwnership):
@@ -202,7 +205,8 @@ def test_a_run_hung_past_its_limit_loses_its_lease(new_session, monkeypatch):
         gate.set()
         worker.join(10)
     row = ExtractionSession.objects.get(pk=session.id)
-    assert (row.status, row.stage, row.lease_owner) == (Status.PENDING, "queued", "")  # the hung run wrote nothing more
+    # The hung run wrote nothing more: the row is as the sweep left it, queued in this process again.
+    assert (row.status, row.stage, row.lease_owner) == (Status.PENDING, "queued", services._worker_name())
 
 
 @pytest.mark.django_db
@@ -267,3 +271,66 @@ def test_a_rejected_upload_dispatches_nothing(monkeypatch, django_capture_on_com
             services.session_submit(session_id=None, upload=SimpleUploadedFile("a.txt", b"not an image"))
     assert callbacks == [] and dispatched == []
     assert ExtractionSession.objects.count() == 0
+
+
+def a_dead_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+@pytest.fixture
+def live_pid():
+    process = subprocess.Popen(["sleep", "60"])
+    yield process.pid
+    process.kill()
+    process.wait()
+
+
+def held_by(session_id: str, owner: str, **fields) -> None:
+    ExtractionSession.objects.filter(pk=session_id).update(lease_owner=owner, **fields)
+
+
+@pytest.mark.django_db
+def test_a_lease_held_by_a_process_of_this_machine_that_is_gone_is_taken_back_at_once(new_session):
+    session = new_session()
+    services._session_claim(session.id)  # the lease is live for 30 s more
+    held_by(session.id, f"{socket.gethostname()}:{a_dead_pid()}:0badcafe-12345678")
+    assert services.sessions_reap(pending_older_than=timedelta(hours=1)) == [session.id]
+    row = ExtractionSession.objects.get(pk=session.id)
+    assert (row.status, row.lease_owner, row.attempts) == (Status.PENDING, services._worker_name(), 1)
+
+
+@pytest.mark.django_db
+def test_a_lease_of_this_pid_in_an_earlier_life_is_taken_back_at_once(new_session):
+    """A restarted container's server often has the pid the dead one had (pid 1)."""
+    session = new_session()
+    services._session_claim(session.id)
+    held_by(session.id, f"{socket.gethostname()}:{os.getpid()}:0badcafe-12345678")
+    assert services.sessions_reap(pending_older_than=timedelta(hours=1)) == [session.id]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("where", ["live process here", "another machine", "this process"])
+def test_a_live_lease_of_a_running_or_unknown_process_waits_for_its_expiry(new_session, live_pid, where):
+    session = new_session()
+    claimed = services._session_claim(session.id)
+    owner = {
+        "live process here": f"{socket.gethostname()}:{live_pid}:0badcafe-12345678",
+        "another machine": f"not-{socket.gethostname()}:{a_dead_pid()}:0badcafe-12345678",
+        "this process": claimed.lease_owner,
+    }[where]
+    held_by(session.id, owner)
+    assert services.sessions_reap(pending_older_than=timedelta(hours=1)) == []
+    assert ExtractionSession.objects.get(pk=session.id).status == Status.PROCESSING
+
+
+@pytest.mark.django_db
+def test_a_pending_session_queued_by_a_process_that_is_gone_is_dispatched_again_at_once(new_session, live_pid):
+    orphan, queued_alive, mine = new_session(), new_session(), new_session()
+    held_by(orphan.id, f"{socket.gethostname()}:{a_dead_pid()}:0badcafe")
+    held_by(queued_alive.id, f"{socket.gethostname()}:{live_pid}:0badcafe")
+    assert ExtractionSession.objects.get(pk=mine.id).lease_owner == services._worker_name()
+    assert services.sessions_reap(pending_older_than=timedelta(hours=1)) == [orphan.id]
+    assert ExtractionSession.objects.get(pk=orphan.id).lease_owner == services._worker_name()  # queued here now
+    assert services.sessions_reap(pending_older_than=timedelta(hours=1)) == []  # once
