@@ -334,3 +334,37 @@ def test_a_pending_session_queued_by_a_process_that_is_gone_is_dispatched_again_
     assert services.sessions_reap(pending_older_than=timedelta(hours=1)) == [orphan.id]
     assert ExtractionSession.objects.get(pk=orphan.id).lease_owner == services._worker_name()  # queued here now
     assert services.sessions_reap(pending_older_than=timedelta(hours=1)) == []  # once
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(EXTRACTION_LEASE_SECONDS=1, EXTRACTION_MAX_RUN_SECONDS=1)
+def test_a_run_stopped_by_an_exception_after_its_limit_writes_nothing_and_is_left_to_the_sweep(new_session, monkeypatch):
+    """What Celery's soft time limit does: it raises inside the pipeline once the renewer gave up."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    session = new_session()
+
+    def stopped_pipeline(path, *, on_progress, name=None):
+        on_progress(services.Stage("start", 10, "Starting extraction..."))
+        time.sleep(2)  # past EXTRACTION_MAX_RUN_SECONDS: the renewer gives up
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(services, "run_pipeline", stopped_pipeline)
+    services.session_run(session_id=session.id)
+    row = ExtractionSession.objects.get(pk=session.id)
+    assert (row.status, row.stage, row.error_code) == (Status.PROCESSING, "start", "")  # not failed
+    assert services.sessions_reap(pending_older_than=timedelta(hours=1)) == [session.id]  # its lease ran out
+    assert stored_exists(row)  # kept for the next attempt
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unexpected_error_within_the_limit_fails_the_session(new_session, monkeypatch):
+    session = new_session()
+
+    def broken_pipeline(path, *, on_progress, name=None):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(services, "run_pipeline", broken_pipeline)
+    services.session_run(session_id=session.id)
+    row = ExtractionSession.objects.get(pk=session.id)
+    assert (row.status, row.error_code, row.lease_owner) == (Status.FAILED, "internal_error", "")

@@ -312,3 +312,31 @@ async def test_one_job_delivered_to_two_workers_at_once_runs_the_pipeline_once(s
     finally:
         app.close()
         stop_all(*processes)
+
+
+async def test_a_run_past_its_limit_is_stopped_by_celerys_soft_limit_and_retried_by_the_sweep(scaleout_env, tmp_path):
+    """EXTRACTION_MAX_RUN_SECONDS=1: the held read is interrupted by Celery's soft time limit (1 s +
+    one 2 s lease), the run writes nothing, the worker goes on with the next job, and the sweep gives
+    the session a second attempt once its lease ran out."""
+    env = {**scaleout_env, "MEDIA_ROOT": str(tmp_path / "media"), "EXTRACTION_MAX_RUN_SECONDS": "1"}
+    web = daphne(tmp_path, env, "web")
+    processes = [web]
+    try:
+        session_id, watcher, stored, original = await upload_held(web, env)
+        only = worker(tmp_path, env, "worker")
+        processes.append(only)
+        await wait_until(lambda: reading(env, session_id, only), 30, "the worker to start reading")
+        await wait_until(lambda: "left to the sweep" in only.output(), 20, "the soft time limit to stop the run")
+        assert "Soft time limit (3s) exceeded" in only.output() and only.process.poll() is None
+        assert rows(env, [session_id])[session_id]["status"] == "processing"  # it wrote nothing
+        async with httpx.AsyncClient(timeout=10) as client:  # the worker is free for the next job
+            other = str(uuid.uuid4())
+            await upload(client, web.base_url, other)
+            await wait_until(lambda: rows(env, [other])[other]["status"] == "complete", 20, "the next job")
+        release(stored, original)
+        processes.append(beat(tmp_path, env))
+        watched = await asyncio.wait_for(watcher, timeout=30)
+        assert watched.last["type"] == "complete"
+        assert rows(env, [session_id])[session_id]["attempts"] == 2
+    finally:
+        stop_all(*processes)
