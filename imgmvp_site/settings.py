@@ -207,6 +207,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": EXTRACTION_MAX_RUN_SECONDS + 2 * EXTRACTION_LEASE_SECONDS + 60,
     # The same prefix as the channel layer's keeps deployments (and test runs) apart on one Redis.
     "global_keyprefix": f"{os.environ.get('REDIS_PREFIX', 'asgi')}:celery:",
+    # Without them a publish to a Redis that hangs (not refusing) waits forever (kombu's redis docs).
+    "socket_timeout": env_int("REDIS_SOCKET_TIMEOUT_SECONDS", 15),
+    "socket_connect_timeout": 5,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A job is acknowledged after it ran, and given back when its worker process dies mid-run; each worker
