@@ -340,3 +340,33 @@ async def test_a_run_past_its_limit_is_stopped_by_celerys_soft_limit_and_retried
         assert rows(env, [session_id])[session_id]["attempts"] == 2
     finally:
         stop_all(*processes)
+
+
+async def test_a_pool_process_killed_mid_run_has_its_job_given_back_and_the_session_runs_once_more(
+    scaleout_env, tmp_path
+):
+    """SIGKILL the pool process that runs a held session, not its worker: Celery gives the job back
+    (reject_on_worker_lost) and redelivers it, and beat's sweep sees the holder's pid gone and
+    dispatches the session again; of those deliveries, one claim wins: two runs in all, one per attempt."""
+    env = {**scaleout_env, "MEDIA_ROOT": str(tmp_path / "media")}
+    web = daphne(tmp_path, env, "web")
+    processes = [web, beat(tmp_path, env)]
+    try:
+        session_id, watcher, stored, original = await upload_held(web, env)
+        pool = worker(tmp_path, env, "worker")
+        processes.append(pool)
+        await wait_until(lambda: reading(env, session_id, pool), 30, "the worker to start reading")
+        child = int(rows(env, [session_id])[session_id]["lease_owner"].split(":")[1])
+        assert child != pool.process.pid  # a pool process, not the worker itself
+        release(stored, original)
+        os.kill(child, signal.SIGKILL)
+        watched = await asyncio.wait_for(watcher, timeout=30)
+        assert watched.last["type"] == "complete"
+        row = rows(env, [session_id])[session_id]
+        assert (row["status"], row["attempts"], row["lease_owner"]) == ("complete", 2, "")
+        log = pool.output()
+        assert "WorkerLostError" in log and pool.process.poll() is None
+        await asyncio.sleep(2)  # let any later delivery of the job arrive: it must not run again
+        assert pipeline_runs(pool) == 2
+    finally:
+        stop_all(*processes)
