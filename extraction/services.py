@@ -182,7 +182,7 @@ class _LeaseRenewer(threading.Thread):
 
     def run(self) -> None:
         interval = max(0.2, settings.EXTRACTION_LEASE_SECONDS / 3)
-        # A run hung past its limit stops renewing, so the reaper can give the session to another worker.
+        # A run hung past its limit stops renewing, so the sweep can give the session to another worker.
         give_up_at = time.monotonic() + settings.EXTRACTION_MAX_RUN_SECONDS
         try:
             while not self.stopped.wait(interval):

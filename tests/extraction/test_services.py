@@ -1,5 +1,5 @@
 """extraction/services.py against the database, stored state checked: the claim and its lease, the
-guarded writes, the reaper, purge."""
+guarded writes, the sweep (sessions_reap), purge."""
 
 import os
 import socket
