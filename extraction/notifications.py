@@ -1,4 +1,4 @@
-"""Who hears of a session's saved changes: one notifier, registered by the app that delivers them."""
+"""Tells whoever registered (the progress app) that a session's saved state changed; extraction knows no listener."""
 
 from collections.abc import Callable
 
@@ -6,12 +6,12 @@ _notifier: Callable | None = None
 
 
 def set_notifier(fn: Callable | None) -> None:
-    """Register the function that `notify` calls (None: nobody is told)."""
+    """Register the one function `notify` calls (None: notify does nothing)."""
     global _notifier
     _notifier = fn
 
 
 def notify(*args, **kwargs) -> None:
-    """Call the registered notifier with these arguments; a no-op when none is set."""
+    """Pass a saved change to the registered notifier; a no-op until one is set."""
     if _notifier is not None:
         _notifier(*args, **kwargs)

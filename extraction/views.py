@@ -10,9 +10,7 @@ from django.http import HttpRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 
-from django.urls import reverse
-
-from progress.messages import session_snapshot
+from progress.messages import session_snapshot, status_url
 
 from .access import owner_fingerprint, session_may_view, session_token
 from .connections import with_kept_connection
@@ -110,14 +108,10 @@ async def extract(request: HttpRequest) -> JsonResponse:
             "message": "File upload started",
             "token": token,
             "progressUrl": f"{scheme}://{request.get_host()}/api/images_mvp/progress/{session.id}?token={token}",
-            "statusUrl": request.build_absolute_uri(f"{_status_path(session.id)}?token={token}"),
+            "statusUrl": request.build_absolute_uri(f"{status_url(session.id)}?token={token}"),
         },
         status=202,
     )
-
-
-def _status_path(session_id: str) -> str:
-    return reverse("extraction:session-status", kwargs={"session_id": session_id})
 
 
 @csrf_exempt  # read-only: any other method gets the JSON 405 below, not the CSRF check's HTML 403

@@ -17,7 +17,7 @@ def isolated_settings(settings, tmp_path):
     (tmp_path / "upload-tmp").mkdir()
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "upload-tmp")
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "progress.layers.InMemoryChannelLayer"}}
-    # The process-wide inline sweep would outlive each test's event loop; tests that need it start it.
+    # The process-wide reaper would outlive each test's event loop; tests that need it start it.
     settings.EXTRACTION_REAPER_SECONDS = 0
     return settings
 
