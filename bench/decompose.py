@@ -111,7 +111,7 @@ def in_process(rounds: int) -> tuple[float, float]:
     from asgiref.sync import sync_to_async
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from extraction import dispatch, services
+    from extraction import services, tasks
     from extraction.connections import with_kept_connection
 
     uploads = photos()
@@ -126,7 +126,7 @@ def in_process(rounds: int) -> tuple[float, float]:
     async def sessions(count):
         for index in range(count):
             session = await create_in_thread(index)
-            await dispatch._run_inline(session.id)
+            await tasks._run_inline(session.id)
 
     asyncio.run(sessions(10))
     times = os.times()
@@ -138,7 +138,7 @@ def in_process(rounds: int) -> tuple[float, float]:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=150)
-    parser.add_argument("--mode", default="daphne-memory", choices=[name for name in MODES if "runworker" not in name])
+    parser.add_argument("--mode", default="daphne-memory", choices=[name for name in MODES if "celery" not in name])
     parser.add_argument("--kind", default="raw", choices=("raw", "multipart"))
     parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)  # the last row's child
     args = parser.parse_args(argv)

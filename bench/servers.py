@@ -74,12 +74,12 @@ MODES = {
         Mode("daphne-memory", "daphne", note="production default: daphne, in-memory layer, inline workers"),
         Mode("daphne-redis", "daphne", redis=True, note="daphne, channels-redis layer, inline workers"),
         Mode(
-            "daphne-redis-runworker",
+            "daphne-redis-celery",
             "daphne",
-            env={"EXTRACTION_WORKERS": "channels"},
+            env={"EXTRACTION_WORKERS": "celery"},
             redis=True,
-            extra_processes=(("manage.py", "runworker", "extraction"),),
-            note="daphne + a runworker process doing the extraction through Redis",
+            extra_processes=(("-m", "celery", "-A", "imgmvp_site", "worker", "--concurrency", "1", "-l", "WARNING"),),
+            note="daphne + a Celery worker (one extraction at a time) doing the extraction through Redis",
         ),
         Mode("uvicorn-memory", "uvicorn", note="comparison: uvicorn (h11, websockets), in-memory layer"),
         # Experiments: a recommended change to files this suite does not own, measured in the same run.
@@ -92,7 +92,7 @@ MODES = {
         ),
     )
 }
-DEFAULT_MODES = ("daphne-memory", "daphne-redis", "daphne-redis-runworker", "uvicorn-memory")
+DEFAULT_MODES = ("daphne-memory", "daphne-redis", "daphne-redis-celery", "uvicorn-memory")
 
 
 def _server_argv(server: str, port: int, app: str = "bench.asgi:application") -> list[str]:

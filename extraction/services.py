@@ -1,4 +1,5 @@
-"""Services: every write to an ExtractionSession goes through here (create, run, complete, fail)."""
+"""Services: every write to an ExtractionSession goes through here (create, run, complete, fail), each
+guarded by the `seq` and lease it read (`_row_update`), and each saved change is then `notify`-ed."""
 
 import logging
 import os
@@ -11,18 +12,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from progress.broadcast import broadcast_session
-
+from . import tasks
 from .clean_copies import FOLDER as CLEAN_FOLDER, clean_copies_expire, clean_discard, clean_kept_fields, clean_target
 from .connections import connection_checked
 from .models import ExtractionSession
+from .notifications import notify
 from .pipeline import PipelineError, Stage, run_pipeline
 from .pipeline.formats import HEAD_BYTES, detect_format
-from .rows import row_by_pk, update_if_current
+from .selectors import session_get
 from .session_ids import is_valid_session_id, new_session_id
 from .storage import local_path, upload_storage
 
@@ -91,6 +92,7 @@ def session_create(
             stored_path=stored_path,
             owner_key=owner_key or "",
             client_chose_id=client_chose_id,
+            lease_owner=_queue_owner(),
         )
     except IntegrityError:
         storage.delete(stored_path)
@@ -98,12 +100,24 @@ def session_create(
     except BaseException:
         storage.delete(stored_path)
         raise
-    broadcast_session(session)  # "Queued": a watcher that connected first learns the upload arrived
+    notify(session)  # "Queued": a watcher that connected first learns the upload arrived
+    return session
+
+
+def session_submit(
+    *, session_id: str | None, upload: UploadedFile | None, owner_key: str = ""
+) -> ExtractionSession:
+    """`session_create`, then hand the session to a worker once its row is committed."""
+    session = session_create(session_id=session_id, upload=upload, owner_key=owner_key)
+    transaction.on_commit(lambda: tasks.session_dispatch(session.id))
     return session
 
 
 def session_run(*, session_id: str) -> None:
-    """Claim a pending session, then run the pipeline, saving and broadcasting every stage."""
+    """Claim a pending session, then run the pipeline, saving (and notifying of) every stage.
+
+    A no-op when the session is not pending: a repeated job for it costs one read.
+    """
     connection_checked()  # this thread's connection is kept from one session to the next
     try:
         session = _session_claim(session_id)
@@ -119,21 +133,17 @@ def session_run(*, session_id: str) -> None:
         connection_checked()
 
 
-def _worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
 def _lease_expiry():
     return timezone.now() + timedelta(seconds=settings.EXTRACTION_LEASE_SECONDS)
 
 
 def _session_claim(session_id: str) -> ExtractionSession | None:
     """Take the lease on a pending session; None when another worker has it or it is not pending."""
-    session = row_by_pk(ExtractionSession, session_id)
+    session = session_get(session_id)
     if session is None or session.status != Status.PENDING:
         logger.info("session %s is not pending; nothing to run", session_id)
         return None
-    owner = f"{_worker_name()}:{secrets.token_hex(4)}"
+    owner = f"{_worker_name()}-{secrets.token_hex(4)}"
     now = timezone.now()
     fields = {
         "status": Status.PROCESSING,
@@ -145,7 +155,7 @@ def _session_claim(session_id: str) -> ExtractionSession | None:
     }
     # Written only over the pending state just read: of workers claiming at once, one wins.
     guard = {"status": Status.PENDING, "seq": session.seq, "lease_owner": session.lease_owner}
-    if not update_if_current(session, guard, fields):
+    if not _row_update(session.pk, guard, **fields):
         logger.info("session %s was claimed by another worker", session_id)
         return None
     for name, value in fields.items():
@@ -156,11 +166,8 @@ def _session_claim(session_id: str) -> ExtractionSession | None:
 
 def session_lease_renew(*, session_id: str, owner: str) -> bool:
     """Push the lease's expiry forward; False when `owner` no longer holds it."""
-    return bool(
-        ExtractionSession.objects.filter(pk=session_id, status=Status.PROCESSING, lease_owner=owner).update(
-            lease_expires_at=_lease_expiry()
-        )
-    )
+    # No `seq` bump: the lease is bookkeeping, not a state a watcher sees.
+    return _row_update(session_id, {"status": Status.PROCESSING, "lease_owner": owner}, lease_expires_at=_lease_expiry())
 
 
 class _LeaseRenewer(threading.Thread):
@@ -172,16 +179,18 @@ class _LeaseRenewer(threading.Thread):
         self.owner = session.lease_owner
         self.stopped = threading.Event()
         self.lost = threading.Event()
+        self.gave_up = threading.Event()
 
     def run(self) -> None:
         interval = max(0.2, settings.EXTRACTION_LEASE_SECONDS / 3)
-        # A run hung past its limit stops renewing, so the reaper can give the session to another worker.
+        # A run hung past its limit stops renewing, so the sweep can give the session to another worker.
         give_up_at = time.monotonic() + settings.EXTRACTION_MAX_RUN_SECONDS
         try:
             while not self.stopped.wait(interval):
                 if time.monotonic() > give_up_at:
                     logger.warning("session %s: still running after %ss; no longer renewing its lease",
                                    self.session_id, settings.EXTRACTION_MAX_RUN_SECONDS)
+                    self.gave_up.set()
                     return
                 try:
                     if not session_lease_renew(session_id=self.session_id, owner=self.owner):
@@ -225,6 +234,10 @@ def _session_process(session: ExtractionSession, renewer: _LeaseRenewer) -> None
         session_fail(session=session, code=exc.code, message=exc.message)
     except Exception:
         clean_discard(target)
+        if renewer.gave_up.is_set():
+            # Stopped past its limit (Celery's soft time limit): leave it to the sweep, as a hung run.
+            logger.warning("session %s: stopped after EXTRACTION_MAX_RUN_SECONDS; left to the sweep", session.id)
+            return
         logger.exception("session %s: unexpected error in the pipeline", session.id)
         session_fail(session=session, code="internal_error", message="The extraction failed unexpectedly.")
     else:
@@ -290,48 +303,102 @@ def _upload_discard(session: ExtractionSession) -> None:
 def sessions_reap(*, pending_older_than: timedelta | None = None) -> list[str]:
     """Take back sessions whose worker was lost; return the ids that must be dispatched again.
 
-    A processing session whose lease expired goes back to pending, or ends `failed` with
-    `worker_lost` once it was claimed EXTRACTION_MAX_ATTEMPTS times. A session pending for longer
-    than `pending_older_than` (default EXTRACTION_PENDING_TIMEOUT_SECONDS) is dispatched again: its
-    job message may have been lost. Every write is conditional, so many reapers may run at once.
+    A processing session whose lease expired, or whose lease holder was a process of this machine
+    that no longer runs (a restarted server: at once, not after the lease), goes back to pending, or
+    ends `failed` with `worker_lost` once it was claimed EXTRACTION_MAX_ATTEMPTS times. A pending
+    session queued by a process of this machine that no longer runs is dispatched again at once; any
+    pending for longer than `pending_older_than` (default EXTRACTION_PENDING_TIMEOUT_SECONDS) is too:
+    its job may have been lost. Every write is conditional, so many sweeps may run at once.
     """
     if pending_older_than is None:
         pending_older_than = timedelta(seconds=settings.EXTRACTION_PENDING_TIMEOUT_SECONDS)
     now = timezone.now()
     again: list[str] = []
     expired = Q(status=Status.PROCESSING, lease_expires_at__lt=now)
-    for session in ExtractionSession.objects.filter(expired).order_by("created_at"):
+    here = Q(lease_owner__startswith=f"{socket.gethostname()}:")
+    for session in ExtractionSession.objects.filter(expired | (here & Q(status=Status.PROCESSING))).order_by("created_at"):
+        if session.lease_expires_at is not None and session.lease_expires_at < now:
+            where = expired  # not renewed since we read it
+        elif _owner_gone(session.lease_owner):
+            where = Q(status=Status.PROCESSING)  # its holder is gone: nobody renews it
+        else:
+            continue
         if session.attempts >= settings.EXTRACTION_MAX_ATTEMPTS:
             if session_fail(
                 session=session,
                 code="worker_lost",
                 message=f"The worker running this extraction was lost {session.attempts} times; giving up.",
-                where=expired,
+                where=where,
             ):
                 logger.warning("session %s: worker lost %s times; failed", session.id, session.attempts)
             continue
         try:
             _session_advance(
                 session,
-                where=expired,
+                where=where,
                 status=Status.PENDING,
                 progress=0,
                 stage="queued",
                 status_message="Queued again: its worker was lost",
-                lease_owner="",
+                lease_owner=_queue_owner(),
                 lease_expires_at=None,
             )
         except LostOwnership:
             continue
-        logger.warning("session %s: lease of a lost worker expired; dispatching it again", session.id)
+        logger.warning("session %s: its worker was lost; dispatching it again", session.id)
         again.append(session.id)
     clean_copies_expire()  # the reaper's pass also ends the clean copies past CLEAN_COPY_SECONDS
+    orphans = ExtractionSession.objects.filter(here, status=Status.PENDING).values_list("pk", "lease_owner")
+    for session_id, owner in orphans.order_by("created_at"):
+        if _owner_gone(owner) and _row_update(
+            session_id, {"status": Status.PENDING, "lease_owner": owner}, lease_owner=_queue_owner(), updated_at=now
+        ):
+            logger.warning("session %s: the process that queued it is gone; dispatching it again", session_id)
+            again.append(session_id)
     stale = ExtractionSession.objects.filter(status=Status.PENDING, updated_at__lte=now - pending_older_than)
     for session_id in stale.order_by("created_at").values_list("pk", flat=True):
-        # Touch it, so the next reaper pass does not dispatch it again at once.
-        if stale.filter(pk=session_id).update(updated_at=now):
+        # Touch it, so the next sweep does not dispatch it again at once.
+        if _row_update(
+            session_id,
+            {"status": Status.PENDING, "updated_at__lte": now - pending_older_than},
+            updated_at=now,
+            lease_owner=_queue_owner(),
+        ):
             again.append(session_id)
     return list(dict.fromkeys(again))
+
+
+# Who holds a row is written `host:pid:life[-claim]`: `life` is drawn once per process, so a process
+# that reuses a dead one's pid (pid 1 in a restarted container) does not pass for it.
+_LIFE = secrets.token_hex(4)
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{_LIFE}"
+
+
+def _queue_owner() -> str:
+    """What a pending row records of who will run it: this process in inline mode (its in-memory
+    queue holds the session), nobody in celery mode (the broker holds the job)."""
+    return _worker_name() if settings.EXTRACTION_WORKERS == "inline" else ""
+
+
+def _owner_gone(owner: str) -> bool:
+    """True when `owner` was a process of this machine that no longer runs (its pid is free, or is
+    this process in a later life). Elsewhere, or alive, or unknown: False (the lease decides)."""
+    host, _, rest = owner.partition(":")
+    pid, _, life = rest.partition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return not life.startswith(_LIFE)
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # it exists (another user's)
+    return False
 
 
 def sessions_purge(*, older_than: timedelta) -> tuple[int, int]:
@@ -371,19 +438,24 @@ def sessions_purge(*, older_than: timedelta) -> tuple[int, int]:
 
 
 def _session_advance(session: ExtractionSession, *, where: Q | None = None, **fields: Any) -> None:
-    """Save `fields` if nobody else wrote since we read the row, then broadcast the new state.
+    """Save `fields` if nobody else wrote since we read the row, then notify of the new state.
 
     The write also requires the lease we read (only the lease holder writes) and `where`, if given.
     """
-    guard = {"seq": session.seq, "lease_owner": session.lease_owner}
     fields["updated_at"] = timezone.now()
-    if where is None:  # every stage: the statement is built once (extraction.rows)
-        updated = update_if_current(session, guard, {"seq": session.seq + 1, **fields})
-    else:
-        updated = ExtractionSession.objects.filter(where, pk=session.pk, **guard).update(seq=session.seq + 1, **fields)
-    if not updated:
+    guard = {"seq": session.seq, "lease_owner": session.lease_owner}
+    if not _row_update(session.pk, guard, where=where, seq=session.seq + 1, **fields):
         raise LostOwnership(session.pk)
     for name, value in fields.items():
         setattr(session, name, value)
     session.seq += 1
-    broadcast_session(session)
+    notify(session)
+
+
+def _row_update(session_id: str, guard: dict[str, Any], *, where: Q | None = None, **fields: Any) -> bool:
+    """The one write to an existing row: `fields`, only where the `guard` lookups (and `where`) still
+    hold; True if the row was written."""
+    rows = ExtractionSession.objects.filter(pk=session_id, **guard)
+    if where is not None:
+        rows = rows.filter(where)
+    return rows.update(**fields) == 1

@@ -15,10 +15,9 @@ from imgmvp_site.errors import ApiError
 
 from .access import owner_fingerprint, session_token
 from .connections import with_kept_connection
-from .dispatch import session_dispatch
 from .models import ExtractionSession
 from .selectors import session_state_for
-from .services import UploadRejected, session_create, session_id_check
+from .services import UploadRejected, session_id_check, session_submit
 from .uploads import UploadTooLarge, upload_from_raw_body
 
 HTTP_STATUS = {
@@ -59,14 +58,14 @@ def _create_from_request(request: HttpRequest) -> ExtractionSession:
     owner_key = owner_fingerprint(_browser_session_key(request))
     if request.content_type == "multipart/form-data":
         session_id = request.POST.get("session_id") or request.GET.get("session_id")
-        return session_create(session_id=session_id, upload=request.FILES.get("file"), owner_key=owner_key)
+        return session_submit(session_id=session_id, upload=request.FILES.get("file"), owner_key=owner_key)
     # A raw body (Content-Type: image/jpeg, application/octet-stream, ...) skips multipart parsing.
     session_id = request.GET.get("session_id")
     session_id_check(session_id)  # refuse a bad id before reading the body
     name = unquote(request.headers.get("X-Filename") or request.GET.get("filename") or "upload")
     upload = upload_from_raw_body(request, name)
     try:
-        return session_create(session_id=session_id, upload=upload, owner_key=owner_key)
+        return session_submit(session_id=session_id, upload=upload, owner_key=owner_key)
     finally:
         if upload is not None:
             upload.close()
@@ -89,7 +88,7 @@ UNREADABLE_FORM = (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent, T
 
 @csrf_exempt  # an API for curl and scripts: no cookie-based auth is trusted here
 async def extract(request: HttpRequest) -> JsonResponse:
-    """POST /api/images_mvp/extract: store the upload, answer 202, extract in the background."""
+    """POST /api/images_mvp/extract: store the upload, answer 202; the row's commit dispatches the extraction."""
     if request.method != "POST":
         return error_response("method_not_allowed", "Use POST with a multipart 'file' field or a raw image body.")
     try:
@@ -105,7 +104,6 @@ async def extract(request: HttpRequest) -> JsonResponse:
         return error_response(exc.code, exc.message)
     except UNREADABLE_FORM as exc:
         return error_response("invalid_request", f"The multipart body could not be read: {exc}")
-    await session_dispatch(session_id=session.id)
     scheme = "wss" if request.is_secure() else "ws"
     token = session_token(session.id)
     return JsonResponse(

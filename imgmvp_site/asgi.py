@@ -1,7 +1,8 @@
-"""ASGI entry point: HTTP goes to Django, WebSockets to the progress consumer, and jobs on the
-`extraction` channel to the worker consumer (`manage.py runworker extraction`)."""
+"""ASGI entry point: HTTP goes to Django, WebSockets to the progress consumer; at the server's start,
+`extraction.tasks.inline_start` runs on its event loop (the inline sweep)."""
 
 import os
+import sys
 
 from django.core.asgi import get_asgi_application
 
@@ -14,37 +15,40 @@ from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 if not settings._wrapped.SECRET_KEY:  # read raw: Django's own getter raises a vaguer error
     raise ImproperlyConfigured("DJANGO_SECRET_KEY is not set. Set it, or set DJANGO_DEBUG=1 for local development.")
 
-from channels.routing import ChannelNameRouter, ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
 
-from extraction.consumers import ExtractionJobConsumer  # noqa: E402
+from extraction.tasks import inline_start  # noqa: E402
 from imgmvp_site.patches import daphne as daphne_patch  # noqa: E402
-from extraction.dispatch import EXTRACTION_CHANNEL, reaper_start  # noqa: E402
 from progress.routing import websocket_urlpatterns  # noqa: E402
 from progress.security import AllowedHostsOriginValidator  # noqa: E402
 
 
-class ReaperOnFirstEvent:
-    """Starts the inline reaper on a web process's first HTTP or WebSocket event (daphne has no
-    lifespan event): a restarted process takes back what the last one left unfinished."""
+async def lifespan(scope, receive, send):
+    """ASGI lifespan (uvicorn, hypercorn): start the inline sweep at startup."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            inline_start()
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
 
-    def __init__(self, app):
-        self.app = app
 
-    async def __call__(self, scope, receive, send):
-        if scope["type"] in ("http", "websocket") and settings.EXTRACTION_WORKERS == "inline":
-            reaper_start()
-        return await self.app(scope, receive, send)
-
-
-application = ReaperOnFirstEvent(
-    ProtocolTypeRouter(
-        {
-            "http": django_asgi_app,
-            "websocket": AllowedHostsOriginValidator(SessionMiddlewareStack(URLRouter(websocket_urlpatterns))),
-            "channel": ChannelNameRouter({EXTRACTION_CHANNEL: ExtractionJobConsumer.as_asgi()}),
-        }
-    )
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(SessionMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "lifespan": lifespan,
+    }
 )
+
+if "daphne.server" in sys.modules:
+    # daphne sends no lifespan events. Its Twisted reactor runs an asyncio loop, started after this
+    # import; startup triggers fire just before that loop runs, so the call waits one turn of it.
+    from twisted.internet import reactor
+
+    reactor.callWhenRunning(reactor.callLater, 0, inline_start)
 
 daphne_patch.apply()

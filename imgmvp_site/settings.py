@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "extraction",  # before channels: its `runworker` (Channels' own, plus a reaper) must win
+    "extraction",
     "progress",
     "channels",
 ]
@@ -127,8 +127,6 @@ if REDIS_URL:
                 # Every consumer of one process shares a single Redis queue, and `capacity` counts that
                 # whole queue (channels_redis#97): the default 100 drops stages under 50 live sessions.
                 "capacity": 1000,
-                # Jobs waiting for a runworker process.
-                "channel_capacity": {"extraction": env_int("EXTRACTION_QUEUE_CAPACITY", 10000)},
             },
         }
     }
@@ -179,30 +177,64 @@ FILE_UPLOAD_HANDLERS = ["extraction.uploads.LimitedTemporaryFileUploadHandler"]
 MAX_CONCURRENT_EXTRACTIONS = env_int("MAX_CONCURRENT_EXTRACTIONS", max(1, (os.cpu_count() or 1) - 1))
 PROGRESS_PING_SECONDS = env_int("PROGRESS_PING_SECONDS", 30)
 
-# Where extractions run: "inline" (tasks in the web process) or "channels" (jobs on the channel
-# `extraction`, run by `python manage.py runworker extraction` processes).
+# --- Dispatch: where extractions run (extraction/tasks.py) ------------------------------------------
+# "inline": asyncio tasks in the web process (threads, MAX_CONCURRENT_EXTRACTIONS at once).
+# "celery": Celery tasks on REDIS_URL, run by `celery -A imgmvp_site worker` processes.
 EXTRACTION_WORKERS = os.environ.get("EXTRACTION_WORKERS", "inline").strip().lower() or "inline"
-if EXTRACTION_WORKERS not in {"inline", "channels"}:
-    raise ImproperlyConfigured(f"EXTRACTION_WORKERS must be 'inline' or 'channels', got {EXTRACTION_WORKERS!r}")
-if EXTRACTION_WORKERS == "channels" and not REDIS_URL:
-    # The in-memory layer lives inside one process: jobs would never reach a runworker process.
-    raise ImproperlyConfigured("EXTRACTION_WORKERS=channels needs REDIS_URL (a channel layer shared by processes)")
-# A worker holds a session for this long, renewing it while it works; past it, the reaper takes it back.
+if EXTRACTION_WORKERS not in {"inline", "celery"}:
+    raise ImproperlyConfigured(f"EXTRACTION_WORKERS must be 'inline' or 'celery', got {EXTRACTION_WORKERS!r}")
+if EXTRACTION_WORKERS == "celery" and not REDIS_URL:
+    raise ImproperlyConfigured("EXTRACTION_WORKERS=celery needs REDIS_URL (Celery's broker)")
+# A worker holds a session for this long, renewing it while it works; past it, the sweep takes it back.
 EXTRACTION_LEASE_SECONDS = env_int("EXTRACTION_LEASE_SECONDS", 30)
 # A run that takes longer stops renewing its lease (a hung read, a runaway decoder): the session is
 # then taken back and retried elsewhere, and ends `worker_lost` after EXTRACTION_MAX_ATTEMPTS.
 EXTRACTION_MAX_RUN_SECONDS = env_int("EXTRACTION_MAX_RUN_SECONDS", 600)
-# A session still pending after this long is dispatched again (a job message can be lost).
+# A session still pending after this long is dispatched again (a job can be lost with its broker).
 EXTRACTION_PENDING_TIMEOUT_SECONDS = env_int("EXTRACTION_PENDING_TIMEOUT_SECONDS", 120)
 # Claims before a session whose workers keep vanishing ends failed with `worker_lost`.
 EXTRACTION_MAX_ATTEMPTS = env_int("EXTRACTION_MAX_ATTEMPTS", 3)
-# How often each worker (and each inline web process) looks for lost sessions.
+# How often the sweep looks for lost sessions: each inline web process, or Celery beat. 0: never (inline).
 EXTRACTION_REAPER_SECONDS = env_int("EXTRACTION_REAPER_SECONDS", 10)
+
+# Celery (read by imgmvp_site/celery.py; only used when EXTRACTION_WORKERS=celery).
+CELERY_BROKER_URL = REDIS_URL or "redis://127.0.0.1:6379/0"
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # An unacknowledged job is handed to another worker after this long: longer than any run may take.
+    "visibility_timeout": EXTRACTION_MAX_RUN_SECONDS + 2 * EXTRACTION_LEASE_SECONDS + 60,
+    # The same prefix as the channel layer's keeps deployments (and test runs) apart on one Redis.
+    "global_keyprefix": f"{os.environ.get('REDIS_PREFIX', 'asgi')}:celery:",
+    # Without them a publish to a Redis that hangs (not refusing) waits forever (kombu's redis docs).
+    "socket_timeout": env_int("REDIS_SOCKET_TIMEOUT_SECONDS", 15),
+    "socket_connect_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A job is acknowledged after it ran, and given back when its worker process dies mid-run; each worker
+# process reserves one job at a time, so no job waits behind a busy one while another worker idles.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Soft: once the lease renewer has given up on the run (it looks every third of a lease), which then
+# stops and is left to the sweep; hard: a run stuck in C code is killed, and its job given back.
+CELERY_TASK_SOFT_TIME_LIMIT = EXTRACTION_MAX_RUN_SECONDS + EXTRACTION_LEASE_SECONDS
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 30
+CELERY_TASK_IGNORE_RESULT = True  # the row is the result
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep LOGGING below
+# The sweep runs in one place in celery mode: Celery beat (`celery -A imgmvp_site beat`, one process).
+CELERY_BEAT_SCHEDULE = {
+    "sessions-sweep": {
+        "task": "extraction.sessions_sweep",
+        "schedule": float(max(1, EXTRACTION_REAPER_SECONDS)),
+        "options": {"expires": float(max(1, EXTRACTION_REAPER_SECONDS))},  # sweeps do not pile up
+    }
+}
+# --- end of dispatch settings --------------------------------------------------------------------
+
 # Keep uploaded originals after their session ends (default: delete them).
 KEEP_UPLOADS = env_bool("KEEP_UPLOADS")
 # Clean copies (identifying metadata removed) are made in the last stage and kept this long; 0: none made.
 CLEAN_COPY_SECONDS = env_int("CLEAN_COPY_SECONDS", 3600)
-# A progress send (or job send) that takes longer than this is given up and logged.
+# A progress send that takes longer than this is given up and logged.
 CHANNEL_SEND_TIMEOUT_SECONDS = env_int("CHANNEL_SEND_TIMEOUT_SECONDS", 2)
 
 # Abuse limits on progress WebSockets (close 4429 past the socket caps and the frame rate, 1009 past
@@ -231,6 +263,7 @@ LOGGING = {
         "progress": {"level": LOG_LEVEL},
         # channels-redis reports messages it drops ("over capacity") at INFO only.
         "channels_redis": {"level": LOG_LEVEL},
+        "celery": {"level": LOG_LEVEL},  # a worker's "ready", jobs received (CELERY_WORKER_HIJACK_ROOT_LOGGER off)
         "django": {"level": "INFO"},
     },
 }

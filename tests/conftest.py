@@ -1,6 +1,6 @@
 import pytest
 
-from extraction.dispatch import wait_for_inline_tasks
+from extraction.tasks import wait_for_inline_tasks
 
 
 @pytest.fixture(autouse=True)

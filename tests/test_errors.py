@@ -3,7 +3,7 @@
 import pytest
 from django.test import AsyncClient
 
-from extraction.dispatch import wait_for_inline_tasks
+from extraction.tasks import wait_for_inline_tasks
 from extraction.models import ExtractionSession
 from extraction.selectors import session_state
 from imgmvp_site.errors import ApiError

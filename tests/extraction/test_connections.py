@@ -1,28 +1,18 @@
-"""The threads that store uploads and run extractions (inline and runworker) keep their database
+"""extraction/connections.py: the threads that store uploads and run extractions keep their database
 connection from one session to the next, unless it broke."""
 
 import pytest
-from asgiref.sync import sync_to_async
 from asgiref.testing import ApplicationCommunicator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.backends.signals import connection_created
 
-from extraction import dispatch, services
-from extraction.consumers import ExtractionJobConsumer
+from extraction import services, tasks
 from extraction.models import ExtractionSession
 from imgmvp_site.asgi import application
 from tests.support.sample_images import jpeg_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def media(tmp_path, settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "uploads": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
-    }
 
 
 def run_one() -> ExtractionSession:
@@ -48,29 +38,6 @@ def test_a_connection_that_saw_an_error_is_replaced_before_the_next_session():
     assert connection.connection is not broken
 
 
-async def test_a_runworker_consumer_runs_its_next_job_on_the_same_connection():
-    def pending() -> str:
-        upload = SimpleUploadedFile("photo.jpg", jpeg_bytes(), content_type="image/jpeg")
-        return services.session_create(session_id=None, upload=upload).id
-
-    first, second = await sync_to_async(pending)(), await sync_to_async(pending)()
-    consumer = ExtractionJobConsumer()  # called as `runworker` does, outside Channels' test communicator
-    await consumer.dispatch({"type": "extraction.run", "session_id": first})
-    opened = []
-
-    def count(sender, connection, **kwargs):
-        opened.append(connection.alias)
-
-    connection_created.connect(count)
-    try:
-        await consumer.dispatch({"type": "extraction.run", "session_id": second})
-    finally:
-        connection_created.disconnect(count)
-    assert opened == []
-    saved = await ExtractionSession.objects.aget(pk=second)
-    assert saved.status == ExtractionSession.Status.COMPLETE
-
-
 async def test_an_upload_is_stored_on_a_connection_an_earlier_upload_opened(settings):
     settings.MAX_CONCURRENT_EXTRACTIONS = 1
     opened = []
@@ -90,12 +57,12 @@ async def test_an_upload_is_stored_on_a_connection_an_earlier_upload_opened(sett
         assert start["status"] == 202
         await call.wait(timeout=10)
 
-    async with dispatch._semaphore():  # extractions wait their turn: only the uploads use the database
+    async with tasks._semaphore():  # extractions wait their turn: only the uploads use the database
         await upload()
         connection_created.connect(count)
         try:
             await upload()
         finally:
             connection_created.disconnect(count)
-    await dispatch.wait_for_inline_tasks()
+    await tasks.wait_for_inline_tasks()
     assert opened == []

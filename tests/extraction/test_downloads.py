@@ -12,7 +12,7 @@ from django.test import AsyncClient
 from django.utils import timezone
 
 from extraction.clean_copies import clean_copies_expire
-from extraction.dispatch import wait_for_inline_tasks
+from extraction.tasks import wait_for_inline_tasks
 from extraction.models import ExtractionSession
 from extraction.pipeline import extract_file
 from extraction.pipeline.clean import leftovers

@@ -10,7 +10,7 @@ from django.test import AsyncClient
 
 from imgmvp_site.asgi import application
 from extraction.access import token_session_id
-from extraction.dispatch import wait_for_inline_tasks
+from extraction.tasks import wait_for_inline_tasks
 from extraction.models import ExtractionSession
 from tests.conftest import stored_files, temp_files
 from tests.support.images import corrupt_jpeg_bytes, jpeg_bytes

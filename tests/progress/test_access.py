@@ -13,7 +13,7 @@ from django.test import AsyncClient, override_settings
 
 from extraction import services
 from extraction.access import owner_fingerprint, session_token
-from extraction.dispatch import wait_for_inline_tasks
+from extraction.tasks import wait_for_inline_tasks
 from extraction.models import ExtractionSession
 from imgmvp_site.asgi import application
 from progress import consumers

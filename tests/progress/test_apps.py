@@ -32,8 +32,6 @@ def test_the_views_and_selectors_of_extraction_do_not_import_progress():
                                        EXTRACTION / "notifications.py"]) == []
 
 
-@pytest.mark.xfail(strict=True, reason="extraction/services.py calls progress.broadcast until the "
-                   "house-dispatch branch makes it call extraction.notifications.notify; then drop this mark")
 def test_no_module_of_extraction_imports_progress():
     assert modules_importing_progress(sorted(EXTRACTION.rglob("*.py"))) == []
 

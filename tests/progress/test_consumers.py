@@ -8,8 +8,8 @@ from channels.testing import WebsocketCommunicator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import AsyncClient
 
-from extraction import dispatch
-from extraction.dispatch import wait_for_inline_tasks
+from extraction import tasks
+from extraction.tasks import wait_for_inline_tasks
 from extraction.models import ExtractionSession
 from extraction.selectors import session_state
 from imgmvp_site.asgi import application
@@ -75,7 +75,7 @@ async def test_connect_after_complete_gets_the_terminal_snapshot():
 
 async def test_connect_while_queued_gets_the_current_state_first(settings):
     settings.MAX_CONCURRENT_EXTRACTIONS = 1
-    async with dispatch._semaphore():  # the one extraction slot is busy: the upload waits queued
+    async with tasks._semaphore():  # the one extraction slot is busy: the upload waits queued
         await upload("mid-run-1")
         watcher = await connect("mid-run-1")
         snapshot = await watcher.receive_json_from()

@@ -7,7 +7,7 @@ import time
 import pytest
 from channels.layers import get_channel_layer
 
-from extraction.dispatch import wait_for_inline_tasks
+from extraction.tasks import wait_for_inline_tasks
 from extraction.models import ExtractionSession
 from extraction.selectors import session_get, session_state
 from progress import consumers

@@ -39,11 +39,18 @@ def scaleout_env(pg_url, tmp_path_factory):
         DATABASE_URL=pg_url,
         REDIS_URL=redis_url(),
         REDIS_PREFIX=f"imgmvp-test-{secrets.token_hex(4)}",
-        EXTRACTION_WORKERS="channels",
+        EXTRACTION_WORKERS="celery",
         EXTRACTION_LEASE_SECONDS="2",
         EXTRACTION_REAPER_SECONDS="1",
         EXTRACTION_PENDING_TIMEOUT_SECONDS="3",
         CHANNEL_SEND_TIMEOUT_SECONDS="1",
     )
     migrate(env)
-    return env
+    yield env
+    import redis
+
+    client = redis.Redis.from_url(env["REDIS_URL"])
+    keys = list(client.scan_iter(f"{env['REDIS_PREFIX']}*"))
+    if keys:
+        client.delete(*keys)
+    client.close()

@@ -1,7 +1,10 @@
-"""Helpers for tests that run several web and worker processes on one database and one Redis."""
+"""Helpers for tests that run several web and Celery worker processes on one database and one Redis."""
 
 import asyncio
 import os
+import re
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -15,9 +18,50 @@ from tests.support.servers import ServerProcess
 STAGES = ["queued", "start", "validate", "store", "extract", "analyse", "finalise"]
 
 
-def worker(tmp_path: Path, env: dict[str, str], name: str) -> ServerProcess:
-    args = [sys.executable, "manage.py", "runworker", "extraction"]
-    return ServerProcess(args, env, tmp_path / f"{name}.log").start()
+class CeleryProcess(ServerProcess):
+    """A Celery worker or beat: its prefork children share its process group, and die with it."""
+
+    def signal_all(self, signum: int) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signum)
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool processes, as a machine lost would."""
+        self.signal_all(signal.SIGKILL)
+        if self.process:
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        self.signal_all(signal.SIGCONT)  # a stopped one cannot shut down
+        self.signal_all(signal.SIGTERM)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            pass  # a warm shutdown waits for a run that may be held forever
+        self.kill()
+        if getattr(self, "log", None):
+            self.log.close()
+
+    def owns(self, lease_owner: str) -> bool:
+        """True if the lease (`host:pid:random`) is held by this worker or one of its pool processes."""
+        try:
+            return os.getpgid(int(lease_owner.split(":")[1])) == self.process.pid
+        except (IndexError, ValueError, ProcessLookupError):
+            return False
+
+
+def worker(tmp_path: Path, env: dict[str, str], name: str) -> CeleryProcess:
+    """`celery -A imgmvp_site worker`, one extraction at a time (the prefork pool, one process)."""
+    args = [sys.executable, "-m", "celery", "-A", "imgmvp_site", "worker", "--concurrency", "1",
+            "--loglevel", "INFO", "--hostname", f"{name}@%h"]
+    return CeleryProcess(args, env, tmp_path / f"{name}.log").start()
+
+
+def beat(tmp_path: Path, env: dict[str, str]) -> CeleryProcess:
+    """`celery -A imgmvp_site beat`: the one process that schedules the sweep in celery mode."""
+    args = [sys.executable, "-m", "celery", "-A", "imgmvp_site", "beat", "--loglevel", "INFO",
+            "--schedule", str(tmp_path / "beat-schedule"), "--pidfile", str(tmp_path / "beat.pid")]
+    return CeleryProcess(args, env, tmp_path / "beat.log").start()
 
 
 def rows(env: dict[str, str], session_ids: list[str]) -> dict[str, dict]:
@@ -39,6 +83,12 @@ async def upload(client: httpx.AsyncClient, base_url: str, session_id: str) -> d
     )
     assert response.status_code == 202, response.text
     return response.json()
+
+
+def pipeline_runs(*workers: ServerProcess) -> int:
+    """How many claims won (each one pipeline run) the workers' logs show: "... claimed by X (attempt N)"."""
+    return sum(len(re.findall(r"claimed by \S+ \(attempt \d+\)", w.log_path.read_text(errors="replace")))
+               for w in workers)
 
 
 def stop_all(*processes: ServerProcess) -> None:

@@ -6,7 +6,7 @@ from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from extraction import dispatch
+from extraction import tasks
 
 
 class Command(BaseCommand):
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {session_id}")
 
     async def _recover(self, all_pending: bool) -> list[str]:
-        recovered = await dispatch.sessions_recover(pending_older_than=timedelta(0) if all_pending else None)
+        recovered = await tasks.sessions_recover(pending_older_than=timedelta(0) if all_pending else None)
         if settings.EXTRACTION_WORKERS == "inline":
-            await dispatch.wait_for_inline_tasks()  # no server runs them for us: run them before exiting
+            await tasks.wait_for_inline_tasks()  # no server runs them for us: run them before exiting
         return recovered
