@@ -36,7 +36,8 @@ SOAK_MODES = {"inline": "daphne-memory"}
 class Round:
     index: int
     rss_mb: float
-    fds: int
+    fds: int  # open files other than the database's (sockets, pipes, uploads, logs)
+    db_fds: int  # the database files' (SQLite: each thread that kept its connection holds two)
     threads: int
     tasks: int
     consumers: int
@@ -48,12 +49,12 @@ class Round:
 
     def line(self) -> str:
         rows = " ".join(f"{k}={v}" for k, v in sorted(self.rows.items()))
-        return (f"{self.index:>5} {self.rss_mb:>8.1f} {self.fds:>5} {self.threads:>7} {self.tasks:>5} "
+        return (f"{self.index:>5} {self.rss_mb:>8.1f} {self.fds:>5} {self.db_fds:>6} {self.threads:>7} {self.tasks:>5} "
                 f"{self.consumers:>9} {self.media_files:>6} {self.kept:>5} {self.temp_files:>5}  {rows}"
                 + (f"  errors: {len(self.errors)}" if self.errors else ""))
 
 
-HEADER = f"{'round':>5} {'rss MB':>8} {'fds':>5} {'threads':>7} {'tasks':>5} {'consumers':>9} {'media':>6} {'kept':>5} {'temp':>5}  rows"
+HEADER = f"{'round':>5} {'rss MB':>8} {'fds':>5} {'db fds':>6} {'threads':>7} {'tasks':>5} {'consumers':>9} {'media':>6} {'kept':>5} {'temp':>5}  rows"
 
 
 def photos(limit: int = 6) -> list[tuple[str, bytes]]:
@@ -156,24 +157,62 @@ def clean_copies_kept(database: Path) -> int:
 
 def measure(deployment: Deployment, index: int, errors: list[str], temp: Path) -> Round:
     pid = deployment.pid
-    fds = len(os.listdir(f"/proc/{pid}/fd"))  # before the introspection request opens a socket of its own
+    fds, db_fds = open_files(pid)  # before the introspection request opens a socket of its own
     threads = int(next(line.split()[1] for line in open(f"/proc/{pid}/status") if line.startswith("Threads:")))
     inside = json.loads(httpx.get(f"{deployment.http}/bench/introspect", timeout=30).text)
-    return Round(index, rss_bytes(pid) / 2**20, fds, threads, inside["tasks"],
+    return Round(index, rss_bytes(pid) / 2**20, fds, db_fds, threads, inside["tasks"],
                  inside["consumers"], rows_by_status(deployment.tmp / "db.sqlite3"),
                  count_files(deployment.tmp / "media"), count_files(temp), clean_copies_kept(deployment.tmp / "db.sqlite3"),
                  errors)
 
 
+def open_files(pid: int) -> tuple[int, int]:
+    """(open fds but the database's, the database's): connections kept per thread are counted apart."""
+    others = database = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if os.path.basename(target).startswith("db.sqlite3"):
+            database += 1
+        else:
+            others += 1
+    return others, database
+
+
+def connected_sockets(pid: int) -> int:
+    """The server's TCP sockets that are not listening: client connections still open or closing."""
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    count = 0
+    for table in ("tcp", "tcp6"):
+        try:
+            lines = Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 9 and fields[9] in inodes and fields[3] != "0A":  # 0A: LISTEN
+                count += 1
+    return count
+
+
 def settle(deployment: Deployment, seconds: float = 30) -> None:
-    """Wait until no session is pending or processing (bounded), then a moment for sockets to close."""
+    """Wait (bounded) until no session is pending or processing and every client connection has closed."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         rows = rows_by_status(deployment.tmp / "db.sqlite3")
-        if not rows.get("pending") and not rows.get("processing"):
+        if not rows.get("pending") and not rows.get("processing") and connected_sockets(deployment.pid) == 0:
             break
         time.sleep(0.2)
-    time.sleep(1.0)
+    time.sleep(0.5)
 
 
 def verdicts(rounds: list[Round]) -> list[tuple[str, bool, str]]:
@@ -193,6 +232,10 @@ def verdicts(rounds: list[Round]) -> list[tuple[str, bool, str]]:
         idle = max(getattr(r, name) for r in warm)
         worst = max(getattr(r, name) for r in later)
         out.append((name, worst <= idle, f"idle {idle}, highest after a later round {worst}"))
+    # A thread keeps its database connection (extraction/connections.py): two files each, one shared -shm.
+    over = [r for r in rounds if r.db_fds > 2 * r.threads + 1]
+    out.append(("db fds", not over, "at most two per thread in every round" if not over else
+                f"round {over[0].index}: {over[0].db_fds} database files for {over[0].threads} threads"))
     files = max(r.media_files - r.kept + r.temp_files for r in rounds)
     out.append(("files", files == 0, f"most files left after a round beyond the clean copies retention keeps:"
                                      f" {files} (media + temp)"))

@@ -156,7 +156,7 @@ async def test_a_session_whose_workers_keep_dying_ends_worker_lost(scaleout_env,
         processes.append(worker(tmp_path, env, "worker-last"))
         watched = await asyncio.wait_for(watcher, timeout=20)
         assert watched.last["type"] == "failed"
-        assert watched.last["error"]["code"] == "worker_lost"
+        assert watched.last["error"] == "worker_lost"
         row = rows(env, [session_id])[session_id]
         assert (row["status"], row["error_code"], row["attempts"]) == ("failed", "worker_lost", 3)
         # The original is deleted just after the final state is saved and sent.
