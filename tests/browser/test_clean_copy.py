@@ -190,3 +190,56 @@ def test_two_uploads_download_as_one_zip_and_a_bmp_says_why_it_has_no_copy(brows
     expect(everything).to_be_hidden()
     assert not errors
     context.close()
+
+
+def test_when_retention_ends_the_card_stops_offering_its_copy(browser, page_server):
+    from playwright.sync_api import expect
+
+    context, page, errors = open_page(browser, page_server)
+    # The page reads the retention when a copy is ready: a short one here, as the server could be set to.
+    page.evaluate("document.getElementById('uploader').dataset.cleanCopySeconds = '4'")
+    page.set_input_files("#file-input", [as_file("one.jpg", identifying_jpeg(3)), as_file("two.jpg", identifying_jpeg(4))])
+    for name in ("one.jpg", "two.jpg"):
+        expect(card_named(page, name).get_by_role("link", name=re.compile("^Download clean copy"))).to_be_visible()
+    expect(page.get_by_role("link", name="Download all clean copies")).to_be_visible()
+    for name in ("one.jpg", "two.jpg"):
+        card = card_named(page, name)
+        expect(card.get_by_role("link", name=re.compile("^Download clean copy"))).to_have_count(0, timeout=TIMEOUT)
+        expect(card.locator(".clean")).to_contain_text("The clean copy is no longer kept on the server.")
+        expect(card.locator(".clean-summary")).to_contain_text("Removed: GPS position")  # what it said stays
+    expect(page.locator("#download-all")).to_be_hidden()
+    assert not errors
+    context.close()
+
+
+def test_clean_copy_texts_are_shown_as_text(browser, page_server):
+    """The server's sentences, and a refusal's message, never become markup; no summary: built from the lists."""
+    from playwright.sync_api import expect
+
+    context, page, errors = open_page(browser, page_server)
+    hostile = '<img src=x onerror="window.__owned = true">'
+    page.evaluate(
+        """async (hostile) => {
+            const { createCard, updateCard } = await import('/static/js/upload/render.js');
+            const cleaned = createCard({ name: 'a.jpg', size: 1 }, { onRetry() {}, onRemove() {} });
+            const refused = createCard({ name: 'b.dng', size: 1 }, { onRetry() {}, onRemove() {} });
+            const listed = createCard({ name: 'c.png', size: 1 }, { onRetry() {}, onRemove() {} });
+            document.getElementById('cards').append(cleaned.root, refused.root, listed.root);
+            const done = { phase: 'complete', percent: 100, statusText: 'Extraction complete!', connection: 'closed' };
+            const result = (clean) => ({ summary: {}, findings: [], clean });
+            updateCard(cleaned, { ...done, cleanUrl: '/x', result: result({ ok: true, summary: hostile, verified: true }) });
+            updateCard(refused, { ...done, cleanUrl: null,
+                                  result: result({ ok: false, error: { code: 'clean_unsupported', message: hostile } }) });
+            updateCard(listed, { ...done, cleanUrl: '/y',
+                                 result: result({ ok: true, removed: ['3 PNG tags'], kept: [], verified: false }) });
+        }""",
+        hostile,
+    )
+    cards = page.locator(".card")
+    expect(cards.nth(0).locator(".clean-summary")).to_have_text(hostile)
+    expect(cards.nth(1).locator(".clean-refusal")).to_have_text(f"No clean copy. {hostile}")
+    expect(cards.nth(2).locator(".clean-summary")).to_have_text("Removed: 3 PNG tags.")
+    expect(cards.nth(2).locator(".clean-verified")).to_have_count(0)
+    assert page.locator(".clean img").count() == 0 and page.evaluate("window.__owned") is None
+    assert not errors
+    context.close()
