@@ -176,7 +176,8 @@ def test_two_uploads_download_as_one_zip_and_a_bmp_says_why_it_has_no_copy(brows
     for width, height in ((390, 844), (1280, 900)):
         page.set_viewport_size({"width": width, "height": height})
         assert no_horizontal_overflow(page), f"no horizontal scrolling at {width} px"
-        for control in (everything, card_named(page, "first.jpg").get_by_role("link", name=re.compile("^Download clean"))):
+        first_link = card_named(page, "first.jpg").get_by_role("link", name=re.compile("^Download clean"))
+        for control in (everything, first_link):
             control.scroll_into_view_if_needed()
             box = control.bounding_box()
             assert box and box["height"] >= 44 and box["x"] >= 0 and box["x"] + box["width"] <= width, box
@@ -198,7 +199,8 @@ def test_when_retention_ends_the_card_stops_offering_its_copy(browser, page_serv
     context, page, errors = open_page(browser, page_server)
     # The page reads the retention when a copy is ready: a short one here, as the server could be set to.
     page.evaluate("document.getElementById('uploader').dataset.cleanCopySeconds = '4'")
-    page.set_input_files("#file-input", [as_file("one.jpg", identifying_jpeg(3)), as_file("two.jpg", identifying_jpeg(4))])
+    page.set_input_files("#file-input", [as_file("one.jpg", identifying_jpeg(3)),
+                                         as_file("two.jpg", identifying_jpeg(4))])
     for name in ("one.jpg", "two.jpg"):
         expect(card_named(page, name).get_by_role("link", name=re.compile("^Download clean copy"))).to_be_visible()
     expect(page.get_by_role("link", name="Download all clean copies")).to_be_visible()
@@ -227,7 +229,8 @@ def test_clean_copy_texts_are_shown_as_text(browser, page_server):
             document.getElementById('cards').append(cleaned.root, refused.root, listed.root);
             const done = { phase: 'complete', percent: 100, statusText: 'Extraction complete!', connection: 'closed' };
             const result = (clean) => ({ summary: {}, findings: [], clean });
-            updateCard(cleaned, { ...done, cleanUrl: '/x', result: result({ ok: true, summary: hostile, verified: true }) });
+            updateCard(cleaned, { ...done, cleanUrl: '/x',
+                                  result: result({ ok: true, summary: hostile, verified: true }) });
             updateCard(refused, { ...done, cleanUrl: null,
                                   result: result({ ok: false, error: { code: 'clean_unsupported', message: hostile } }) });
             updateCard(listed, { ...done, cleanUrl: '/y',

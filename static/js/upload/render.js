@@ -101,7 +101,8 @@ export function updateCard(card, state) {
     card.summarySection = renderSummary(state.result.summary || {}, state.fullResult);
     card.cleanSlot = h("div", { class: "clean-slot" });
     card.rendered.cleanUrl = undefined;
-    card.results.replaceChildren(card.cleanSlot, card.summarySection, renderFindings(state.result.findings || []));
+    card.results.replaceChildren(card.cleanSlot, card.summarySection,
+      renderFindings(state.result.findings || []));
     card.metadataSlot = h("div", { class: "metadata-slot" }, h("p", { class: "muted", text: "Loading all metadata..." }));
     card.results.append(card.metadataSlot);
   }
@@ -132,32 +133,37 @@ function showClean(card, clean, cleanUrl) {
     card.cleanSlot.replaceChildren(); // this server makes no clean copies
     return;
   }
-  const title = h("h4", { text: "Clean copy" });
   if (!clean.ok) {
     const message = clean.error?.message || "No clean copy could be made of this file.";
-    card.cleanSlot.replaceChildren(h("section", { class: "clean", "aria-label": "Clean copy", dataset: { state: "refused" } },
-      title, h("p", { class: "clean-refusal" }, h("strong", { text: "No clean copy." }), " ", message)));
+    card.cleanSlot.replaceChildren(cleanSection("refused",
+      h("p", { class: "clean-refusal" }, h("strong", { text: "No clean copy." }), " ", message)));
     return;
   }
   const sentence = clean.summary || cleanSentence(clean.removed || [], clean.kept || []);
-  const parts = [title, h("p", { class: "clean-summary", text: sentence })];
+  const parts = [h("p", { class: "clean-summary", text: sentence })];
   if (clean.verified) {
-    parts.push(h("p", { class: "clean-verified", text: "Checked: the copy was read back and nothing identifying is left." }));
+    parts.push(h("p", { class: "clean-verified",
+                        text: "Checked: the copy was read back and nothing identifying is left." }));
   }
-  if (cleanUrl) {
-    card.root.dataset.cleanUrl = cleanUrl;
-    parts.push(h("div", { class: "actions" },
-      h("a", { class: "button primary clean-download", href: cleanUrl, download: "",
-               "aria-label": `Download clean copy of ${cardName(card)}` }, "Download clean copy")));
-    if (!card.rendered.cleanAnnounced) {
-      card.rendered.cleanAnnounced = true;
-      card.announcer.textContent = `Clean copy of ${cardName(card)} ready to download.`;
-    }
-  } else {
+  if (!cleanUrl) {
     parts.push(h("p", { class: "muted clean-gone", text: "The clean copy is no longer kept on the server." }));
+    card.cleanSlot.replaceChildren(cleanSection("gone", ...parts));
+    return;
   }
-  card.cleanSlot.replaceChildren(h("section", { class: "clean", "aria-label": "Clean copy", dataset: { state: cleanUrl ? "ready" : "gone" } },
-    ...parts));
+  card.root.dataset.cleanUrl = cleanUrl;
+  parts.push(h("div", { class: "actions" },
+    h("a", { class: "button primary clean-download", href: cleanUrl, download: "",
+             "aria-label": `Download clean copy of ${cardName(card)}` }, "Download clean copy")));
+  card.cleanSlot.replaceChildren(cleanSection("ready", ...parts));
+  if (!card.rendered.cleanAnnounced) {
+    card.rendered.cleanAnnounced = true;
+    card.announcer.textContent = `Clean copy of ${cardName(card)} ready to download.`;
+  }
+}
+
+function cleanSection(state, ...parts) {
+  return h("section", { class: "clean", "aria-label": "Clean copy", dataset: { state } },
+    h("h4", { text: "Clean copy" }), ...parts);
 }
 
 function cleanSentence(removed, kept) {
