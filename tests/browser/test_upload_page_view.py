@@ -22,3 +22,20 @@ def test_upload_page_renders_with_the_limit_and_starts_a_django_session(client, 
 @pytest.mark.django_db
 def test_upload_page_refuses_post(client):
     assert client.post("/").status_code == 405
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seconds, keep_uploads, line", [
+    (3600, False, "Originals are deleted as soon as they are read; clean copies after an hour."),
+    (7200, False, "Originals are deleted as soon as they are read; clean copies after 2 hours."),
+    (1800, False, "Originals are deleted as soon as they are read; clean copies after 30 minutes."),
+    (90, False, "Originals are deleted as soon as they are read; clean copies after 90 seconds."),
+    (0, False, "Originals are deleted as soon as they are read; no clean copies are made."),
+    (3600, True, "Originals are kept on this server (KEEP_UPLOADS is on); clean copies after an hour."),
+])
+def test_the_retention_line_follows_the_settings(client, settings, seconds, keep_uploads, line):
+    settings.CLEAN_COPY_SECONDS, settings.KEEP_UPLOADS = seconds, keep_uploads
+    html = client.get("/").content.decode()
+    assert f'<p class="retention" id="retention">{line}</p>' in html
+    assert f'data-clean-copy-seconds="{seconds}"' in html
+    assert 'data-clean-zip-url="/api/images_mvp/clean-copies.zip"' in html

@@ -11,6 +11,7 @@ const cardList = document.getElementById("cards");
 const toolbar = document.getElementById("toolbar");
 const countText = document.getElementById("upload-count");
 const startOverButton = document.getElementById("start-over");
+const downloadAll = document.getElementById("download-all");
 
 const config = uploader.dataset;
 const urls = {
@@ -27,6 +28,9 @@ const entries = new Set();
 const queue = [];
 let activeUploads = 0;
 
+// setTimeout keeps delays in 32 bits: a longer retention simply shows no countdown on the page.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function maxUploadBytes() {
   return Number(config.maxUploadBytes) || Infinity;
 }
@@ -35,6 +39,39 @@ function refreshToolbar() {
   toolbar.hidden = entries.size === 0;
   const done = [...entries].filter((entry) => entry.card.root.dataset.phase === "complete").length;
   countText.textContent = entries.size ? `${done} of ${entries.size} done` : "";
+  refreshDownloadAll(done);
+}
+
+/** With two or more finished cards, one link to the streamed ZIP of every clean copy still kept. */
+function refreshDownloadAll(done) {
+  const ids = [...entries]
+    .map((entry) => entry.card.root)
+    .filter((root) => root.dataset.phase === "complete" && root.dataset.cleanUrl)
+    .map((root) => root.dataset.sessionId);
+  const show = done >= 2 && ids.length > 0;
+  downloadAll.hidden = !show;
+  if (show) downloadAll.href = `${config.cleanZipUrl}?${ids.map((id) => `s=${encodeURIComponent(id)}`).join("&")}`;
+  else downloadAll.removeAttribute("href");
+}
+
+/** When the server's retention ends, the card stops offering its clean copy. */
+function watchCleanCopy(entry, state) {
+  if (entry.cleanDeadline || state.phase !== "complete" || !state.cleanUrl) return;
+  const delay = Number(config.cleanCopySeconds) * 1000;
+  if (!(delay > 0) || delay > MAX_TIMER_MS) return;
+  entry.cleanState = state;
+  entry.cleanDeadline = Date.now() + delay;
+  armCleanTimer(entry);
+}
+
+function armCleanTimer(entry) {
+  clearTimeout(entry.cleanTimer);
+  entry.cleanTimer = setTimeout(() => {
+    entry.cleanTimer = null;
+    entry.cleanExpired = true;
+    updateCard(entry.card, { ...entry.cleanState, cleanUrl: null });
+    refreshToolbar();
+  }, Math.max(0, entry.cleanDeadline - Date.now()));
 }
 
 function addFiles(files) {
@@ -94,6 +131,7 @@ function pump() {
       csrfToken: config.csrfToken,
       onChange: (state) => {
         updateCard(entry.card, state);
+        watchCleanCopy(entry, state);
         refreshToolbar();
       },
       onUploadSettled: release,
@@ -113,6 +151,8 @@ function stop(entry) {
   }
   entry.release?.(); // a disposed upload no longer holds a slot
   entry.release = null;
+  clearTimeout(entry.cleanTimer); // pageshow arms it again from its deadline
+  entry.cleanTimer = null;
 }
 
 function retry(entry) {
@@ -198,6 +238,7 @@ window.addEventListener("pageshow", (event) => {
   if (!event.persisted) return;
   // Back from the back/forward cache: what was still running was stopped on the way out.
   for (const entry of entries) {
+    if (entry.cleanDeadline && !entry.cleanExpired) armCleanTimer(entry);
     if (!entry.interrupted) continue;
     entry.interrupted = false;
     updateCard(entry.card, {

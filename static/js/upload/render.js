@@ -57,6 +57,8 @@ export function createCard(file, { onRetry, onRemove }) {
     h("span", { class: "connection-text", text: "" }));
   const problem = h("div", { class: "card-problem", hidden: true });
   const results = h("div", { class: "card-results", hidden: true });
+  // Says once, politely, that the clean copy is ready; empty until then (a live region must exist first).
+  const announcer = h("p", { class: "visually-hidden card-announcer", role: "status", "aria-live": "polite" });
   const root = h("li", { class: "card", id, dataset: { phase: "waiting" } },
     h("div", { class: "card-head" },
       h("div", { class: "card-title" }, name, h("p", { class: "card-size", text: formatBytes(file.size) })),
@@ -67,8 +69,9 @@ export function createCard(file, { onRetry, onRemove }) {
     h("div", { class: "card-progress" }, bar,
       h("div", { class: "card-line" }, status, h("span", { class: "card-meta" }, percent, connection))),
     problem,
-    results);
-  return { root, bar, percent, status, connection, problem, results, onRetry, rendered: {} };
+    results,
+    announcer);
+  return { root, bar, percent, status, connection, problem, results, announcer, onRetry, rendered: {} };
 }
 
 /** Show a session's state on its card. */
@@ -96,9 +99,15 @@ export function updateCard(card, state) {
     card.rendered.result = state.result;
     card.results.hidden = false;
     card.summarySection = renderSummary(state.result.summary || {}, state.fullResult);
-    card.results.replaceChildren(card.summarySection, renderFindings(state.result.findings || []));
+    card.cleanSlot = h("div", { class: "clean-slot" });
+    card.rendered.cleanUrl = undefined;
+    card.results.replaceChildren(card.cleanSlot, card.summarySection,
+      renderFindings(state.result.findings || []));
     card.metadataSlot = h("div", { class: "metadata-slot" }, h("p", { class: "muted", text: "Loading all metadata..." }));
     card.results.append(card.metadataSlot);
+  }
+  if (state.result && card.cleanSlot && card.rendered.cleanUrl !== (state.cleanUrl || null)) {
+    showClean(card, state.result.clean, state.cleanUrl || null);
   }
   if (state.fullResult && card.rendered.fullResult !== state.fullResult && card.metadataSlot) {
     card.rendered.fullResult = state.fullResult;
@@ -108,6 +117,58 @@ export function updateCard(card, state) {
     card.summarySection = summary;
     card.metadataSlot.replaceChildren(renderMetadata(state.fullResult, card.root.querySelector(".card-name").textContent));
   }
+}
+
+// -- the clean copy ------------------------------------------------------------------------------
+
+function cardName(card) {
+  return card.root.querySelector(".card-name").textContent;
+}
+
+/** What the clean copy removed and kept, and its download link while the server keeps it. */
+function showClean(card, clean, cleanUrl) {
+  card.rendered.cleanUrl = cleanUrl;
+  delete card.root.dataset.cleanUrl;
+  if (!clean) {
+    card.cleanSlot.replaceChildren(); // this server makes no clean copies
+    return;
+  }
+  if (!clean.ok) {
+    const message = clean.error?.message || "No clean copy could be made of this file.";
+    card.cleanSlot.replaceChildren(cleanSection("refused",
+      h("p", { class: "clean-refusal" }, h("strong", { text: "No clean copy." }), " ", message)));
+    return;
+  }
+  const sentence = clean.summary || cleanSentence(clean.removed || [], clean.kept || []);
+  const parts = [h("p", { class: "clean-summary", text: sentence })];
+  if (clean.verified) {
+    parts.push(h("p", { class: "clean-verified",
+                        text: "Checked: the copy was read back and nothing identifying is left." }));
+  }
+  if (!cleanUrl) {
+    parts.push(h("p", { class: "muted clean-gone", text: "The clean copy is no longer kept on the server." }));
+    card.cleanSlot.replaceChildren(cleanSection("gone", ...parts));
+    return;
+  }
+  card.root.dataset.cleanUrl = cleanUrl;
+  parts.push(h("div", { class: "actions" },
+    h("a", { class: "button primary clean-download", href: cleanUrl, download: "",
+             "aria-label": `Download clean copy of ${cardName(card)}` }, "Download clean copy")));
+  card.cleanSlot.replaceChildren(cleanSection("ready", ...parts));
+  if (!card.rendered.cleanAnnounced) {
+    card.rendered.cleanAnnounced = true;
+    card.announcer.textContent = `Clean copy of ${cardName(card)} ready to download.`;
+  }
+}
+
+function cleanSection(state, ...parts) {
+  return h("section", { class: "clean", "aria-label": "Clean copy", dataset: { state } },
+    h("h4", { text: "Clean copy" }), ...parts);
+}
+
+function cleanSentence(removed, kept) {
+  const start = removed.length ? `Removed: ${removed.join(", ")}.` : "Nothing identifying was found.";
+  return kept.length ? `${start} Kept: ${kept.join(", ")}.` : start;
 }
 
 function renderProblem(card, state) {

@@ -59,7 +59,7 @@ export class UploadSession {
     this.disposed = false;
     this.state = {
       sessionId: this.id, phase: "connecting", percent: 0, statusText: "Connecting...", stage: "",
-      connection: "connecting", sent: 0, total: file.size, result: null, fullResult: null,
+      connection: "connecting", sent: 0, total: file.size, result: null, fullResult: null, cleanUrl: null,
       error: null, retryable: false,
     };
   }
@@ -325,8 +325,9 @@ export class UploadSession {
       });
     } else if (state.type === "complete") {
       const result = state.result || { summary: {}, findings: [] };
+      // cleanUrl: the verified clean copy while the server keeps it (our cookie owns the session, as for status).
       this.set({ percent: 100, statusText: state.statusText || "Extraction complete!", stage: "complete",
-                 result, fullResult: result });
+                 result, fullResult: result, cleanUrl: state.cleanUrl || null });
       this.end("complete", null, false);
     } else if (state.type === "failed") {
       this.end("failed", {
