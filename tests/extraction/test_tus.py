@@ -297,3 +297,23 @@ def test_metadata_parsing():
     with pytest.raises(ValueError):
         parse_metadata("filename ###")
 
+
+
+async def test_a_session_id_taken_before_the_last_byte_is_409_and_leaves_nothing(settings):
+    data = jpeg_bytes()
+    client = AsyncClient()
+    location = (await create(client, len(data), session_id="raced-session-1"))["Location"]
+    await patch(client, location, 0, data[:100])
+    await ExtractionSession.objects.acreate(id="raced-session-1")  # another upload got there first
+    assert_error(await patch(client, location, 100, data[100:]), 409, "session_exists")
+    assert tus_files(settings) == [] and stored_files(settings) == []
+    assert await ExtractionSession.objects.acount() == 1
+
+
+async def test_a_patch_while_another_writes_the_upload_is_423(settings):
+    client = AsyncClient()
+    location = (await create(client, 100))["Location"]
+    with tus_store().locked(location.rsplit("/", 1)[1]):  # as a request in another process would
+        assert_error(await patch(client, location, 0, b"\xff\xd8\xff"), 423, "upload_locked")
+        assert_error(await client.delete(location, headers=TUS), 423, "upload_locked")
+    assert (await patch(client, location, 0, b"\xff\xd8\xff")).status_code == 204
