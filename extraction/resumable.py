@@ -76,9 +76,12 @@ def resumable_append(*, upload_id: str, offset: int, stream: BinaryIO) -> tuple[
     Raises UploadRejected with a stable code; an upload refused for its content is deleted whole.
     """
     store = tus_store()
+    if store.get(upload_id) is None:  # checked before locking: no lock file for an id that names nothing
+        raise UploadRejected("upload_not_found", f"No upload {upload_id}; it may have expired or ended.")
     with store.locked(upload_id):
         info = _live(store, upload_id)
         if info is None:
+            store.delete(upload_id)  # it went while we waited: drop the lock file we made
             raise UploadRejected("upload_not_found", f"No upload {upload_id}; it may have expired or ended.")
         if info.finished_session:
             raise UploadRejected("upload_finished", f"Upload {upload_id} is complete: session {info.finished_session}.")
@@ -135,12 +138,12 @@ class FinishedUpload(UploadedFile):
 def resumable_terminate(*, upload_id: str) -> bool:
     """Delete an upload and its bytes (tus termination); False when there was none."""
     store = tus_store()
+    if store.get(upload_id) is None:
+        return False
     with store.locked(upload_id):
-        if store.get(upload_id) is None:
-            store.delete(upload_id)
-            return False
+        existed = store.get(upload_id) is not None
         store.delete(upload_id)
-        return True
+        return existed
 
 
 def resumables_sweep() -> list[str]:

@@ -111,6 +111,8 @@ class TusStore:
     @contextmanager
     def locked(self, upload_id: str) -> Iterator[None]:
         """Hold the upload's lock (across processes: flock); UploadBusy if another request has it."""
+        if not is_valid_upload_id(upload_id):
+            raise ValueError(f"not an upload id: {upload_id!r}")
         self.root.mkdir(parents=True, exist_ok=True)
         handle = open(self.root / f"{upload_id}.lock", "a+b")
         try:

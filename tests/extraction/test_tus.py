@@ -280,6 +280,8 @@ async def test_unknown_and_malformed_upload_ids_are_404(settings):
     for upload_id in ("0" * 32, "A" * 32, "0" * 31 + "g", "x"):
         assert_gone(await AsyncClient().head(f"{UPLOADS}{upload_id}", headers=TUS))
         assert_error(await AsyncClient().delete(f"{UPLOADS}{upload_id}", headers=TUS), 404, "upload_not_found")
+        assert_error(await patch(AsyncClient(), f"{UPLOADS}{upload_id}", 0, b"\xff\xd8\xff"), 404, "upload_not_found")
+    assert tus_files(settings) == []  # not even a lock file for an id that names nothing
 
 
 async def test_method_override_lets_a_post_act_as_patch(settings):
