@@ -1,5 +1,7 @@
 """The session history in the Django admin."""
 
+import re
+
 import pytest
 
 from extraction.models import ExtractionSession
@@ -69,6 +71,12 @@ def test_the_list_shows_duration_human_sizes_error_code_and_finding_codes(admin_
     assert "2.5 s" in page and "3 min 20 s" in page
     assert "corrupt_image" in page
     assert "gps_location, edited_by_software" in page
+
+
+def test_a_session_still_running_shows_how_long_so_far(admin_client):
+    ExtractionSession.objects.create(id="admin-running-1", status="processing", format="JPEG")
+    page = admin_client.get("/admin/extraction/extractionsession/").content.decode()
+    assert re.search(r"\d+\.\d s so far", page)
 
 
 def test_the_list_sorts_by_duration(admin_client, support_sessions):

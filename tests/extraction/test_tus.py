@@ -319,3 +319,19 @@ async def test_a_patch_while_another_writes_the_upload_is_423(settings):
         assert_error(await patch(client, location, 0, b"\xff\xd8\xff"), 423, "upload_locked")
         assert_error(await client.delete(location, headers=TUS), 423, "upload_locked")
     assert (await patch(client, location, 0, b"\xff\xd8\xff")).status_code == 204
+
+
+async def test_a_finished_uploads_record_is_swept_after_expiry_too(settings):
+    data = jpeg_bytes()
+    client = AsyncClient()
+    location = (await create(client, len(data)))["Location"]
+    assert (await patch(client, location, 0, data)).status_code == 200
+    await wait_for_inline_tasks()
+    upload_id = location.rsplit("/", 1)[1]
+    assert resumables_sweep() == []  # fresh: kept, so a client that lost the last answer can HEAD it
+    info = tus_store().get(upload_id)
+    info.touched_at -= settings.UPLOAD_EXPIRY_SECONDS + 1
+    tus_store().save(info)
+    assert resumables_sweep() == [upload_id]
+    assert tus_files(settings) == []
+    assert_gone(await client.head(location, headers=TUS))
