@@ -347,7 +347,10 @@ def sessions_reap(*, pending_older_than: timedelta | None = None) -> list[str]:
             continue
         logger.warning("session %s: its worker was lost; dispatching it again", session.id)
         again.append(session.id)
-    clean_copies_expire()  # the reaper's pass also ends the clean copies past CLEAN_COPY_SECONDS
+    from .resumable import resumables_sweep  # resumable uploads end in services: imported late, no cycle
+
+    clean_copies_expire()  # the sweep also ends the clean copies past CLEAN_COPY_SECONDS
+    resumables_sweep()  # and deletes resumable uploads idle past UPLOAD_EXPIRY_SECONDS
     orphans = ExtractionSession.objects.filter(here, status=Status.PENDING).values_list("pk", "lease_owner")
     for session_id, owner in orphans.order_by("created_at"):
         if _owner_gone(owner) and _row_update(

@@ -171,6 +171,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Uploads always stream to a temporary file, and stop as soon as they pass MAX_UPLOAD_BYTES.
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = ["extraction.uploads.LimitedTemporaryFileUploadHandler"]
+# Resumable (tus) uploads at /api/images_mvp/uploads/: the page uses them for files this large or
+# larger; a partial upload idle for UPLOAD_EXPIRY_SECONDS is deleted (`manage.py purge_uploads`).
+RESUMABLE_UPLOAD_MIN_BYTES = env_int("RESUMABLE_UPLOAD_MIN_BYTES", 8 * 1024 * 1024)
+UPLOAD_EXPIRY_SECONDS = env_int("UPLOAD_EXPIRY_SECONDS", 86400)
 
 # Extraction threads share one GIL with the event loop that delivers progress: leave it a core.
 # On 2 cores, 1 at a time gave the same throughput as 2 and a lower latency (docs/performance.md).

@@ -1,5 +1,7 @@
 """The session history in the Django admin."""
 
+import re
+
 import pytest
 
 from extraction.models import ExtractionSession
@@ -35,3 +37,81 @@ def test_detail_is_read_only_and_shows_the_result_as_json(admin_client, sessions
     assert "&quot;Make&quot;: &quot;Acme&quot;" in page
     assert 'name="_save"' not in page
     assert admin_client.get("/admin/extraction/extractionsession/add/").status_code == 403
+
+
+@pytest.fixture
+def support_sessions():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    located = ExtractionSession.objects.create(
+        id="admin-gps-1", status="complete", format="HEIC", original_name="trip.heic", size=3 * 1024 * 1024 // 2,
+        result={"summary": {"GPSLatitude": 48.85, "GPSLongitude": 2.35},
+                "findings": [{"code": "gps_location", "severity": "high", "message": "...", "tags": []},
+                             {"code": "edited_by_software", "severity": "low", "message": "...", "tags": []}]},
+        lease_owner="host:123:abcd", attempts=2,
+    )
+    plain = ExtractionSession.objects.create(
+        id="admin-nogps-1", status="failed", format="PNG", original_name="scan.png", size=900,
+        error_code="corrupt_image", result=None,
+    )
+    # created_at is auto_now_add: set the times the way a finished run leaves them
+    ExtractionSession.objects.filter(pk=located.pk).update(
+        created_at=now - timedelta(seconds=2.5), started_at=now - timedelta(seconds=2), finished_at=now)
+    ExtractionSession.objects.filter(pk=plain.pk).update(
+        created_at=now - timedelta(seconds=200), finished_at=now)
+    return located, plain
+
+
+def test_the_list_shows_duration_human_sizes_error_code_and_finding_codes(admin_client, support_sessions):
+    page = admin_client.get("/admin/extraction/extractionsession/").content.decode()
+    assert "1.5\xa0MB" in page and "900\xa0bytes" in page
+    assert "2.5 s" in page and "3 min 20 s" in page
+    assert "corrupt_image" in page
+    assert "gps_location, edited_by_software" in page
+
+
+def test_a_session_still_running_shows_how_long_so_far(admin_client):
+    ExtractionSession.objects.create(id="admin-running-1", status="processing", format="JPEG")
+    page = admin_client.get("/admin/extraction/extractionsession/").content.decode()
+    assert re.search(r"\d+\.\d s so far", page)
+
+
+def test_the_list_sorts_by_duration(admin_client, support_sessions):
+    url = "/admin/extraction/extractionsession/"
+    column = list(admin_client.get(url).context["cl"].list_display).index("duration")
+    slowest_first = admin_client.get(f"{url}?o=-{column}").context["cl"].result_list
+    assert [session.id for session in slowest_first] == ["admin-nogps-1", "admin-gps-1"]
+    fastest_first = admin_client.get(f"{url}?o={column}").context["cl"].result_list
+    assert [session.id for session in fastest_first] == ["admin-gps-1", "admin-nogps-1"]
+
+
+def test_filters_by_has_gps_status_and_format(admin_client, support_sessions):
+    url = "/admin/extraction/extractionsession/"
+    with_gps = admin_client.get(f"{url}?has_gps=yes").content.decode()
+    assert "admin-gps-1" in with_gps and "admin-nogps-1" not in with_gps
+    without = admin_client.get(f"{url}?has_gps=no").content.decode()
+    assert "admin-nogps-1" in without and "admin-gps-1" not in without
+    both = admin_client.get(f"{url}?has_gps=yes&status__exact=failed").content.decode()
+    assert "admin-gps-1" not in both and "admin-nogps-1" not in both
+    page = admin_client.get(url).content.decode()
+    assert "By has GPS" in page and "By status" in page and "By format" in page
+
+
+def test_the_detail_page_puts_lease_internals_last_and_has_a_preview_slot(admin_client, support_sessions):
+    page = admin_client.get("/admin/extraction/extractionsession/admin-gps-1/change/").content.decode()
+    assert "What went wrong" in page
+    assert "No preview stored for this session." in page
+    assert page.index("Lease internals") > page.index("&quot;GPSLatitude&quot;")
+    assert page.index("host:123:abcd") > page.index("Lease internals")
+    assert page.index("What went wrong") < page.index("Lease internals")
+
+
+def test_the_preview_hook_renders_an_image_once_a_url_exists(admin_client, support_sessions, monkeypatch):
+    from extraction.admin import ExtractionSessionAdmin
+
+    monkeypatch.setattr(ExtractionSessionAdmin, "preview_url", lambda self, obj: f"/previews/{obj.pk}.jpg")
+    page = admin_client.get("/admin/extraction/extractionsession/admin-gps-1/change/").content.decode()
+    assert '<img src="/previews/admin-gps-1.jpg" alt="Preview of trip.heic"' in page
