@@ -23,19 +23,28 @@ from pathlib import Path
 import httpx
 import websockets
 
-from .servers import HOST, MODES, Deployment, rss_bytes
+from .servers import HOST, MODES, Deployment, Mode, rss_bytes
 
 EXTRACT = "/api/images_mvp/extract"
 PROGRESS = "/api/images_mvp/progress/"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "images" / "jpg"
 TERMINAL = {"complete", "failed", "cancelled"}
-SOAK_MODES = {"inline": "daphne-memory"}
+CELERY = Mode(
+    "soak-celery", "daphne", env={"EXTRACTION_WORKERS": "celery"}, redis=True,
+    extra_processes=(
+        ("-m", "celery", "-A", "imgmvp_site", "worker", "--concurrency", "1", "--loglevel", "WARNING"),
+        ("-m", "celery", "-A", "imgmvp_site", "beat", "--loglevel", "WARNING", "--schedule", "/tmp/imgmvp-soak-celerybeat-schedule"),
+    ),
+    note="daphne with the Redis layer, extractions in a Celery worker",
+)
+SOAK_MODES = {"inline": MODES["daphne-memory"], "celery": CELERY}
 
 
 @dataclass
 class Round:
     index: int
-    rss_mb: float
+    rss_mb: float  # the web server's
+    workers_mb: float  # every other process of the deployment (Celery worker, its pool, beat), summed
     fds: int  # open files other than the database's (sockets, pipes, uploads, logs)
     db_fds: int  # the database files' (SQLite: each thread that kept its connection holds two)
     threads: int
@@ -49,12 +58,12 @@ class Round:
 
     def line(self) -> str:
         rows = " ".join(f"{k}={v}" for k, v in sorted(self.rows.items()))
-        return (f"{self.index:>5} {self.rss_mb:>8.1f} {self.fds:>5} {self.db_fds:>6} {self.threads:>7} {self.tasks:>5} "
+        return (f"{self.index:>5} {self.rss_mb:>8.1f} {self.workers_mb:>9.1f} {self.fds:>5} {self.db_fds:>6} {self.threads:>7} {self.tasks:>5} "
                 f"{self.consumers:>9} {self.media_files:>6} {self.kept:>5} {self.temp_files:>5}  {rows}"
                 + (f"  errors: {len(self.errors)}" if self.errors else ""))
 
 
-HEADER = f"{'round':>5} {'rss MB':>8} {'fds':>5} {'db fds':>6} {'threads':>7} {'tasks':>5} {'consumers':>9} {'media':>6} {'kept':>5} {'temp':>5}  rows"
+HEADER = f"{'round':>5} {'rss MB':>8} {'worker MB':>9} {'fds':>5} {'db fds':>6} {'threads':>7} {'tasks':>5} {'consumers':>9} {'media':>6} {'kept':>5} {'temp':>5}  rows"
 
 
 def photos(limit: int = 6) -> list[tuple[str, bytes]]:
@@ -160,10 +169,32 @@ def measure(deployment: Deployment, index: int, errors: list[str], temp: Path) -
     fds, db_fds = open_files(pid)  # before the introspection request opens a socket of its own
     threads = int(next(line.split()[1] for line in open(f"/proc/{pid}/status") if line.startswith("Threads:")))
     inside = json.loads(httpx.get(f"{deployment.http}/bench/introspect", timeout=30).text)
-    return Round(index, rss_bytes(pid) / 2**20, fds, db_fds, threads, inside["tasks"],
+    workers = [p for p in deployment.pids if p != pid]
+    return Round(index, rss_bytes(pid) / 2**20, sum(tree_rss(p) for p in workers) / 2**20, fds, db_fds, threads, inside["tasks"],
                  inside["consumers"], rows_by_status(deployment.tmp / "db.sqlite3"),
                  count_files(deployment.tmp / "media"), count_files(temp), clean_copies_kept(deployment.tmp / "db.sqlite3"),
                  errors)
+
+
+def tree_rss(pid: int) -> int:
+    """RSS of a process and its children (a Celery worker's pool processes), in bytes."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            children.setdefault(int(stat[stat.rindex(")") + 2:].split()[1]), []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            total += rss_bytes(current)
+        except (OSError, AttributeError):
+            continue
+        todo.extend(children.get(current, []))
+    return total
 
 
 def open_files(pid: int) -> tuple[int, int]:
@@ -181,8 +212,8 @@ def open_files(pid: int) -> tuple[int, int]:
     return others, database
 
 
-def connected_sockets(pid: int) -> int:
-    """The server's TCP sockets that are not listening: client connections still open or closing."""
+def connected_sockets(pid: int, port: int) -> int:
+    """The server's TCP connections on its own port (clients still open or closing; not its Redis or DB)."""
     inodes = set()
     for fd in os.listdir(f"/proc/{pid}/fd"):
         try:
@@ -199,7 +230,8 @@ def connected_sockets(pid: int) -> int:
             continue
         for line in lines:
             fields = line.split()
-            if len(fields) > 9 and fields[9] in inodes and fields[3] != "0A":  # 0A: LISTEN
+            local_port = int(fields[1].rsplit(":", 1)[1], 16) if len(fields) > 9 else 0
+            if local_port == port and fields[9] in inodes and fields[3] != "0A":  # 0A: LISTEN
                 count += 1
     return count
 
@@ -209,7 +241,7 @@ def settle(deployment: Deployment, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         rows = rows_by_status(deployment.tmp / "db.sqlite3")
-        if not rows.get("pending") and not rows.get("processing") and connected_sockets(deployment.pid) == 0:
+        if not rows.get("pending") and not rows.get("processing") and connected_sockets(deployment.pid, deployment.port) == 0:
             break
         time.sleep(0.2)
     time.sleep(0.5)
@@ -228,6 +260,11 @@ def verdicts(rounds: list[Round]) -> list[tuple[str, bool, str]]:
     growth = (end - third.rss_mb) / third.rss_mb
     out = [("rss", growth < 0.05, f"{third.rss_mb:.1f} MB at round {third.index} -> {end:.1f} MB at the end"
                                  f" ({growth:+.1%}; goal < +5%)")]
+    if third.workers_mb:
+        worker_end = sum(r.workers_mb for r in rounds[-2:]) / 2
+        worker_growth = (worker_end - third.workers_mb) / third.workers_mb
+        out.append(("worker rss", worker_growth < 0.05, f"{third.workers_mb:.1f} MB at round {third.index} -> "
+                                                       f"{worker_end:.1f} MB at the end ({worker_growth:+.1%}; goal < +5%)"))
     for name in ("fds", "threads", "tasks", "consumers"):
         idle = max(getattr(r, name) for r in warm)
         worst = max(getattr(r, name) for r in later)
@@ -248,7 +285,7 @@ def verdicts(rounds: list[Round]) -> list[tuple[str, bool, str]]:
 
 def run(*, seconds: float, mode: str, sockets: int, uploads: int, max_rounds: int | None = None,
         out=sys.stdout) -> list[tuple[str, bool, str]]:
-    deployment = Deployment(MODES[SOAK_MODES[mode]], label=f"soak-{mode}")
+    deployment = Deployment(SOAK_MODES[mode], label=f"soak-{mode}")
     temp = deployment.tmp / "tmp"
     temp.mkdir(parents=True)
     deployment.env["TMPDIR"] = str(temp)
