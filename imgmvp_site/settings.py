@@ -41,8 +41,11 @@ if not SECRET_KEY and DEBUG:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
+# imgmvp_site/patches/daphne_app.py: 0 lists daphne's own app config, which imports Twisted in every process.
+DAPHNE_APP_PATCH = env_bool("DAPHNE_APP_PATCH", True)
 INSTALLED_APPS = [
-    "daphne",  # first, so that runserver serves ASGI (HTTP and WebSockets)
+    # first, so that runserver serves ASGI (HTTP and WebSockets)
+    "imgmvp_site.patches.daphne_app.DaphneConfig" if DAPHNE_APP_PATCH else "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
