@@ -243,3 +243,14 @@ def test_the_pipeline_makes_the_clean_copy_in_its_last_stage_and_reports_it(tmp_
     assert bmp["ok"] and bmp["clean"] == {"ok": False, "error": {"code": "clean_unsupported",
                                                                  "message": bmp["clean"]["error"]["message"]}}
     assert not (tmp_path / "copy.bmp").exists()
+
+
+def test_the_report_counts_tags_in_words_and_names_the_comment(tmp_path):
+    from extraction.pipeline.clean import describe
+
+    before = {"groups": {"EXIF": {"Make": "X", "GPSLatitude": 1.0}, "XMP": {"Creator": "Jane"},
+                         "File": {"Comment": "Jane's camera"}}}
+    after = {"groups": {"EXIF": {}, "File": {}}}
+    report = describe(before, after)
+    assert report["removed"] == ["GPS position", "1 EXIF tag", "1 XMP tag", "comment"]
+    assert report["summary"] == "Removed: GPS position, 1 EXIF tag, 1 XMP tag, comment."

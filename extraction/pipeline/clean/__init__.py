@@ -131,7 +131,10 @@ def describe(original: dict[str, Any], copy: dict[str, Any], *, keep: str = KEEP
         if count:
             gps = sum(tag.startswith("GPS") for tag in before[group]) if group == "EXIF" else 0
             if count - gps:
-                removed.append("maker notes" if group == "MakerNotes" else f"{count - gps} {group} tags")
+                tags = count - gps
+                removed.append("maker notes" if group == "MakerNotes" else f"{tags} {group} tag{'s' * (tags != 1)}")
+    if "Comment" in before.get("File", {}) and "Comment" not in after.get("File", {}):
+        removed.append("comment")
     if thumbnail:
         removed.append("embedded thumbnail")
     kept = []
