@@ -296,6 +296,11 @@ def _ratio_row(section, mode, case, measured, baseline, ratio, goal, passed):
             "result": "n/a" if passed is None else ("PASS" if passed else "FAIL")}
 
 
+# The goals against a bare route and a bare websockets server were retired by issue 17 (goals are now
+# ratios to same-run peers, which the bench does not run yet): those rows show the floor, not a verdict.
+RETIRED = "floor only"
+
+
 def goal_rows(results: dict) -> list[dict]:
     rows = []
     for mode, sections in results["modes"].items():
@@ -309,15 +314,14 @@ def goal_rows(results: dict) -> list[dict]:
                 "e2e throughput", mode, f"{kind}, {product['sessions']} sessions{_others(product, bare)}",
                 f"{product['per_second']:.1f} sessions/s{_cpu_each(product, 'session')}",
                 f"bare {bare['per_second']:.1f} uploads/s{_cpu_each(bare, 'upload')}",
-                ratio, ">= 0.5x", ratio is not None and ratio >= 0.5))
+                ratio, RETIRED, None))
             p99, bare_p99 = product["complete_p99"], bare["response_p99"]
             ratio = p99 / bare_p99 if p99 and bare_p99 else None
             rows.append(_ratio_row(
                 "e2e upload->complete", mode, kind,
                 f"p50 {_ms(product['complete_p50'])} / p95 {_ms(product['complete_p95'])} / p99 {_ms(p99)} ms; "
                 f"first progress p50 {_ms(product['first_progress_p50'])} p99 {_ms(product['first_progress_p99'])} ms",
-                f"bare p50 {_ms(bare['response_p50'])} / p99 {_ms(bare_p99)} ms", ratio, "p99 <= 2x",
-                ratio is not None and ratio <= 2))
+                f"bare p50 {_ms(bare['response_p50'])} / p99 {_ms(bare_p99)} ms", ratio, RETIRED, None))
             rows.append(_ratio_row(
                 "e2e missed stages", mode, kind,
                 f"{product['missed']} of {product['sessions']} (errors {product['errors']})"
@@ -327,7 +331,6 @@ def goal_rows(results: dict) -> list[dict]:
                 "-", None, "= 0", product["missed"] == 0 and product["errors"] == 0))
         for level in sections.get("latency", {}).values():
             product, bare = level["product"], level["bare_ws"]
-            limit = 5 if "redis" in mode else 3
             ratio = product["latency_p99"] / bare["latency_p99"] if product["latency_p99"] and bare["latency_p99"] else None
             rows.append(_ratio_row(
                 "progress latency", mode,
@@ -337,7 +340,8 @@ def goal_rows(results: dict) -> list[dict]:
                 + (f"; errors {product['errors']}: {product['error_examples'][0]}" if product["error_examples"] else "")
                 + (f"; after complete: {product['late_after_terminal'][0]}" if product.get("late_after_terminal") else ""),
                 f"bare websockets p50 {_ms(bare['latency_p50'])} / p99 {_ms(bare['latency_p99'])} ms",
-                ratio, f"p99 <= {limit}x", ratio is not None and ratio <= limit and product["errors"] == 0))
+                ratio, RETIRED if product["errors"] == 0 else "no errors",
+                None if product["errors"] == 0 else False))
         if "idle" in sections:
             idle = sections["idle"]
             rows.append(_ratio_row(
@@ -420,6 +424,7 @@ def parse_args(argv=None):
         args.latency_clients, args.latency_sessions = "1,2", 4
         args.sockets, args.idle_window, args.ping_seconds = min(args.sockets, 100), 3.0, 1
         args.big_clients, args.big_mb = 2, 5
+        args.quiet_wait = min(args.quiet_wait, 5.0)  # a smoke run: its figures are not results anyway
     for item in args.env:
         name, sep, value = item.partition("=")
         if not sep:
