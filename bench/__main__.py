@@ -16,7 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import servers, workloads
-from .servers import (MODES, ROOT, BareWebsocketServer, Deployment, OtherLoad, raise_fd_limit, redis_url,
+from .servers import (DEFAULT_MODES, MODES, ROOT, BareWebsocketServer, Deployment, OtherLoad, raise_fd_limit, redis_url,
                       rss_bytes, wait_for_quiet)
 from .workloads import RssSampler, Upload
 
@@ -400,7 +400,8 @@ def parse_args(argv=None):
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients in e2e (default 50)")
     parser.add_argument("--rounds", type=int, default=3, help="sessions per client in e2e (default 3)")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma list of {', '.join(SECTIONS)}")
-    parser.add_argument("--modes", default=None, help=f"comma list of {', '.join(MODES)} (default: all)")
+    parser.add_argument("--modes", default=None,
+                        help=f"comma list of {', '.join(MODES)} (default: {', '.join(DEFAULT_MODES)})")
     parser.add_argument("--quick", action="store_true", help="small N everywhere: a smoke run in about a minute")
     parser.add_argument("--profile", action="store_true", help="py-spy the server during e2e (bench/results/profiles)")
     parser.add_argument("--latency-clients", default="1,10", help="comma list of concurrent sessions (default 1,10)")
@@ -435,7 +436,7 @@ def parse_args(argv=None):
     unknown = set(args.only) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
-    args.modes = [name.strip() for name in args.modes.split(",")] if args.modes else list(MODES)
+    args.modes = [name.strip() for name in args.modes.split(",")] if args.modes else list(DEFAULT_MODES)
     unknown = set(args.modes) - set(MODES)
     if unknown:
         parser.error(f"unknown mode(s): {', '.join(sorted(unknown))}")

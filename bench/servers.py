@@ -97,6 +97,7 @@ MODES = {
         ),
     )
 }
+# What `python -m bench` runs without --modes; experiments run only when named.
 DEFAULT_MODES = ("daphne-memory", "daphne-redis", "daphne-redis-celery", "uvicorn-memory")
 
 
