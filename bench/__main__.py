@@ -16,7 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import servers, workloads
-from .servers import (MODES, ROOT, BareWebsocketServer, Deployment, OtherLoad, raise_fd_limit, redis_url,
+from .servers import (DEFAULT_MODES, MODES, ROOT, BareWebsocketServer, Deployment, OtherLoad, raise_fd_limit, redis_url,
                       rss_bytes, wait_for_quiet)
 from .workloads import RssSampler, Upload
 
@@ -296,6 +296,11 @@ def _ratio_row(section, mode, case, measured, baseline, ratio, goal, passed):
             "result": "n/a" if passed is None else ("PASS" if passed else "FAIL")}
 
 
+# The goals against a bare route and a bare websockets server were retired by issue 17 (goals are now
+# ratios to same-run peers, which the bench does not run yet): those rows show the floor, not a verdict.
+RETIRED = "floor only"
+
+
 def goal_rows(results: dict) -> list[dict]:
     rows = []
     for mode, sections in results["modes"].items():
@@ -309,15 +314,14 @@ def goal_rows(results: dict) -> list[dict]:
                 "e2e throughput", mode, f"{kind}, {product['sessions']} sessions{_others(product, bare)}",
                 f"{product['per_second']:.1f} sessions/s{_cpu_each(product, 'session')}",
                 f"bare {bare['per_second']:.1f} uploads/s{_cpu_each(bare, 'upload')}",
-                ratio, ">= 0.5x", ratio is not None and ratio >= 0.5))
+                ratio, RETIRED, None))
             p99, bare_p99 = product["complete_p99"], bare["response_p99"]
             ratio = p99 / bare_p99 if p99 and bare_p99 else None
             rows.append(_ratio_row(
                 "e2e upload->complete", mode, kind,
                 f"p50 {_ms(product['complete_p50'])} / p95 {_ms(product['complete_p95'])} / p99 {_ms(p99)} ms; "
                 f"first progress p50 {_ms(product['first_progress_p50'])} p99 {_ms(product['first_progress_p99'])} ms",
-                f"bare p50 {_ms(bare['response_p50'])} / p99 {_ms(bare_p99)} ms", ratio, "p99 <= 2x",
-                ratio is not None and ratio <= 2))
+                f"bare p50 {_ms(bare['response_p50'])} / p99 {_ms(bare_p99)} ms", ratio, RETIRED, None))
             rows.append(_ratio_row(
                 "e2e missed stages", mode, kind,
                 f"{product['missed']} of {product['sessions']} (errors {product['errors']})"
@@ -327,7 +331,6 @@ def goal_rows(results: dict) -> list[dict]:
                 "-", None, "= 0", product["missed"] == 0 and product["errors"] == 0))
         for level in sections.get("latency", {}).values():
             product, bare = level["product"], level["bare_ws"]
-            limit = 5 if "redis" in mode else 3
             ratio = product["latency_p99"] / bare["latency_p99"] if product["latency_p99"] and bare["latency_p99"] else None
             rows.append(_ratio_row(
                 "progress latency", mode,
@@ -337,7 +340,8 @@ def goal_rows(results: dict) -> list[dict]:
                 + (f"; errors {product['errors']}: {product['error_examples'][0]}" if product["error_examples"] else "")
                 + (f"; after complete: {product['late_after_terminal'][0]}" if product.get("late_after_terminal") else ""),
                 f"bare websockets p50 {_ms(bare['latency_p50'])} / p99 {_ms(bare['latency_p99'])} ms",
-                ratio, f"p99 <= {limit}x", ratio is not None and ratio <= limit and product["errors"] == 0))
+                ratio, RETIRED if product["errors"] == 0 else "no errors",
+                None if product["errors"] == 0 else False))
         if "idle" in sections:
             idle = sections["idle"]
             rows.append(_ratio_row(
@@ -396,7 +400,8 @@ def parse_args(argv=None):
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients in e2e (default 50)")
     parser.add_argument("--rounds", type=int, default=3, help="sessions per client in e2e (default 3)")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma list of {', '.join(SECTIONS)}")
-    parser.add_argument("--modes", default=None, help=f"comma list of {', '.join(MODES)} (default: all)")
+    parser.add_argument("--modes", default=None,
+                        help=f"comma list of {', '.join(MODES)} (default: {', '.join(DEFAULT_MODES)})")
     parser.add_argument("--quick", action="store_true", help="small N everywhere: a smoke run in about a minute")
     parser.add_argument("--profile", action="store_true", help="py-spy the server during e2e (bench/results/profiles)")
     parser.add_argument("--latency-clients", default="1,10", help="comma list of concurrent sessions (default 1,10)")
@@ -420,6 +425,7 @@ def parse_args(argv=None):
         args.latency_clients, args.latency_sessions = "1,2", 4
         args.sockets, args.idle_window, args.ping_seconds = min(args.sockets, 100), 3.0, 1
         args.big_clients, args.big_mb = 2, 5
+        args.quiet_wait = min(args.quiet_wait, 5.0)  # a smoke run: its figures are not results anyway
     for item in args.env:
         name, sep, value = item.partition("=")
         if not sep:
@@ -430,7 +436,7 @@ def parse_args(argv=None):
     unknown = set(args.only) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
-    args.modes = [name.strip() for name in args.modes.split(",")] if args.modes else list(MODES)
+    args.modes = [name.strip() for name in args.modes.split(",")] if args.modes else list(DEFAULT_MODES)
     unknown = set(args.modes) - set(MODES)
     if unknown:
         parser.error(f"unknown mode(s): {', '.join(sorted(unknown))}")

@@ -1,9 +1,9 @@
 """Server CPU per part of a session: what a session costs on this stack before any extraction.
 
-The e2e goal compares a whole session (a progress socket, an upload through Django, the pipeline,
-eight progress messages) with a bare ASGI route that only writes the bytes to disk. This measures the
-parts one client at a time on one `daphne-memory` server, so the floor under a session is a
-measurement, not a guess:
+A whole session is a progress socket, an upload through Django, the pipeline and eight state
+messages; the bare ASGI route only writes the bytes to disk. This measures the parts one client at a
+time on one `daphne-memory` server (inline extraction), so the floor under a session is a measurement,
+not a guess:
 
     python -m bench.decompose                 # 150 of each; --rounds N, --mode daphne-redis, --kind multipart
 

@@ -12,6 +12,7 @@ from pathlib import Path
 CATEGORIES = (
     ("event-loop thread (all)", r"^_run_module_as_main|^<module> \(daphne|^<module> \(uvicorn"),
     ("worker threads (all)", r"_bootstrap \(threading"),
+    # Only with DAPHNE_MULTIPART_PATCH=0: the parse imgmvp_site/patches/daphne.py switches off.
     ("Twisted multipart parse (email parser)", r"_getMultiPartArgs"),
     ("Django MultiPartParser", r"django/http/multipartparser\.py"),
     ("Django reads the ASGI body", r"ASGIHandler\.read_body"),
@@ -24,16 +25,20 @@ CATEGORIES = (
     ("stage callbacks (on_progress: row write + broadcast)", r"on_progress \("),
     ("row writes: _session_advance minus broadcast", r"_session_advance"),
     ("broadcast_session (async_to_sync group_send)", r"broadcast_session"),
-    ("claim + connect (_session_claim, close_old_connections)", r"_session_claim|close_old_connections"),
+    ("state document (session_state)", r"session_state \("),
+    ("claim + connection check (_session_claim, connection_checked)", r"_session_claim|connection_checked"),
+    ("lease renewer thread", r"_LeaseRenewer"),
+    ("dispatch (extraction/tasks.py)", r"extraction/tasks\.py"),
     ("SQLite execute (anywhere)", r"sqlite3/base\.py.*execute|SQLiteCursorWrapper\.execute"),
     ("DB connect", r"get_new_connection|connect \(django/db/backends"),
     ("consumer (progress/consumers.py)", r"progress/consumers\.py"),
-    ("consumer: access check + snapshot read (session_view)", r"session_view \("),
+    ("consumer: access check + snapshot read (session_state_for)", r"session_state_for \("),
     ("WebSocket framing (autobahn / websockets)", r"autobahn|websockets/"),
     ("json encode/decode", r"json/(encoder|decoder)\.py"),
     ("channel layer (channels/layers.py, channels_redis)", r"channels/layers\.py|channels_redis"),
     ("asgiref sync_to_async/async_to_sync plumbing", r"asgiref/sync\.py"),
     ("daphne application_checker", r"application_checker"),
+    ("Celery worker (celery/, kombu/, billiard/)", r"celery/|kombu/|billiard/"),
 )
 
 

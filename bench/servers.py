@@ -54,7 +54,8 @@ class Mode:
     server: str  # "daphne" or "uvicorn"
     env: dict[str, str] = field(default_factory=dict)
     redis: bool = False  # needs REDIS_URL; the channel layer goes through Redis
-    extra_processes: tuple[tuple[str, ...], ...] = ()  # argv after `python`, run from the repo root
+    # argv after `python`, run from the repo root; "{tmp}" in an item is the deployment's own folder.
+    extra_processes: tuple[tuple[str, ...], ...] = ()
     note: str = ""
     skip_check: object = None  # a callable returning a reason to skip, or None
     sections: tuple[str, ...] | None = None  # only these sections (experiments); None: all
@@ -78,8 +79,12 @@ MODES = {
             "daphne",
             env={"EXTRACTION_WORKERS": "celery"},
             redis=True,
-            extra_processes=(("-m", "celery", "-A", "imgmvp_site", "worker", "--concurrency", "1", "-l", "WARNING"),),
-            note="daphne + a Celery worker (one extraction at a time) doing the extraction through Redis",
+            extra_processes=(
+                ("-m", "celery", "-A", "imgmvp_site", "worker", "--concurrency", "1", "-l", "WARNING"),
+                # The sweep of lost sessions runs in beat in celery mode (extraction/tasks.py).
+                ("-m", "celery", "-A", "imgmvp_site", "beat", "-l", "WARNING", "-s", "{tmp}/celerybeat-schedule"),
+            ),
+            note="daphne + one Celery worker (one extraction at a time) and Celery beat, through Redis",
         ),
         Mode("uvicorn-memory", "uvicorn", note="comparison: uvicorn (h11, websockets), in-memory layer"),
         # Experiments: a recommended change to files this suite does not own, measured in the same run.
@@ -92,6 +97,7 @@ MODES = {
         ),
     )
 }
+# What `python -m bench` runs without --modes; experiments run only when named.
 DEFAULT_MODES = ("daphne-memory", "daphne-redis", "daphne-redis-celery", "uvicorn-memory")
 
 
@@ -99,7 +105,7 @@ def _server_argv(server: str, port: int, app: str = "bench.asgi:application") ->
     if server == "daphne":
         return [sys.executable, "-m", "daphne", "-b", HOST, "-p", str(port), app]
     if server == "uvicorn":
-        return [sys.executable, "-m", "uvicorn", "--host", HOST, "--port", str(port), "--lifespan", "off",
+        return [sys.executable, "-m", "uvicorn", "--host", HOST, "--port", str(port), "--lifespan", "on",
                 "--no-access-log", "--log-level", "warning", app]
     raise ValueError(server)
 
@@ -127,6 +133,8 @@ class Deployment:
         self.env.pop("REDIS_URL", None)
         if mode.redis:
             self.env["REDIS_URL"] = redis_url() or DEFAULT_REDIS_URL
+            # Its own keys (channel layer and Celery queue): no job left by an earlier run reaches this one.
+            self.env["REDIS_PREFIX"] = f"bench-{self.tmp.name}"
         self.env.update(mode.env)
         self.env.update(EXTRA_ENV)
         self.env.update(env_overrides)
@@ -147,8 +155,9 @@ class Deployment:
 
     @property
     def pids(self) -> list[int]:
-        """The server and any worker processes: everything this deployment runs."""
-        return [process.pid for process in self.processes if process.poll() is None]
+        """The server, its extra processes and their children (a Celery worker's pool process): all it runs."""
+        roots = [process.pid for process in self.processes if process.poll() is None]
+        return roots + descendants(roots)
 
     def _spawn(self, argv: list[str], log_name: str) -> subprocess.Popen:
         log = open(self.tmp / log_name, "ab")
@@ -165,8 +174,11 @@ class Deployment:
                            stdout=log, stderr=subprocess.STDOUT, check=True, timeout=180)
         self.server = self._spawn(_server_argv(self.mode.server, self.port, self.mode.app), "server.log")
         for index, argv in enumerate(self.mode.extra_processes):
-            self._spawn([sys.executable, *argv], f"extra-{index}.log")
+            self._spawn([sys.executable, *(item.replace("{tmp}", str(self.tmp)) for item in argv)], f"extra-{index}.log")
         self._wait_http(timeout)
+        for process in self.processes[1:]:
+            if process.poll() is not None:
+                raise RuntimeError(f"{self.mode.name}: {process.args[1:5]} exited with {process.returncode}")
         return self
 
     def _wait_http(self, timeout: float) -> None:
@@ -242,6 +254,23 @@ class BareWebsocketServer:
 
 # /proc readers for one process.
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def descendants(pids: list[int]) -> list[int]:
+    """Every live process below `pids` (children, grandchildren...), read from /proc."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        parents.setdefault(int(text[text.rindex(")") + 2:].split()[1]), []).append(int(stat.parent.name))
+    found, todo = [], list(pids)
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
 
 
 def rss_bytes(pid: int) -> int:

@@ -12,7 +12,7 @@ import os
 import time
 
 from bench.asgi import application  # noqa: F401  (sets Django up; the app daphne serves)
-from extraction import services
+from extraction.notifications import set_notifier
 from progress import broadcast, consumers
 from twisted.internet import tcp
 
@@ -50,7 +50,7 @@ def write_some_data(self, data):
     return _write_some_data(self, data)
 
 
-services.broadcast_session = broadcast_session
+set_notifier(broadcast_session)  # in place of the one progress's AppConfig.ready registered
 broadcast._group_send_bounded = group_send_bounded
 consumers.ProgressConsumer.progress_update = progress_update
 tcp.Connection.writeSomeData = write_some_data

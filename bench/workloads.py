@@ -98,7 +98,8 @@ def _judge(record: SessionRecord, received: list[tuple[float, float, dict]], sta
         if message.get("type") == "complete":
             record.complete_seconds = arrived - started
     if kinds and kinds[-1] == "failed":
-        record.error = f"failed: {received[-1][2].get('error')}"
+        failed = received[-1][2]  # errors are flat: "error" is the code, beside "message" (docs/protocol.md)
+        record.error = f"failed: {failed.get('error')}: {failed.get('message')}"
 
 
 LATE_WINDOW = 0.25  # after the terminal message, keep listening this long for stragglers

@@ -1,4 +1,5 @@
-"""Starts real server processes (daphne, runworker) for end-to-end tests, and stops them."""
+"""Starts real server processes for end-to-end tests (daphne; any other command, such as a Celery
+worker, through `ServerProcess`), and stops them."""
 
 import os
 import socket
