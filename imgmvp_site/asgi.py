@@ -20,6 +20,7 @@ from channels.sessions import SessionMiddlewareStack  # noqa: E402
 
 from extraction.tasks import inline_start  # noqa: E402
 from imgmvp_site.patches import daphne as daphne_patch  # noqa: E402
+from imgmvp_site.patches import daphne_access  # noqa: E402
 from progress.routing import websocket_urlpatterns  # noqa: E402
 from progress.security import AllowedHostsOriginValidator  # noqa: E402
 
@@ -52,3 +53,4 @@ if "daphne.server" in sys.modules:
     reactor.callWhenRunning(reactor.callLater, 0, inline_start)
 
 daphne_patch.apply()
+daphne_access.apply()
