@@ -19,6 +19,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
 
 from extraction.tasks import inline_start  # noqa: E402
+from imgmvp_site.metrics_asgi import observed  # noqa: E402
 from imgmvp_site.patches import daphne as daphne_patch  # noqa: E402
 from imgmvp_site.patches import daphne_access  # noqa: E402
 from progress.routing import websocket_urlpatterns  # noqa: E402
@@ -44,6 +45,7 @@ application = ProtocolTypeRouter(
         "lifespan": lifespan,
     }
 )
+application = observed(application)  # /metrics: open sockets, closes, upload bytes
 
 if "daphne.server" in sys.modules:
     # daphne sends no lifespan events. Its Twisted reactor runs an asyncio loop, started after this

@@ -297,3 +297,6 @@ LOGGING = {
     },
 }
 
+# /metrics for Prometheus (imgmvp_site/metrics.py): off (404) unless METRICS_TOKEN is set; then a
+# scrape must send `Authorization: Bearer <METRICS_TOKEN>` (401 without it).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
