@@ -291,7 +291,7 @@ def session_fail(*, session: ExtractionSession, code: str, message: str, where: 
     except LostOwnership:
         logger.warning("session %s changed under its worker; not marking it failed", session.id)
         return False
-    logger.warning("session %s failed stage=%s code=%s", session.id, session.stage, code)
+    logger.info("session %s failed stage=%s code=%s", session.id, session.stage, code)
     metrics.session_ended(session.pk, Status.FAILED, code)
     _upload_discard(session)
     return True
