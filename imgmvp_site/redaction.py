@@ -32,4 +32,9 @@ class RedactTokens(logging.Filter):
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, ()
+        if record.exc_info and not record.exc_text:  # a traceback can quote a URL: format it here, redacted
+            record.exc_text = redact(_formatter.formatException(record.exc_info))
         return True
+
+
+_formatter = logging.Formatter()

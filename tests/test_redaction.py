@@ -1,6 +1,7 @@
 """imgmvp_site/redaction.py: token values go, everything else of the line stays."""
 
 import logging
+import sys
 
 import pytest
 
@@ -37,3 +38,14 @@ def test_the_configured_handlers_redact():
     record = logging.LogRecord("extraction", logging.WARNING, __file__, 1, "url %s", ("/s?token=abc",), None)
     assert handler.filter(record)
     assert "abc" not in record.getMessage()
+
+
+def test_a_traceback_is_redacted_too():
+    try:
+        raise ValueError("bad url /s?token=abc")
+    except ValueError:
+        record = logging.LogRecord("extraction", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+    RedactTokens().filter(record)
+    text = logging.Formatter().format(record)
+    assert "ValueError: bad url /s?token=[redacted]" in text
+    assert "abc" not in text
