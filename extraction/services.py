@@ -16,6 +16,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from imgmvp_site import metrics
+
 from . import tasks
 from .clean_copies import FOLDER as CLEAN_FOLDER, clean_copies_expire, clean_discard, clean_kept_fields, clean_target
 from .connections import connection_checked
@@ -210,6 +212,7 @@ def _session_process(session: ExtractionSession, renewer: _LeaseRenewer) -> None
     def on_progress(stage: Stage) -> None:
         if renewer.lost.is_set():
             raise LostOwnership(session.pk)
+        metrics.stage_reached(session.pk, stage.name)
         _session_advance(
             session,
             progress=stage.progress,
@@ -266,6 +269,8 @@ def session_complete(*, session: ExtractionSession, result: dict[str, Any], clea
         clean_discard((clean or {}).get("clean_path"))
         logger.warning("session %s changed under its worker; not marking it complete", session.id)
         return
+    logger.info("session %s complete stage=complete code=-", session.id)
+    metrics.session_ended(session.pk, Status.COMPLETE)
     _upload_discard(session)
 
 
@@ -286,6 +291,8 @@ def session_fail(*, session: ExtractionSession, code: str, message: str, where: 
     except LostOwnership:
         logger.warning("session %s changed under its worker; not marking it failed", session.id)
         return False
+    logger.info("session %s failed stage=%s code=%s", session.id, session.stage, code)
+    metrics.session_ended(session.pk, Status.FAILED, code)
     _upload_discard(session)
     return True
 

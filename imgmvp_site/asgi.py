@@ -19,7 +19,9 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
 
 from extraction.tasks import inline_start  # noqa: E402
+from imgmvp_site.metrics_asgi import observed  # noqa: E402
 from imgmvp_site.patches import daphne as daphne_patch  # noqa: E402
+from imgmvp_site.patches import daphne_access  # noqa: E402
 from progress.routing import websocket_urlpatterns  # noqa: E402
 from progress.security import AllowedHostsOriginValidator  # noqa: E402
 
@@ -43,6 +45,7 @@ application = ProtocolTypeRouter(
         "lifespan": lifespan,
     }
 )
+application = observed(application)  # /metrics: open sockets, closes, upload bytes
 
 if "daphne.server" in sys.modules:
     # daphne sends no lifespan events. Its Twisted reactor runs an asyncio loop, started after this
@@ -52,3 +55,4 @@ if "daphne.server" in sys.modules:
     reactor.callWhenRunning(reactor.callLater, 0, inline_start)
 
 daphne_patch.apply()
+daphne_access.apply()

@@ -33,11 +33,31 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG")
 
+
+def debug_secret_key(path: Path) -> str:
+    """This checkout's own development key: read from `path`, made there (0600) on first use."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text().strip()
+        if not key:
+            raise ImproperlyConfigured(f"{path} is empty: delete it, and a new key is made") from None
+        return key
+    from django.core.management.utils import get_random_secret_key
+
+    key = get_random_secret_key()
+    with os.fdopen(descriptor, "w") as file:
+        file.write(key + "\n")
+    return key
+
+
 # No default outside DEBUG: asgi.py refuses to serve without a key, and Django refuses anything that
-# signs. Commands that sign nothing (extract_metadata, migrate) still run without one.
+# signs. Commands that sign nothing (extract_metadata, migrate) still run without one. In DEBUG, a key
+# made for this checkout (git-ignored): one shared by every checkout would let a token forged with
+# it read another debug instance's sessions.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY and DEBUG:
-    SECRET_KEY = "django-insecure-imgmvp-local-development-only"
+    SECRET_KEY = debug_secret_key(Path(os.environ.get("DJANGO_SECRET_KEY_FILE") or BASE_DIR / ".secret_key"))
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
@@ -263,9 +283,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Watch tokens never reach a log line (`?token=` in every status and socket URL).
+    "filters": {"redact_tokens": {"()": "imgmvp_site.redaction.RedactTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        # runserver's access log (daphne's command): on the logger too, for a handler added elsewhere.
+        # The `daphne` command writes its access log outside logging: imgmvp_site/patches/daphne_access.py.
+        "django.channels.server": {"level": "INFO", "filters": ["redact_tokens"]},
         "extraction": {"level": LOG_LEVEL},
         "progress": {"level": LOG_LEVEL},
         # channels-redis reports messages it drops ("over capacity") at INFO only.
@@ -274,3 +299,7 @@ LOGGING = {
         "django": {"level": "INFO"},
     },
 }
+
+# /metrics for Prometheus (imgmvp_site/metrics.py): off (404) unless METRICS_TOKEN is set; then a
+# scrape must send `Authorization: Bearer <METRICS_TOKEN>` (401 without it).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")

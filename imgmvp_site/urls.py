@@ -1,10 +1,13 @@
-"""URL configuration: the API, the upload page and the admin."""
+"""URL configuration: the API, the upload page, the admin and /metrics."""
 
 from django.contrib import admin
 from django.urls import include, path
 
+from imgmvp_site.metrics import metrics_view
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("metrics", metrics_view, name="metrics"),
     path("", include("extraction.urls")),
 ]
 
