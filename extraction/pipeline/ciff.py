@@ -48,7 +48,8 @@ def read_ciff(block: bytes, warnings: list[str]) -> tuple[dict[str, Any], dict[s
         return values, printed
     records: list[tuple[int, int, bytes]] = []
     _walk(block, header, len(block), order, 0, 0, records, warnings)
-    for parent, code, data in records:
+    # CameraSettings first: its FocalUnits scale the focal length record, wherever that comes in the heap
+    for parent, code, data in sorted(records, key=lambda record: record[1] != 0x102D):
         try:
             _decode(parent, code, data, order, values, printed)
         except (ValueError, OverflowError, struct.error):
@@ -156,8 +157,10 @@ def _decode(parent: int, code: int, data: bytes, order: str, values: dict[str, A
         words = _numbers(data, order, "H")
         if words:
             put(values, printed, "FocalType", words[0], {1: "Fixed", 2: "Zoom"})
+        units = values.get("FocalUnits")
         if len(words) > 1:
-            put(values, printed, "FocalLength", words[1], unit("mm"))
+            scale = units if isinstance(units, int) and units > 1 else 1
+            put(values, printed, "FocalLength", number(words[1] / scale), unit("mm"))
         for index, name in ((2, "FocalPlaneXSize"), (3, "FocalPlaneYSize")):
             if len(words) > index:
                 put(values, printed, name, number(round(words[index] * 25.4 / 1000, 10)), fixed("%.2f mm"))
@@ -249,6 +252,9 @@ def _af_info(words: list[int], values: dict[str, Any], printed: dict[str, Any]) 
     if len(focus) == (points + 15) // 16:
         bits = ",".join(str(i) for i in range(16 * len(focus)) if focus[i // 16] >> (i % 16) & 1)
         put(values, printed, "AFPointsInFocus", focus[0] if len(focus) == 1 else spaced(focus), lambda _: bits)
+    primary = at + 2 * ((points + 15) // 16)  # after the in-focus and the selected points' bits
+    if primary < len(words):
+        put(values, printed, "PrimaryAFPoint", words[primary])
 
 
 def _camera_settings(settings: list[int], values: dict[str, Any], printed: dict[str, Any]) -> None:

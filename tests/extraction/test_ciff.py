@@ -113,6 +113,24 @@ def test_camera_settings_and_af_info_arrays():
     assert [values[n] for n in ("NumAFPoints", "ValidAFPoints", "CanonImageWidth", "AFAreaHeight")] == [1, 2, 3, 8]
     assert (values["AFAreaXPositions"], values["AFAreaYPositions"]) == (9, 10)
     assert (values["AFPointsInFocus"], printed["AFPointsInFocus"]) == (11, "0,1,3")
+    assert values["PrimaryAFPoint"] == 13
+
+
+def test_af_info_with_three_points_lists_their_positions():
+    words = list(range(101, 130))
+    words[0] = 3
+    values, _ = read_ciff(ciff(heap([(0x1038, struct.pack("<29H", *words))])), [])
+    assert (values["AFAreaXPositions"], values["AFAreaYPositions"]) == ([109, 110, 111], [112, 113, 114])
+    assert (values["AFPointsInFocus"], values["PrimaryAFPoint"]) == (115, 117)
+
+
+def test_the_focal_length_counts_in_the_camera_settings_focal_units_wherever_they_come():
+    h = lambda *v: struct.pack(f"<{len(v)}H", *v)  # noqa: E731
+    settings = [0] * 46
+    settings[0], settings[25] = 92, 10
+    values, printed = read_ciff(ciff(heap([(0x1029, h(2, 216, 300, 200)), (0x102D, h(*settings))])), [])
+    assert (values["FocalUnits"], values["FocalLength"], printed["FocalLength"]) == (10, 21.6, "21.6 mm")
+    assert values["FocalPlaneXSize"] == 7.62  # in mils, whatever the focal units
 
 
 def test_a_sized_array_with_the_wrong_size_word_is_not_read():
