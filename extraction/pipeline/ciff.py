@@ -15,9 +15,9 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
-from .makers.canon import CAMERA_SETTINGS, SHOT_INFO
+from .makers.canon import CAMERA_SETTINGS, SENSOR_INFO, SHOT_INFO
 from .makers.canon_models import MODEL_IDS
-from .makers.common import exposure_time, fixed, number, put, read_fields, spaced, unit
+from .makers.common import binary, exposure_time, fixed, number, put, read_fields, spaced, unit
 
 JPEG_SIGNATURE = b"HEAPJPGM"  # the subtype ExifTool reads in a JPEG APP0 segment
 _MAX_DEPTH = 8  # the specification's heaps nest three deep; a deeper chain is a loop or junk
@@ -182,6 +182,25 @@ def _decode(parent: int, code: int, data: bytes, order: str, values: dict[str, A
             put(values, printed, name, _float(value))
     elif code == 0x1818:
         _exposure_info(data, order, values, printed)
+    elif code == 0x0032:  # bytes
+        put(values, printed, "CanonColorInfo1", spaced(data) if len(data) > 1 else (data[0] if data else None))
+    elif code == 0x102C:
+        put(values, printed, "CanonColorInfo2", spaced(_numbers(data, order, "H")) or None)
+    elif code == 0x1031:  # the same array as the EXIF maker note's SensorInfo (tag 0x00E0)
+        read_fields(_numbers(data, order, "h"), SENSOR_INFO, values, printed)
+    elif code == 0x10A9:  # white balance levels, four words (R, G, G, B) per setting after a first word
+        words = _numbers(data, order, "H")
+        for index, name in enumerate(_COLOR_BALANCE):
+            levels = words[1 + 4 * index : 5 + 4 * index]
+            if len(levels) == 4:
+                put(values, printed, name, spaced(levels))
+    elif code == 0x1835:
+        longs = _numbers(data, order, "I")
+        for index, name in ((0, "DecoderTableNumber"), (2, "CompressedDataOffset"), (3, "CompressedDataLength")):
+            if index < len(longs):
+                put(values, printed, name, longs[index])
+    elif code in _BLOBS:
+        put(values, printed, _BLOBS[code], binary(len(data)))
     elif code == 0x1038:
         _af_info(_numbers(data, order, "H"), values, printed)
     elif code == 0x102D:  # the same array as the EXIF maker note's CameraSettings (tag 0x0001)
@@ -231,6 +250,10 @@ def _exposure_info(data: bytes, order: str, values: dict[str, Any], printed: dic
         put(values, printed, "ApertureValue", _float(2.0 ** (floats[2] / 2)), fixed("%.1f"))
 
 
+_COLOR_BALANCE = tuple(f"WB_RGGBLevels{name}" for name in (
+    "Auto", "Daylight", "Shade", "Cloudy", "Tungsten", "Fluorescent", "Flash", "Custom", "Kelvin")) + (
+    "WB_RGGBBlackLevels",)
+_BLOBS = {0x2005: "RawData", 0x2007: "JpgFromRaw", 0x2008: "ThumbnailImage"}
 _AF_INFO = ("NumAFPoints", "ValidAFPoints", "CanonImageWidth", "CanonImageHeight", "AFImageWidth", "AFImageHeight",
             "AFAreaWidth", "AFAreaHeight")
 

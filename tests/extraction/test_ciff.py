@@ -133,6 +133,21 @@ def test_the_focal_length_counts_in_the_camera_settings_focal_units_wherever_the
     assert values["FocalPlaneXSize"] == 7.62  # in mils, whatever the focal units
 
 
+def test_colour_sensor_decoder_and_image_records():
+    h = lambda *v: struct.pack(f"<{len(v)}H", *v)  # noqa: E731
+    values, printed = read_ciff(ciff(heap([
+        (0x0032, b"\x01\x02\x03"), (0x102C, h(1, 2, 3)), (0x1031, h(34, *range(2, 17))), (0x10A9, h(*range(41))),
+        (0x1835, struct.pack("<4I", 1, 2, 3, 4)), (0x2008, b"\xff\xd8\xff\xd9"), (0x2005, b"abcd"),
+    ])), [])
+    assert (values["CanonColorInfo1"], values["CanonColorInfo2"]) == ([1, 2, 3], [1, 2, 3])
+    assert (values["SensorWidth"], values["SensorHeight"], values["BlackMaskBottomBorder"]) == (2, 3, 13)
+    assert values["WB_RGGBLevelsAuto"] == [1, 2, 3, 4] and str(values["WB_RGGBLevelsKelvin"]) == "33 34 35 36"
+    assert values["WB_RGGBBlackLevels"] == [37, 38, 39, 40]
+    assert [values[n] for n in ("DecoderTableNumber", "CompressedDataOffset", "CompressedDataLength")] == [1, 3, 4]
+    assert values["ThumbnailImage"] == "(Binary data 4 bytes, use -b option to extract)"
+    assert values["RawData"] == "(Binary data 4 bytes, use -b option to extract)"
+
+
 def test_a_sized_array_with_the_wrong_size_word_is_not_read():
     values, _ = read_ciff(ciff(heap([(0x102D, struct.pack("<4H", 99, 2, 0, 0))])), [])
     assert values == {}
