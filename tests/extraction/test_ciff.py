@@ -241,3 +241,13 @@ def test_not_a_number_floats_are_dropped():
     nan = struct.pack("<f", math.nan)
     values, _ = _hostile(heap([(0x1814 | IN_RECORD, nan), (0x1818, nan * 3), (0x1807 | IN_RECORD, nan)]))
     assert values == {}
+
+
+def test_composite_reads_canon_settings_when_the_make_is_only_in_the_heap(tmp_path):
+    settings = [0] * 46
+    settings[0] = 92
+    make = (0x080A, b"Canon\x00Canon PowerShot A5\x00")
+    path = tmp_path / "a5.jpg"
+    path.write_bytes(jpeg(ciff(heap([make, (0x102D, struct.pack("<46h", *settings))]))))
+    composite = extract_file(str(path))["groups"]["Composite"]
+    assert (composite["DriveMode"], composite["ShootingMode"]) == (2, 10)  # as exiftool derives them
