@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from .ciff import read_ciff
 from .containers import Container
 from .exif import ExifData, decode_exif
 from .exif_blocks import read_exif_blocks
@@ -36,6 +37,10 @@ def read_groups(container: Container) -> tuple[Groups, ExifData | None, Groups]:
         maker_notes, maker_printed = _maker_notes(exif, container, groups.get("EXIF", {}), warnings)
         _put(groups, "MakerNotes", maker_notes)
         _put(hints, "MakerNotes", maker_printed)
+    if "CIFF" in container.vendor and "MakerNotes" not in groups:  # old Canon PowerShots: no EXIF maker note
+        ciff, ciff_printed = read_ciff(container.vendor["CIFF"], warnings)
+        _put(groups, "MakerNotes", ciff)
+        _put(hints, "MakerNotes", ciff_printed)
     blocks = read_exif_blocks(exif.block.data, exif.maker_note, warnings) if exif and exif.block else None
     if blocks is not None:
         groups.update(blocks.groups)  # Photoshop (TIFF tag 0x8649) and PrintIM

@@ -98,10 +98,10 @@ def maker_counters(composite: dict[str, Any], printed: dict[str, Any], groups: G
 def canon_settings(composite: dict[str, Any], printed: dict[str, Any], groups: Groups,
                    maker_hints: dict[str, Any]) -> None:
     """Canon's camera settings joined: drive mode, shooting mode, the flash's kind and modes, digital zoom."""
-    make = groups.get("EXIF", {}).get("Make")
+    makers = groups.get("MakerNotes", {})
+    make = groups.get("EXIF", {}).get("Make") or makers.get("Make")  # old PowerShots: Make only in their CIFF heap
     if not (isinstance(make, str) and make.strip().upper().startswith("CANON")):
         return
-    makers = groups.get("MakerNotes", {})
     continuous, timer = number(makers.get("ContinuousDrive")), number(makers.get("SelfTimer"))
     if continuous is not None:
         composite["DriveMode"] = 0 if continuous else 1 if timer else 2

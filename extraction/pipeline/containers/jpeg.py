@@ -7,6 +7,7 @@ import struct
 
 from ..app12 import DUCKY_ID, parse_ducky
 from ..app14 import ADOBE_ID, parse_app14
+from ..ciff import is_ciff
 from ..file_group import sof_subsampling
 from ..flashpix import FPXR_ID, FlashPixReader
 from ..fotostation import parse_fotostation
@@ -84,6 +85,8 @@ def read_jpeg(data: bytes) -> Container:
             container.put("JFIF", "ResolutionUnit", unit)
             container.put("JFIF", "XResolution", xres)
             container.put("JFIF", "YResolution", yres)
+        elif marker == 0xE0 and is_ciff(body):  # old Canon PowerShots: a CIFF heap instead of EXIF
+            container.vendor.setdefault("CIFF", body)
         elif marker == 0xE3 and body[:6] in (b"Meta\x00\x00", b"META\x00\x00"):  # Kodak's Meta IFD
             container.groups["Meta"] = parse_kodak_meta(body[6:], container.warnings)
         elif marker == 0xFE:
