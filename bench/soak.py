@@ -204,8 +204,8 @@ def open_files(pid: int) -> tuple[int, int, int]:
     Kept database connections (two files per thread) and channels-redis's connection pool (it keeps as
     many connections as were ever in use at once) are counted apart from the rest.
     """
-    redis = _sockets_to_port(pid, 6379)
-    others = database = 0
+    to_redis = _sockets_to_port(pid, 6379)  # every such socket of the machine: kept only when it is ours
+    others = database = redis = 0
     for fd in os.listdir(f"/proc/{pid}/fd"):
         try:
             target = os.readlink(f"/proc/{pid}/fd/{fd}")
@@ -213,11 +213,11 @@ def open_files(pid: int) -> tuple[int, int, int]:
             continue
         if os.path.basename(target).startswith("db.sqlite3"):
             database += 1
-        elif target.startswith("socket:[") and target[8:-1] in redis:
-            continue
+        elif target.startswith("socket:[") and target[8:-1] in to_redis:
+            redis += 1
         else:
             others += 1
-    return others, database, len(redis)
+    return others, database, redis
 
 
 def _sockets_to_port(pid: int, port: int) -> set[str]:
