@@ -118,7 +118,7 @@ def test_cancel_while_uploading_leaves_no_row_and_no_file_and_retry_completes(br
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions",
              {"offline": False, "latency": 20, "downloadThroughput": -1, "uploadThroughput": 60_000})
-    photo = generated_photo(2)  # about 900 KB of noise: some fifteen seconds at this speed
+    photo = generated_photo(2)  # 270 KB of noise: some four seconds at this speed
     before = server.files()  # earlier tests' clean copies and previews
     page.set_input_files("#file-input", photo["file"])
     card = page.locator(".card")
