@@ -174,3 +174,37 @@ def test_cancel_while_queued_ends_the_session_and_deletes_its_original(browser, 
     assert queue_server.row(retried)[0] == "pending"
     assert not errors, errors
     context.close()
+
+
+def test_a_cancel_frees_its_upload_slot_and_a_file_waiting_its_turn_is_never_sent(browser, server):
+    from playwright.sync_api import expect
+
+    context, page, errors = open_page(browser, server)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions",
+             {"offline": False, "latency": 20, "downloadThroughput": -1, "uploadThroughput": 60_000})
+    four = [generated_photo(10 + index) for index in range(4)]
+    page.set_input_files("#file-input", [photo["file"] for photo in four])
+    cards = [page.locator(".card").filter(has=page.locator(".card-name", has_text=photo["name"])) for photo in four]
+    for card in cards[:3]:
+        expect(card).to_have_attribute("data-phase", "uploading")
+    expect(cards[3]).to_have_attribute("data-phase", "waiting")  # three at a time
+    waiting_id = cards[3].get_attribute("data-session-id")
+    cards[3].get_by_role("button", name="Cancel").click()
+    expect(cards[3]).to_have_attribute("data-phase", "cancelled")
+    cards[3].get_by_role("button", name="Retry").click()
+    expect(cards[3]).to_have_attribute("data-phase", "waiting")
+    first_id = cards[0].get_attribute("data-session-id")
+    cards[0].get_by_role("button", name="Cancel").click()
+    expect(cards[0]).to_have_attribute("data-phase", "cancelled")
+    expect(cards[3]).to_have_attribute("data-phase", "uploading")  # the freed slot went to the next file
+    cdp.send("Network.emulateNetworkConditions",
+             {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    for card in cards[1:]:
+        expect(card).to_have_attribute("data-phase", "complete")
+    page.wait_for_timeout(1000)
+    assert server.row(first_id) is None and server.row(waiting_id) is None
+    assert server.temp_files() == []
+    assert not errors, errors
+    context.close()

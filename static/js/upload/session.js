@@ -327,8 +327,8 @@ export class UploadSession {
         xhr.onload = null;
         xhr.onerror = null;
         xhr.abort();
-        this.settleUpload();
       }
+      this.settleUpload(); // frees the page's upload slot, sent or not
       // Every byte was sent: the server may have stored it before the abort, so cancel there too.
       if (sent) this.postCancel();
       this.end("cancelled", null, true);
