@@ -6,10 +6,13 @@ from datetime import timedelta
 from django.contrib import admin
 from django.db.models import DurationField, ExpressionWrapper, F, QuerySet
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from .access import session_token
 from .models import ExtractionSession
+from .previews import preview_shown
 
 GPS_KEY = "GPSLatitude"  # the summary key the pipeline sets only for a position on the globe
 
@@ -63,7 +66,7 @@ class ExtractionSessionAdmin(admin.ModelAdmin):
                            "format", "mime_type", "sha256", "created_at", "started_at", "finished_at", "duration")}),
         ("What went wrong", {"fields": ("error_code", "error_message")}),
         ("Result", {"fields": ("preview", "findings", "result_json")}),
-        ("Stored files", {"fields": ("stored_path", "clean_path", "clean_expires_at")}),
+        ("Stored files", {"fields": ("stored_path", "clean_path", "clean_expires_at", "preview_path")}),
         # Internals of the worker lease, for the rare session stuck between workers: last, folded.
         ("Lease internals", {"classes": ("collapse",),
                              "fields": ("lease_owner", "lease_expires_at", "attempts", "seq", "updated_at")}),
@@ -98,8 +101,10 @@ class ExtractionSessionAdmin(admin.ModelAdmin):
                            url, obj.original_name)
 
     def preview_url(self, obj: ExtractionSession) -> str | None:
-        """Where the session's preview is served; None until previews are stored (issue 16, previewUrl)."""
-        return None
+        """Where the session's preview is served (with its token: staff are not its uploader); None without one."""
+        if not preview_shown(obj):
+            return None
+        return f"{reverse('extraction:session-preview', kwargs={'session_id': obj.pk})}?token={session_token(obj.pk)}"
 
     @admin.display(description="result")
     def result_json(self, obj: ExtractionSession) -> str:

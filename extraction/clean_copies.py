@@ -63,7 +63,13 @@ def clean_discard(target: CleanTarget | str | None) -> None:
 
 
 def clean_copies_expire() -> int:
-    """Delete the clean copies past their time (the row keeps `clean_expires_at`: downloads then say 410)."""
+    """Delete the clean copies past their time (the row keeps `clean_expires_at`: downloads then say 410).
+
+    The same pass ends the previews (they share the clean copies' retention); the count is of clean copies.
+    """
+    from .previews import previews_expire  # previews sit beside clean copies; imported late, no cycle
+
+    previews_expire()
     expired = ExtractionSession.objects.filter(clean_expires_at__lt=timezone.now()).exclude(clean_path="")
     count = 0
     for session_id, name in expired.values_list("pk", "clean_path"):

@@ -1,4 +1,5 @@
-"""HTTP adapters for clean copies: one file (`/sessions/<id>/clean`) or several as one streamed ZIP."""
+"""HTTP adapters for a session's stored files: its clean copy (`/sessions/<id>/clean`, or several as one
+streamed ZIP) and its preview (`/sessions/<id>/preview`)."""
 
 import zipfile
 from collections.abc import AsyncIterator, Iterator
@@ -14,12 +15,13 @@ from .access import session_may_view
 from .clean_copies import clean_download_name, clean_open
 from .models import ExtractionSession
 from .pipeline.clean import KEEP_CHOICES, KEEP_DEFAULT
+from .previews import CONTENT_TYPE as PREVIEW_TYPE, preview_open, preview_shown
 from .selectors import session_get
 from .storage import upload_storage
 
 MAX_ZIP_SESSIONS = 100
 STATUS = {"session_not_found": 404, "method_not_allowed": 405, "invalid_request": 400, "not_ready": 409,
-          "clean_copy_expired": 410, "clean_unsupported": 422, "clean_failed": 422}
+          "clean_copy_expired": 410, "clean_unsupported": 422, "clean_failed": 422, "no_preview": 404}
 
 
 def _error(code: str, message: str) -> JsonResponse:
@@ -72,6 +74,26 @@ async def session_clean(request: HttpRequest, session_id: str):
     handle = await sync_to_async(clean_open, thread_sensitive=False)(session, keep=keep)
     name = await sync_to_async(clean_download_name, thread_sensitive=False)(session)
     return FileResponse(handle, as_attachment=True, filename=name, content_type=session.mime_type or None)
+
+
+@csrf_exempt  # read-only; other methods get the JSON 405
+async def session_preview(request: HttpRequest, session_id: str):
+    """GET /api/images_mvp/sessions/<id>/preview: the session's small JPEG preview, while it is kept."""
+    if request.method != "GET":
+        return _error("method_not_allowed", "Use GET.")
+    session = await sync_to_async(_visible)(session_id, request.GET.get("token"), _session_key(request))
+    if session is None:
+        return _error("session_not_found", f"No session {session_id}.")
+    try:
+        handle = await sync_to_async(preview_open, thread_sensitive=False)(session) if preview_shown(session) else None
+    except FileNotFoundError:  # deleted by the expiry pass or a cancel between the read and the open
+        handle = None
+    if handle is None:
+        return _error("no_preview", "No preview is kept for this session.")
+    response = FileResponse(handle, content_type=PREVIEW_TYPE)
+    # Behind the session's token or cookie: no shared cache may keep it.
+    response["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 @csrf_exempt

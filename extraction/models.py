@@ -9,8 +9,9 @@ class ExtractionSession(models.Model):
         PROCESSING = "processing"
         COMPLETE = "complete"
         FAILED = "failed"
+        CANCELLED = "cancelled"
 
-    TERMINAL = (Status.COMPLETE, Status.FAILED)
+    TERMINAL = (Status.COMPLETE, Status.FAILED, Status.CANCELLED)
 
     id = models.CharField(primary_key=True, max_length=64, verbose_name="session id")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
@@ -30,6 +31,8 @@ class ExtractionSession(models.Model):
     # The verified clean copy (name in the upload storage), served until `clean_expires_at`.
     clean_path = models.CharField(max_length=255, blank=True, help_text="Name of the clean copy in the upload storage.")
     clean_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The small preview made while the image is read (name in the upload storage), kept as the clean copy is.
+    preview_path = models.CharField(max_length=255, blank=True, help_text="Name of the preview in the upload storage.")
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.TextField(blank=True)
 

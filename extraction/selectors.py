@@ -9,6 +9,7 @@ from imgmvp_site.errors import ApiError
 
 from .access import session_may_view
 from .models import ExtractionSession
+from .previews import preview_shown
 from .session_ids import is_valid_session_id
 
 Status = ExtractionSession.Status
@@ -18,7 +19,7 @@ MISSING = "missing"
 REFUSED = "refused"
 
 # The message type a state is sent as over the socket (docs/protocol.md).
-STATE_TYPES = {Status.COMPLETE: "complete", Status.FAILED: "failed"}
+STATE_TYPES = {Status.COMPLETE: "complete", Status.FAILED: "failed", Status.CANCELLED: "cancelled"}
 
 
 def iso(moment: datetime | None = None) -> str:
@@ -35,7 +36,7 @@ def session_get(session_id: str) -> ExtractionSession | None:
 
 def session_state(session: ExtractionSession) -> dict[str, Any]:
     """The session's saved state: the status document and every state message of the socket."""
-    failed = session.status == Status.FAILED
+    ended = session.status in (Status.FAILED, Status.CANCELLED)  # not complete: no progress to show
     complete = session.status == Status.COMPLETE
     state = {
         "type": STATE_TYPES.get(session.status, "progress"),
@@ -43,7 +44,7 @@ def session_state(session: ExtractionSession) -> dict[str, Any]:
         "seq": session.seq,
         "timestamp": iso(session.updated_at),
         "status": session.status,
-        "progress": 100 if complete else 0 if failed else session.progress,
+        "progress": 100 if complete else 0 if ended else session.progress,
         "stage": session.stage,
         "statusText": session.status_message,
         "file": {
@@ -56,12 +57,14 @@ def session_state(session: ExtractionSession) -> dict[str, Any]:
         "result": session.result if complete else None,
         # The verified clean copy while it is kept (add the session's token, as to the status URL).
         "cleanUrl": f"/api/images_mvp/sessions/{session.id}/clean" if complete and session.clean_path else None,
+        # The small preview, from the moment the server has read the image (same access rules).
+        "previewUrl": f"/api/images_mvp/sessions/{session.id}/preview" if preview_shown(session) else None,
         "error": None,
         "message": None,
         "createdAt": iso(session.created_at),
         "finishedAt": iso(session.finished_at) if session.finished_at else None,
     }
-    if failed:
+    if session.status == Status.FAILED:
         state.update(ApiError(session.error_code, session.error_message).body())
     return state
 

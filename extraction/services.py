@@ -25,6 +25,7 @@ from .models import ExtractionSession
 from .notifications import notify
 from .pipeline import PipelineError, Stage, run_pipeline
 from .pipeline.formats import HEAD_BYTES, detect_format
+from .previews import FOLDER as PREVIEW_FOLDER, preview_discard, preview_target
 from .selectors import session_get
 from .session_ids import is_valid_session_id, new_session_id
 from .storage import local_path, upload_storage
@@ -209,17 +210,26 @@ class _LeaseRenewer(threading.Thread):
 
 
 def _session_process(session: ExtractionSession, renewer: _LeaseRenewer) -> None:
+    preview = preview_target(session)
+
     def on_progress(stage: Stage) -> None:
         if renewer.lost.is_set():
             raise LostOwnership(session.pk)
         metrics.stage_reached(session.pk, stage.name)
+        fields = {}
+        if preview is not None and session.preview_path != preview.name and preview.made():
+            # The extract stage wrote it: the next saved stage names it, so watchers get previewUrl.
+            stale, fields["preview_path"] = session.preview_path, preview.name
         _session_advance(
             session,
             progress=stage.progress,
             stage=stage.name,
             status_message=stage.status,
             lease_expires_at=_lease_expiry(),
+            **fields,
         )
+        if fields and stale:
+            preview_discard(stale)  # an earlier, lost run's preview
 
     if not upload_storage().exists(session.stored_path):
         session_fail(session=session, code="upload_missing", message="The uploaded file is no longer stored.")
@@ -228,15 +238,19 @@ def _session_process(session: ExtractionSession, renewer: _LeaseRenewer) -> None
     try:
         with local_path(session.stored_path) as path:
             result = run_pipeline(path, on_progress=on_progress, name=session.original_name,
-                                  clean_to=target.path if target else None)
+                                  clean_to=target.path if target else None,
+                                  preview_to=preview.path if preview else None)
     except LostOwnership:
         clean_discard(target)
+        preview_discard(preview)  # cancelled or taken over: whoever holds the row now keeps its own files
         logger.warning("session %s: its lease was taken over; this worker stops writing", session.id)
     except PipelineError as exc:
         clean_discard(target)
+        preview_discard(preview)
         session_fail(session=session, code=exc.code, message=exc.message)
     except Exception:
         clean_discard(target)
+        preview_discard(preview)
         if renewer.gave_up.is_set():
             # Stopped past its limit (Celery's soft time limit): leave it to the sweep, as a hung run.
             logger.warning("session %s: stopped after EXTRACTION_MAX_RUN_SECONDS; left to the sweep", session.id)
@@ -244,6 +258,8 @@ def _session_process(session: ExtractionSession, renewer: _LeaseRenewer) -> None
         logger.exception("session %s: unexpected error in the pipeline", session.id)
         session_fail(session=session, code="internal_error", message="The extraction failed unexpectedly.")
     else:
+        if preview is not None and session.preview_path != preview.name:
+            preview_discard(preview)  # written after the last saved stage, or not at all: never named
         session_complete(session=session, result=result, clean=clean_kept_fields(target, result))
 
 
@@ -267,6 +283,7 @@ def session_complete(*, session: ExtractionSession, result: dict[str, Any], clea
         )
     except LostOwnership:
         clean_discard((clean or {}).get("clean_path"))
+        preview_discard(session.preview_path)  # the row changed (cancelled, taken over): this run's files go
         logger.warning("session %s changed under its worker; not marking it complete", session.id)
         return
     logger.info("session %s complete stage=complete code=-", session.id)
@@ -295,6 +312,57 @@ def session_fail(*, session: ExtractionSession, code: str, message: str, where: 
     metrics.session_ended(session.pk, Status.FAILED, code)
     _upload_discard(session)
     return True
+
+
+class NotCancellable(Exception):
+    """The session has ended (complete, failed or cancelled already): there is nothing to cancel."""
+
+    def __init__(self, status: str):
+        super().__init__(f"The session is {status}: only a pending or processing session can be cancelled.")
+        self.status = status
+
+
+CANCELLABLE = (Status.PENDING, Status.PROCESSING)
+
+
+def session_cancel(*, session: ExtractionSession) -> ExtractionSession:
+    """End a pending or processing session as cancelled and delete its stored files, or raise NotCancellable.
+
+    The write takes the row from whoever holds it (its `seq` and lease change), so a running pipeline's
+    next guarded write fails (LostOwnership) and it stops writing, discarding what it made meanwhile.
+    """
+    for _ in range(20):  # the running worker may save a stage between our read and our write: read again
+        if session.status not in CANCELLABLE:
+            raise NotCancellable(session.status)
+        now = timezone.now()
+        fields = {"status": Status.CANCELLED, "status_message": "Cancelled", "finished_at": now, "updated_at": now,
+                  "lease_owner": "", "lease_expires_at": None, "preview_path": "", "clean_path": "",
+                  "clean_expires_at": None}
+        if _row_update(session.pk, {"seq": session.seq, "status__in": CANCELLABLE}, seq=session.seq + 1, **fields):
+            files = (session.stored_path, session.preview_path, session.clean_path)
+            for name, value in fields.items():
+                setattr(session, name, value)
+            session.seq += 1
+            notify(session)
+            _files_discard(session.id, *files)
+            logger.info("session %s cancelled", session.id)
+            return session
+        session = session_get(session.pk)
+        if session is None:
+            raise NotCancellable("gone")
+    raise NotCancellable("changing")
+
+
+def _files_discard(session_id: str, *names: str) -> None:
+    """Delete stored files of a session (the original too, whatever KEEP_UPLOADS says: the user withdrew it)."""
+    storage = upload_storage()
+    for name in names:
+        if not name:
+            continue
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.warning("session %s: could not delete %s", session_id, name, exc_info=True)
 
 
 def _upload_discard(session: ExtractionSession) -> None:
@@ -421,8 +489,8 @@ def sessions_purge(*, older_than: timedelta) -> tuple[int, int]:
     storage = upload_storage()
     old = ExtractionSession.objects.filter(status__in=ExtractionSession.TERMINAL, created_at__lt=cutoff)
     files = 0
-    for original, clean in old.values_list("stored_path", "clean_path"):
-        for name in (original, clean):
+    for names in old.values_list("stored_path", "clean_path", "preview_path"):
+        for name in names:
             if name and storage.exists(name):
                 storage.delete(name)
                 files += 1
@@ -442,6 +510,14 @@ def sessions_purge(*, older_than: timedelta) -> tuple[int, int]:
         copies = []
     for name in (f"{CLEAN_FOLDER}/{copy}" for copy in copies):
         if storage.get_modified_time(name) < cutoff and not ExtractionSession.objects.filter(clean_path=name).exists():
+            storage.delete(name)
+            files += 1
+    try:
+        _, previews = storage.listdir(PREVIEW_FOLDER)
+    except (NotImplementedError, FileNotFoundError):
+        previews = []
+    for name in (f"{PREVIEW_FOLDER}/{preview}" for preview in previews):
+        if storage.get_modified_time(name) < cutoff and not ExtractionSession.objects.filter(preview_path=name).exists():
             storage.delete(name)
             files += 1
     return rows, files

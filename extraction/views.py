@@ -8,16 +8,17 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from imgmvp_site.errors import ApiError
 
-from .access import owner_fingerprint, session_token
+from .access import owner_fingerprint, session_may_view, session_token, token_session_id
 from .connections import with_kept_connection
 from .models import ExtractionSession
-from .selectors import session_state_for
-from .services import UploadRejected, session_id_check, session_submit
+from .selectors import session_get, session_state, session_state_for
+from .services import NotCancellable, UploadRejected, session_cancel as cancel_service, session_id_check, session_submit
 from .uploads import UploadTooLarge, upload_from_raw_body
 
 HTTP_STATUS = {
@@ -30,6 +31,8 @@ HTTP_STATUS = {
     "unsupported_format": 415,
     "session_not_found": 404,
     "method_not_allowed": 405,
+    "not_cancellable": 409,
+    "csrf_failed": 403,
 }
 
 
@@ -131,3 +134,31 @@ async def session_status(request: HttpRequest, session_id: str) -> JsonResponse:
     if not isinstance(state, dict):  # refused gets the same 404 as missing: do not reveal that it exists
         return error_response("session_not_found", f"No session {session_id}.")
     return JsonResponse(state)
+
+
+def _cancel(request: HttpRequest, session_id: str) -> dict | JsonResponse:
+    """The cancelled session's state, or the error answer (a hidden session is the same 404 as a missing one)."""
+    token = request.GET.get("token")
+    session = session_get(session_id)
+    if session is None or not session_may_view(session, token=token, session_key=_browser_session_key(request)):
+        return error_response("session_not_found", f"No session {session_id}.")
+    if token_session_id(token) != session_id and session.owner_key:
+        # Allowed by the uploader's cookie alone: a cross-site form could ride on it, so the page's CSRF token is due.
+        if CsrfViewMiddleware(lambda _: None).process_view(request, None, (), {}) is not None:
+            return error_response("csrf_failed", "Send the page's CSRF token (X-CSRFToken) or the session's token.")
+    try:
+        return session_state(cancel_service(session=session))
+    except NotCancellable as exc:
+        return error_response("not_cancellable", str(exc))
+
+
+_cancel_in_pool = sync_to_async(with_kept_connection(_cancel), thread_sensitive=False, executor=_upload_pool)
+
+
+@csrf_exempt  # the token is the credential; a cookie-only request is CSRF-checked in _cancel
+async def session_cancel(request: HttpRequest, session_id: str) -> JsonResponse:
+    """POST /api/images_mvp/sessions/<id>/cancel: stop a pending or processing session, delete its files."""
+    if request.method != "POST":
+        return error_response("method_not_allowed", "Use POST.")
+    answer = await _cancel_in_pool(request, session_id)
+    return answer if isinstance(answer, JsonResponse) else JsonResponse(answer)

@@ -26,11 +26,13 @@ MAX_IMAGE_PIXELS = 2 * 89_478_485
 
 
 def extract(path: str, *, on_progress: ProgressCallback, name: str | None = None,
-            clean_to: str | None = None) -> dict[str, Any]:
+            clean_to: str | None = None, preview_to: str | None = None) -> dict[str, Any]:
     """Run every stage for the file at `path`, reporting each; raise PipelineError for a file we cannot use.
 
     With `clean_to`, the last stage also writes a verified clean copy there; `result["clean"]` says
     what it removed and kept, or why there is none (the file's metadata is still the result).
+    With `preview_to`, the extract stage also writes a small JPEG preview there, when one can be made
+    safely (no file there means none could); it never fails the extraction.
     """
     on_progress(START)
     on_progress(VALIDATE)
@@ -41,6 +43,8 @@ def extract(path: str, *, on_progress: ProgressCallback, name: str | None = None
     facts = file_facts(source, container)
 
     on_progress(EXTRACT)
+    if preview_to is not None:
+        write_preview(path, preview_to)  # the image was read and is no bomb: ready before the next stage
     result = _guarded(read_result, source, container, facts)
 
     on_progress(ANALYSE)
@@ -59,6 +63,30 @@ def _clean_copy(path: str, target: str, record: dict[str, Any]) -> dict[str, Any
         return {"ok": True, "error": None, **clean_file(path, target, original=record)}
     except PipelineError as exc:
         return {"ok": False, "error": exc.as_dict()}
+
+
+def write_preview(path: str, target: str) -> bool:
+    """Write the image's preview to `target` (whole, or not at all); False when none could be made."""
+    from .preview import make_preview  # Pillow's plugins and pillow-heif load only when previews are asked for
+
+    try:
+        preview = make_preview(path)
+    except Exception:  # Pillow raises many types on hostile bytes; no preview is the answer, never a failure
+        preview = None
+    if preview is None:
+        return False
+    partial = f"{target}.part"
+    try:
+        with open(partial, "wb") as handle:
+            handle.write(preview)
+        os.replace(partial, target)
+    except OSError:
+        try:
+            os.unlink(partial)
+        except OSError:
+            pass
+        return False
+    return True
 
 
 def read_result(source: Source, container: Container, facts: dict[str, Any]) -> dict[str, Any]:

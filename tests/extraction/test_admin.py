@@ -115,3 +115,26 @@ def test_the_preview_hook_renders_an_image_once_a_url_exists(admin_client, suppo
     monkeypatch.setattr(ExtractionSessionAdmin, "preview_url", lambda self, obj: f"/previews/{obj.pk}.jpg")
     page = admin_client.get("/admin/extraction/extractionsession/admin-gps-1/change/").content.decode()
     assert '<img src="/previews/admin-gps-1.jpg" alt="Preview of trip.heic"' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_detail_page_shows_the_stored_preview_which_its_url_serves(admin_client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from extraction.services import session_run
+    from tests.extraction.test_preview import jpeg
+
+    answer = admin_client.post("/api/images_mvp/extract",
+                               {"file": SimpleUploadedFile("cat.jpg", jpeg((640, 480)), "image/jpeg")}).json()
+    session_run(session_id=answer["sessionId"])  # a sync test has no event loop for the inline task: run it here
+    assert ExtractionSession.objects.get(pk=answer["sessionId"]).status == "complete"
+    page = admin_client.get(f"/admin/extraction/extractionsession/{answer['sessionId']}/change/").content.decode()
+    found = re.search(r'<img src="([^"]+)" alt="Preview of cat.jpg"', page)
+    assert found, "the detail page shows the preview"
+    url = found.group(1).replace("&amp;", "&")
+    assert url.startswith(f"/api/images_mvp/sessions/{answer['sessionId']}/preview?token=")
+    served = admin_client.get(url)
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    ExtractionSession.objects.filter(pk=answer["sessionId"]).update(status="failed")
+    page = admin_client.get(f"/admin/extraction/extractionsession/{answer['sessionId']}/change/").content.decode()
+    assert "No preview stored for this session." in page

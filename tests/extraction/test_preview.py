@@ -231,3 +231,28 @@ def test_every_readable_corpus_image_gets_a_bounded_preview():
             assert max(opened(preview).size) <= 480, path
             made += 1
     assert made >= 100
+
+
+def test_the_extract_stage_writes_the_preview_before_the_next_stage(tmp_path):
+    from extraction.pipeline.extract import extract
+
+    source, target = tmp_path / "photo.jpg", tmp_path / "preview.jpg"
+    source.write_bytes(jpeg((1600, 1200)))
+    seen = []
+    result = extract(str(source), on_progress=lambda stage: seen.append((stage.name, target.exists())),
+                     preview_to=str(target))
+    assert result["ok"]
+    assert dict(seen) == {"start": False, "validate": False, "store": False, "extract": False, "analyse": True,
+                          "finalise": True}
+    assert opened(target.read_bytes()).size == (480, 360)
+    assert not (tmp_path / "preview.jpg.part").exists()
+
+
+def test_an_image_with_no_safe_preview_still_extracts_and_writes_nothing(tmp_path):
+    from extraction.pipeline.extract import extract
+
+    source, target = tmp_path / "bomb.png", tmp_path / "preview.jpg"
+    source.write_bytes(png_header(12_000, 8_000))  # read (under the pipeline's limit), never decoded
+    result = extract(str(source), on_progress=lambda stage: None, preview_to=str(target))
+    assert result["ok"] and result["summary"]["ImageWidth"] == 12_000
+    assert not target.exists() and not (tmp_path / "preview.jpg.part").exists()

@@ -9,7 +9,7 @@ from extraction.selectors import MISSING, REFUSED, session_get, session_state, s
 pytestmark = pytest.mark.django_db
 
 KEYS = {"type", "sessionId", "seq", "timestamp", "status", "progress", "stage", "statusText", "file", "result",
-        "cleanUrl", "error", "message", "createdAt", "finishedAt"}
+        "cleanUrl", "previewUrl", "error", "message", "createdAt", "finishedAt"}
 
 
 def row(session_id="selector-row-1", **fields) -> ExtractionSession:
@@ -31,6 +31,7 @@ def test_session_get_reads_the_row_and_none_for_unknown_or_malformed_ids():
         ({"status": "processing", "progress": 50, "stage": "extract"}, "progress", 50),
         ({"status": "complete", "progress": 100, "result": {"summary": {"Make": "Acme"}}}, "complete", 100),
         ({"status": "failed", "progress": 30, "error_code": "corrupt_image", "error_message": "Unreadable."}, "failed", 0),
+        ({"status": "cancelled", "progress": 50, "stage": "extract"}, "cancelled", 0),
     ],
 )
 def test_every_state_has_the_same_keys(fields, kind, progress):
@@ -48,6 +49,19 @@ def test_only_a_complete_state_carries_the_result_and_only_a_failed_one_the_erro
                                error_code="corrupt_image", error_message="Unreadable."))
     assert failed["result"] is None
     assert (failed["error"], failed["message"]) == ("corrupt_image", "Unreadable.")
+
+
+def test_the_preview_url_is_named_while_processing_and_complete_never_after_a_failure_or_cancel():
+    for number, status in enumerate(("pending", "processing", "complete", "failed", "cancelled")):
+        named = session_state(row(f"preview-row-{number}", status=status, preview_path="previews/x.jpg"))["previewUrl"]
+        shown = status in ("processing", "complete")
+        assert named == (f"/api/images_mvp/sessions/preview-row-{number}/preview" if shown else None), status
+    assert session_state(row("preview-row-none", status="complete"))["previewUrl"] is None
+
+
+def test_a_cancelled_state_carries_no_error_and_no_result():
+    state = session_state(row("cancelled-row-1", status="cancelled", result={"summary": {}}))
+    assert (state["type"], state["result"], state["error"], state["message"]) == ("cancelled", None, None, None)
 
 
 def test_state_for_a_viewer_is_missing_refused_or_the_state():

@@ -160,7 +160,7 @@ def test_the_lease_is_renewed_while_the_pipeline_runs(new_session, monkeypatch):
     gate = threading.Event()
     real = services.run_pipeline
 
-    def slow_pipeline(path, *, on_progress, name=None, clean_to=None):
+    def slow_pipeline(path, *, on_progress, name=None, clean_to=None, preview_to=None):
         on_progress(services.Stage("start", 10, "Starting extraction..."))
         gate.wait(2.5)  # > 2 leases
         return real(path, on_progress=lambda stage: None, name=name)
@@ -185,7 +185,7 @@ def test_a_run_hung_past_its_limit_loses_its_lease(new_session, monkeypatch):
     session = new_session()
     gate = threading.Event()
 
-    def hung_pipeline(path, *, on_progress, name=None, clean_to=None):
+    def hung_pipeline(path, *, on_progress, name=None, clean_to=None, preview_to=None):
         on_progress(services.Stage("start", 10, "Starting extraction..."))
         gate.wait(10)
         on_progress(services.Stage("validate", 20, "Validating file..."))
@@ -344,7 +344,7 @@ def test_a_run_stopped_by_an_exception_after_its_limit_writes_nothing_and_is_lef
 
     session = new_session()
 
-    def stopped_pipeline(path, *, on_progress, name=None, clean_to=None):
+    def stopped_pipeline(path, *, on_progress, name=None, clean_to=None, preview_to=None):
         on_progress(services.Stage("start", 10, "Starting extraction..."))
         time.sleep(2)  # past EXTRACTION_MAX_RUN_SECONDS: the renewer gives up
         raise SoftTimeLimitExceeded()
@@ -361,7 +361,7 @@ def test_a_run_stopped_by_an_exception_after_its_limit_writes_nothing_and_is_lef
 def test_an_unexpected_error_within_the_limit_fails_the_session(new_session, monkeypatch):
     session = new_session()
 
-    def broken_pipeline(path, *, on_progress, name=None, clean_to=None):
+    def broken_pipeline(path, *, on_progress, name=None, clean_to=None, preview_to=None):
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(services, "run_pipeline", broken_pipeline)

@@ -17,6 +17,7 @@ const config = uploader.dataset;
 const urls = {
   extract: config.extractUrl,
   status: (id) => config.statusUrl.replace("SESSION_ID", encodeURIComponent(id)),
+  cancel: (id) => config.cancelUrl.replace("SESSION_ID", encodeURIComponent(id)),
   socket: (id) => {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     return `${scheme}://${location.host}${config.progressPath}${encodeURIComponent(id)}`;
@@ -77,7 +78,9 @@ function armCleanTimer(entry) {
 function addFiles(files) {
   for (const file of files) {
     const entry = { file, session: null, waiting: false };
-    entry.card = createCard(file, { onRetry: () => retry(entry), onRemove: () => remove(entry) });
+    entry.card = createCard(file, {
+      onRetry: () => retry(entry), onRemove: () => remove(entry), onCancel: () => cancel(entry),
+    });
     entries.add(entry);
     cardList.append(entry.card.root);
     begin(entry);
@@ -155,6 +158,20 @@ function stop(entry) {
   entry.cleanTimer = null;
 }
 
+/** Cancel one file: still in our queue, nothing was sent; otherwise its session aborts or asks the server. */
+function cancel(entry) {
+  if (entry.waiting) {
+    stop(entry);
+    updateCard(entry.card, {
+      phase: "cancelled", percent: 0, statusText: "Cancelled", connection: "closed", error: null, retryable: true,
+    });
+    refreshToolbar();
+    return;
+  }
+  entry.session?.cancel();
+}
+
+/** Upload the same file again (the card keeps it): after a failure, a rejection worth retrying, or a cancel. */
 function retry(entry) {
   stop(entry);
   begin(entry);
@@ -223,7 +240,7 @@ document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible") reconnectAll();
 });
 
-const FINISHED = new Set(["complete", "failed", "rejected"]);
+const FINISHED = new Set(["complete", "failed", "rejected", "cancelled"]);
 
 // Leaving the page closes every socket and timer.
 window.addEventListener("pagehide", () => {

@@ -45,7 +45,7 @@ export function formatBytes(bytes) {
 let cardCount = 0;
 
 /** A card for one file: header, progress bar, status line, and room for an error or the results. */
-export function createCard(file, { onRetry, onRemove }) {
+export function createCard(file, { onRetry, onRemove, onCancel }) {
   cardCount += 1;
   const id = `card-${cardCount}`;
   const name = h("h3", { class: "card-name", id: `${id}-name`, text: file.name || "(unnamed file)" });
@@ -56,22 +56,30 @@ export function createCard(file, { onRetry, onRemove }) {
     h("span", { class: "connection-dot", "aria-hidden": "true" }),
     h("span", { class: "connection-text", text: "" }));
   const problem = h("div", { class: "card-problem", hidden: true });
+  // The server's thumbnail (HEIC and raws too, which browsers cannot draw); the heading names the file.
+  const preview = h("img", { class: "card-preview", alt: "", width: 96, height: 96, decoding: "async", hidden: true });
+  const cancel = h("button", {
+    type: "button", class: "button card-cancel", "aria-label": `Cancel ${file.name}`, onclick: () => onCancel(),
+  }, "Cancel");
   const results = h("div", { class: "card-results", hidden: true });
   // Says once, politely, that the clean copy is ready; empty until then (a live region must exist first).
   const announcer = h("p", { class: "visually-hidden card-announcer", role: "status", "aria-live": "polite" });
   const root = h("li", { class: "card", id, dataset: { phase: "waiting" } },
     h("div", { class: "card-head" },
+      preview,
       h("div", { class: "card-title" }, name, h("p", { class: "card-size", text: formatBytes(file.size) })),
       h("button", {
         type: "button", class: "button icon", "aria-label": `Remove ${file.name}`, title: "Remove",
         onclick: () => onRemove(),
       }, "✕")),
     h("div", { class: "card-progress" }, bar,
-      h("div", { class: "card-line" }, status, h("span", { class: "card-meta" }, percent, connection))),
+      h("div", { class: "card-line" }, status, h("span", { class: "card-meta" }, percent, connection)),
+      h("div", { class: "card-actions" }, cancel)),
     problem,
     results,
     announcer);
-  return { root, bar, percent, status, connection, problem, results, announcer, onRetry, rendered: {} };
+  return { root, bar, percent, status, connection, problem, results, announcer, preview, cancel, onRetry,
+           rendered: {} };
 }
 
 /** Show a session's state on its card. */
@@ -87,13 +95,19 @@ export function updateCard(card, state) {
   connection.dataset.state = state.connection;
   connection.querySelector(".connection-text").textContent = CONNECTION_TEXT[state.connection] ?? "";
 
-  const failed = state.phase === "failed" || state.phase === "rejected";
+  showPreview(card, state.previewUrl || null);
+  // Cancel while the file waits, uploads or is processed; not once it has ended.
+  card.cancel.hidden = !CANCELLABLE.has(state.phase);
+  card.cancel.disabled = Boolean(state.cancelling);
+
+  const failed = state.phase === "failed" || state.phase === "rejected" || state.phase === "cancelled";
   card.root.querySelector(".card-progress").hidden = failed;
   if (failed && card.rendered.error !== state.error) {
     card.rendered.error = state.error;
     renderProblem(card, state);
   } else if (!failed) {
     card.problem.hidden = true;
+    card.rendered.error = undefined; // a retry that ends the same way again shows it again
   }
   if (state.result && card.rendered.result !== state.result) {
     card.rendered.result = state.result;
@@ -116,6 +130,21 @@ export function updateCard(card, state) {
     card.summarySection.replaceWith(summary);
     card.summarySection = summary;
     card.metadataSlot.replaceChildren(renderMetadata(state.fullResult, card.root.querySelector(".card-name").textContent));
+  }
+}
+
+const CANCELLABLE = new Set(["waiting", "connecting", "uploading", "processing"]);
+
+/** The preview image while the server names one; a new session (a retry) starts without. */
+function showPreview(card, url) {
+  if (card.rendered.previewUrl === url) return;
+  card.rendered.previewUrl = url;
+  if (url) {
+    card.preview.src = url;
+    card.preview.hidden = false;
+  } else {
+    card.preview.hidden = true;
+    card.preview.removeAttribute("src");
   }
 }
 
@@ -172,17 +201,27 @@ function cleanSentence(removed, kept) {
 }
 
 function renderProblem(card, state) {
+  card.problem.hidden = false;
+  if (state.phase === "cancelled") {
+    card.problem.replaceChildren(h("p", { class: "card-cancelled", text: "Cancelled. Nothing of this file is kept on the server." }));
+  } else {
+    renderAlert(card, state);
+  }
+  if (state.retryable) {
+    card.problem.append(h("button", {
+      type: "button", class: "button card-retry", "aria-label": `Retry ${cardName(card)}`, onclick: () => card.onRetry(),
+    }, "Retry"));
+  }
+}
+
+function renderAlert(card, state) {
   const error = state.error || { code: "failed", message: "Something went wrong." };
   const title = state.phase === "rejected" ? "Not uploaded" : "Extraction failed";
-  card.problem.hidden = false;
   card.problem.replaceChildren(
     h("div", { class: "alert", role: "alert" },
       h("p", { class: "alert-title", text: title }),
       h("p", { class: "alert-message", text: error.message }),
       h("p", { class: "alert-code", text: `Error code: ${error.code}` })));
-  if (state.retryable) {
-    card.problem.append(h("button", { type: "button", class: "button", onclick: () => card.onRetry() }, "Retry"));
-  }
 }
 
 // -- the summary ---------------------------------------------------------------------------------

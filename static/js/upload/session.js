@@ -60,7 +60,7 @@ export class UploadSession {
     this.state = {
       sessionId: this.id, phase: "connecting", percent: 0, statusText: "Connecting...", stage: "",
       connection: "connecting", sent: 0, total: file.size, result: null, fullResult: null, cleanUrl: null,
-      error: null, retryable: false,
+      previewUrl: null, error: null, retryable: false, cancelling: false,
     };
   }
 
@@ -147,7 +147,7 @@ export class UploadSession {
       this.set({ connection: "live" });
       if (!this.uploadStarted) this.upload();
       this.watchQuiet();
-    } else if (["progress", "complete", "failed"].includes(message.type)) {
+    } else if (["progress", "complete", "failed", "cancelled"].includes(message.type)) {
       const gap = !this.snapshotNext && message.seq > this.lastSeq + 1;
       this.snapshotNext = false;
       this.apply(message);
@@ -249,7 +249,10 @@ export class UploadSession {
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable) this.uploadProgress(event.loaded, event.total);
     };
-    xhr.upload.onload = () => this.uploadProgress(this.file.size, this.file.size);
+    xhr.upload.onload = () => {
+      this.bodySent = true;
+      this.uploadProgress(this.file.size, this.file.size);
+    };
     xhr.onload = () => this.onUploadAnswer(xhr);
     xhr.onerror = () => this.onUploadError(xhr);
     xhr.send(this.file);
@@ -307,6 +310,57 @@ export class UploadSession {
     }, true);
   }
 
+  // -- cancelling -------------------------------------------------------------------------------
+
+  /**
+   * Stop this file: abort the upload while it is being sent (the server then keeps nothing), or ask
+   * the server to cancel the session once it holds it. Ends the card `cancelled` (retryable).
+   */
+  async cancel() {
+    if (this.ended || this.disposed || this.state.cancelling) return;
+    if (!this.uploadStarted || this.xhr) {
+      const sent = this.bodySent;
+      clearTimeout(this.connectWait);
+      this.uploadStarted = true; // a late `connected` must not start it
+      if (this.xhr) {
+        const xhr = this.xhr;
+        xhr.onload = null;
+        xhr.onerror = null;
+        xhr.abort();
+      }
+      this.settleUpload(); // frees the page's upload slot, sent or not
+      // Every byte was sent: the server may have stored it before the abort, so cancel there too.
+      if (sent) this.postCancel();
+      this.end("cancelled", null, true);
+      return;
+    }
+    this.set({ cancelling: true, statusText: "Cancelling..." });
+    const answer = await this.postCancel();
+    if (this.ended || this.disposed) return;
+    this.set({ cancelling: false });
+    if (answer && answer.ok) this.apply(answer.state);
+    else if (answer && answer.status === 409) this.heal(); // it ended first: show how
+    else this.set({ statusText: "Could not cancel; try again." });
+  }
+
+  async postCancel() {
+    try {
+      const response = await fetch(this.urls.cancel(this.id), {
+        method: "POST", credentials: "same-origin", cache: "no-store",
+        headers: this.csrfToken ? { "X-CSRFToken": this.csrfToken } : {},
+      });
+      let state = null;
+      try {
+        state = await response.json();
+      } catch {
+        state = null;
+      }
+      return { ok: response.ok, status: response.status, state };
+    } catch {
+      return null;
+    }
+  }
+
   // -- the server's state ----------------------------------------------------------------------
 
   /** Apply a state (socket message or status document: one shape) unless it is not newer than ours. */
@@ -316,6 +370,7 @@ export class UploadSession {
       if (state.seq <= this.lastSeq) return;
       this.lastSeq = state.seq;
     }
+    if (state.previewUrl && state.previewUrl !== this.state.previewUrl) this.set({ previewUrl: state.previewUrl });
     if (state.type === "progress") {
       const server = Math.max(0, Math.min(100, Number(state.progress) || 0));
       this.set({
@@ -333,6 +388,8 @@ export class UploadSession {
       this.end("failed", {
         code: state.error || "failed", message: state.message || "The extraction failed.",
       }, true);
+    } else if (state.type === "cancelled") {
+      this.end("cancelled", null, true);
     }
   }
 
@@ -343,6 +400,7 @@ export class UploadSession {
     clearTimeout(this.connectWait);
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.quietTimer);
+    if (phase === "cancelled") this.set({ statusText: "Cancelled", previewUrl: null, cancelling: false });
     this.set({ phase, error, retryable, connection: "closed" });
   }
 
