@@ -34,7 +34,7 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_MANY = 4429
 CLOSE_TOO_BIG = 1009  # RFC 6455 "message too big"
 
-TERMINAL_TYPES = ("complete", "failed")
+TERMINAL_TYPES = ("complete", "failed", "cancelled")
 
 # This process's open progress sockets, by session id (the caps count per process).
 open_sockets: Counter[str] = Counter()
