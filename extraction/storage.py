@@ -41,8 +41,10 @@ def upload_store(name: str, content) -> str:
         logger.warning("could not store upload %s: %s", name, exc)
         try:
             storage.delete(name)  # `name` is random: whatever is there is this save's partial file
-        except Exception:
-            logger.warning("could not remove the partial upload %s", name, exc_info=True)
+        except (FileNotFoundError, NotADirectoryError):
+            pass  # nothing was written
+        except Exception as delete_exc:
+            logger.warning("could not remove the partial upload %s: %s", name, delete_exc)
         raise storage_failure(exc) from exc
 
 
