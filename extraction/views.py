@@ -83,7 +83,8 @@ def _create_from_request(request: HttpRequest) -> ExtractionSession:
             return session_submit(session_id=session_id, upload=request.FILES.get("file"), owner_key=owner_key)
         finally:
             # Closed here, not left to the collector: a request cancelled by its client's hang-up never
-            # closes them, and the temporary file storing moved away would be unlinked again at exit.
+            # closes them, and a temporary file that storing moved away, unlinked again when collected,
+            # logs "Exception ignored ... FileNotFoundError" (TemporaryUploadedFile.close expects that).
             for _, uploads in request.FILES.lists() if hasattr(request, "_files") else ():
                 for upload in uploads:
                     upload.close()
