@@ -8,9 +8,16 @@ SQLite its PRAGMAs) for every session and every socket: about a tenth of a sessi
 """
 
 import functools
+import logging
+import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from asgiref.sync import sync_to_async
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def connection_checked() -> None:
@@ -37,3 +44,42 @@ def with_kept_connection(func):
 def database_sync_to_async(func):
     """Like Channels' `database_sync_to_async`, but keeping the connection between calls."""
     return sync_to_async(with_kept_connection(func), thread_sensitive=True)
+
+
+# Transient database errors: SQLite's lock (held past its timeout by another writer), a PostgreSQL
+# connection lost (server restart, failover, a proxy's idle cut). Retried with backoff, on a fresh
+# connection when the old one broke; anything else (a missing table, a bad query) is raised at once.
+TRANSIENT_DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_FIRST_DELAY_SECONDS = 0.05
+RETRY_MAX_DELAY_SECONDS = 2.0
+
+
+def is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if connection.vendor == "sqlite":
+        text = str(exc).lower()
+        return "locked" in text or "busy" in text
+    return True  # PostgreSQL's OperationalError: the server or the connection to it
+
+
+def with_retries(func: Callable[[], T], *, within: float) -> T:
+    """`func()`, tried again with backoff for `within` seconds while it fails transiently.
+
+    Not inside a transaction (a caller's or a test's): there a failed statement spoils the block.
+    """
+    deadline = time.monotonic() + within
+    delay = RETRY_FIRST_DELAY_SECONDS
+    while True:
+        try:
+            return func()
+        except TRANSIENT_DATABASE_ERRORS as exc:
+            if not is_transient(exc) or connection.in_atomic_block or time.monotonic() + delay > deadline:
+                raise
+            logger.warning("database busy or connection lost (%s); trying again in %.2fs", exc, delay)
+            if isinstance(exc, InterfaceError) or not connection.is_usable():
+                connection.close()  # the next query opens a fresh one
+            time.sleep(delay)
+            delay = min(delay * 2, RETRY_MAX_DELAY_SECONDS)

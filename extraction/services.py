@@ -1,6 +1,7 @@
 """Services: every write to an ExtractionSession goes through here (create, run, complete, fail), each
 guarded by the `seq` and lease it read (`_row_update`), and each saved change is then `notify`-ed."""
 
+import asyncio
 import logging
 import os
 import secrets
@@ -20,7 +21,7 @@ from imgmvp_site import metrics
 
 from . import tasks
 from .clean_copies import FOLDER as CLEAN_FOLDER, clean_copies_expire, clean_discard, clean_kept_fields, clean_target
-from .connections import connection_checked
+from .connections import TRANSIENT_DATABASE_ERRORS, connection_checked, is_transient, with_retries
 from .models import ExtractionSession
 from .notifications import notify
 from .pipeline import PipelineError, Stage, run_pipeline
@@ -28,7 +29,7 @@ from .pipeline.formats import HEAD_BYTES, detect_format
 from .previews import FOLDER as PREVIEW_FOLDER, preview_discard, preview_target
 from .selectors import session_get
 from .session_ids import is_valid_session_id, new_session_id
-from .storage import local_path, upload_storage
+from .storage import StorageFailed, local_path, upload_store, upload_storage
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,8 @@ def session_create(
     """Store an upload and its pending row, or raise UploadRejected leaving nothing behind.
 
     `owner_key` is the uploader's Django session key (a browser upload), "" for an anonymous client.
+    A storage that fails answers `storage_full` / `storage_unavailable`, a database that stays locked
+    or unreachable for UPLOAD_DATABASE_RETRY_SECONDS `busy`; the stored file is removed either way.
     """
     client_chose_id = session_id not in (None, "")
     session_id = session_id_check(session_id)
@@ -72,7 +75,7 @@ def session_create(
         raise UploadRejected("missing_file", "Send the image as the multipart field 'file' or as the raw request body.")
     if upload.size == 0:
         raise UploadRejected("empty_file", "The uploaded file is empty.")
-    if ExtractionSession.objects.filter(pk=session_id).exists():
+    if _for_upload(lambda: ExtractionSession.objects.filter(pk=session_id).exists()):
         raise UploadRejected("session_exists", f"Session {session_id} already exists; use a new session id.")
     upload.seek(0)
     fmt = detect_format(upload.read(HEAD_BYTES))
@@ -82,13 +85,15 @@ def session_create(
             "unsupported_format",
             "The file is not an image we read (JPEG, PNG, WebP, TIFF, GIF, BMP, HEIC/HEIF, AVIF, DNG).",
         )
-    storage = upload_storage()
-    stored_path = storage.save(f"{secrets.token_hex(16)}.{fmt.extension}", upload)
     try:
-        session = ExtractionSession.objects.create(
+        stored_path = upload_store(f"{secrets.token_hex(16)}.{fmt.extension}", upload)
+    except StorageFailed as exc:
+        raise UploadRejected(exc.code, exc.message) from exc
+    try:
+        session = _for_upload(lambda: ExtractionSession.objects.create(
             id=session_id,
             seq=1,
-            original_name=(upload.name or "")[:255],
+            original_name=clean_name(upload.name or "")[:255],
             size=upload.size,
             format=fmt.name,
             mime_type=fmt.mime,
@@ -96,15 +101,44 @@ def session_create(
             owner_key=owner_key or "",
             client_chose_id=client_chose_id,
             lease_owner=_queue_owner(),
-        )
+        ))
     except IntegrityError:
-        storage.delete(stored_path)
+        upload_storage().delete(stored_path)
         raise UploadRejected("session_exists", f"Session {session_id} already exists; use a new session id.") from None
     except BaseException:
-        storage.delete(stored_path)
+        upload_storage().delete(stored_path)
         raise
-    notify(session)  # "Queued": a watcher that connected first learns the upload arrived
+    try:
+        notify(session)  # "Queued": a watcher that connected first learns the upload arrived
+    except asyncio.CancelledError:
+        # The request was cancelled (its client hung up) while the notice was being sent from this
+        # thread. The row is stored and must still run: it is not the upload that failed.
+        logger.info("session %s: its client left while watchers were told; it runs anyway", session.id)
     return session
+
+
+# How long an upload waits for a locked or lost database (on top of SQLite's own timeout) before
+# answering `503 busy`.
+UPLOAD_DATABASE_RETRY_SECONDS = 2.0
+
+
+def _for_upload(query):
+    try:
+        return with_retries(query, within=UPLOAD_DATABASE_RETRY_SECONDS)
+    except TRANSIENT_DATABASE_ERRORS as exc:
+        if not is_transient(exc):
+            raise
+        logger.warning("upload refused: the database is busy or unreachable (%s)", exc)
+        raise UploadRejected("busy", "The server is busy; try again in a few seconds.") from exc
+
+
+_CONTROL_CHARACTERS = dict.fromkeys([*range(0x00, 0x20), *range(0x7F, 0xA0)])
+
+
+def clean_name(name: str) -> str:
+    """A client's file name without control characters (NUL, newlines, escapes: PostgreSQL refuses a
+    NUL, and none belongs in a name shown on a page or in a log)."""
+    return name.translate(_CONTROL_CHARACTERS).strip()
 
 
 def session_submit(
@@ -142,7 +176,7 @@ def _lease_expiry():
 
 def _session_claim(session_id: str) -> ExtractionSession | None:
     """Take the lease on a pending session; None when another worker has it or it is not pending."""
-    session = session_get(session_id)
+    session = with_retries(lambda: session_get(session_id), within=settings.EXTRACTION_LEASE_SECONDS)
     if session is None or session.status != Status.PENDING:
         logger.info("session %s is not pending; nothing to run", session_id)
         return None
@@ -544,4 +578,6 @@ def _row_update(session_id: str, guard: dict[str, Any], *, where: Q | None = Non
     rows = ExtractionSession.objects.filter(pk=session_id, **guard)
     if where is not None:
         rows = rows.filter(where)
-    return rows.update(**fields) == 1
+    # A locked or lost database is waited out, within the lease, instead of failing the session: the
+    # guard makes a repeated write harmless (it writes nothing if another writer came in between).
+    return with_retries(lambda: rows.update(**fields) == 1, within=settings.EXTRACTION_LEASE_SECONDS)

@@ -16,6 +16,7 @@ from .access import owner_fingerprint, session_token
 from .connections import with_kept_connection
 from .resumable import UploadBusy, UploadRejected
 from .tus_store import UploadInfo
+from .uploads import request_body_limit
 
 TUS_VERSION = "1.0.0"
 TUS_EXTENSIONS = "creation,termination,expiration"
@@ -36,7 +37,11 @@ HTTP_STATUS = {
     "invalid_content_type": 415,
     "unsupported_format": 415,
     "upload_locked": 423,
+    "busy": 503,
+    "storage_unavailable": 503,
+    "storage_full": 507,
 }
+RETRY_AFTER_SECONDS = 5
 
 # Appending and finishing touch the disk and the database: on threads that keep their connection,
 # a pool of their own so resumable uploads never wait behind extractions (as views.extract does).
@@ -57,6 +62,8 @@ def _error(code: str, message: str) -> HttpResponse:
     response = _tus_headers(JsonResponse({"error": code, "message": message}, status=HTTP_STATUS[code]))
     if code == "tus_version_unsupported":
         response["Tus-Version"] = TUS_VERSION
+    if response.status_code in (503, 507):
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
@@ -186,6 +193,9 @@ async def _patch(request: HttpRequest, upload_id: str) -> HttpResponse:
     offset = _int_header(request, "Upload-Offset")
     if offset is None:
         return _error("invalid_request", "Upload-Offset is required: the byte this body starts at.")
+    if (_int_header(request, "Content-Length") or 0) > request_body_limit():
+        # No PATCH body may be longer than a whole upload (daphne's patch refuses it before it is read).
+        return _error("file_too_large", resumable.too_large_message())
     try:
         info, session = await _in_pool(resumable.resumable_append)(upload_id=upload_id, offset=offset, stream=request)
     except UploadBusy:

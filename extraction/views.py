@@ -4,7 +4,6 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import unquote
 
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
@@ -19,7 +18,8 @@ from .connections import with_kept_connection
 from .models import ExtractionSession
 from .selectors import session_get, session_state, session_state_for
 from .services import NotCancellable, UploadRejected, session_cancel as cancel_service, session_id_check, session_submit
-from .uploads import UploadTooLarge, upload_from_raw_body
+from .storage import StorageFailed
+from .uploads import UploadTooLarge, request_body_limit, too_large_message, upload_from_raw_body
 
 HTTP_STATUS = {
     "missing_file": 400,
@@ -33,11 +33,20 @@ HTTP_STATUS = {
     "method_not_allowed": 405,
     "not_cancellable": 409,
     "csrf_failed": 403,
+    "storage_full": 507,
+    "storage_unavailable": 503,
+    "busy": 503,
 }
+
+# What a client is told to wait before trying again after a 503 or 507 (the database or storage).
+RETRY_AFTER_SECONDS = 5
 
 
 def error_response(code: str, message: str) -> JsonResponse:
-    return ApiError(code, message).response(HTTP_STATUS[code])
+    response = ApiError(code, message).response(HTTP_STATUS[code])
+    if response.status_code in (503, 507):
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def status_url(session_id: str) -> str:
@@ -45,10 +54,19 @@ def status_url(session_id: str) -> str:
 
 
 def _too_large() -> JsonResponse:
-    limit = settings.MAX_UPLOAD_BYTES
-    return error_response(
-        "file_too_large", f"The file is larger than the {limit / 1048576:.1f} MiB ({limit} bytes) allowed."
-    )
+    return error_response("file_too_large", too_large_message())
+
+
+def _body_size(request: HttpRequest) -> int:
+    """The size of the body the ASGI handler already holds (a chunked request declares none)."""
+    stream = request._stream  # Django's ASGIRequest: the spooled body file, whole by now
+    here = stream.tell()
+    size = stream.seek(0, 2)
+    stream.seek(here)
+    return size
+
+
+FORM_ENCODED = "application/x-www-form-urlencoded"
 
 
 def _browser_session_key(request: HttpRequest) -> str:
@@ -60,8 +78,22 @@ def _browser_session_key(request: HttpRequest) -> str:
 def _create_from_request(request: HttpRequest) -> ExtractionSession:
     owner_key = owner_fingerprint(_browser_session_key(request))
     if request.content_type == "multipart/form-data":
+        if not request.META.get("CONTENT_LENGTH"):
+            # Chunked: Django's multipart parser reads a body of the declared length only (0: none).
+            request.META["CONTENT_LENGTH"] = str(_body_size(request))
+        try:
+            session_id = request.POST.get("session_id") or request.GET.get("session_id")
+            return session_submit(session_id=session_id, upload=request.FILES.get("file"), owner_key=owner_key)
+        finally:
+            # Closed here, not left to the collector: a request cancelled by its client's hang-up never
+            # closes them, and a temporary file that storing moved away, unlinked again when collected,
+            # logs "Exception ignored ... FileNotFoundError" (TemporaryUploadedFile.close expects that).
+            for _, uploads in request.FILES.lists() if hasattr(request, "_files") else ():
+                for upload in uploads:
+                    upload.close()
+    if request.content_type == FORM_ENCODED:  # `curl -d session_id=...`: a form, with no file in it
         session_id = request.POST.get("session_id") or request.GET.get("session_id")
-        return session_submit(session_id=session_id, upload=request.FILES.get("file"), owner_key=owner_key)
+        return session_submit(session_id=session_id, upload=None, owner_key=owner_key)
     # A raw body (Content-Type: image/jpeg, application/octet-stream, ...) skips multipart parsing.
     session_id = request.GET.get("session_id")
     session_id_check(session_id)  # refuse a bad id before reading the body
@@ -95,7 +127,7 @@ async def extract(request: HttpRequest) -> JsonResponse:
     if request.method != "POST":
         return error_response("method_not_allowed", "Use POST with a multipart 'file' field or a raw image body.")
     try:
-        if int(request.META.get("CONTENT_LENGTH") or 0) > settings.MAX_UPLOAD_BYTES + 1024 * 1024:
+        if int(request.META.get("CONTENT_LENGTH") or 0) > request_body_limit():
             return _too_large()
     except ValueError:
         return error_response("invalid_request", "The Content-Length header is not a number.")
@@ -103,7 +135,7 @@ async def extract(request: HttpRequest) -> JsonResponse:
         session = await _create_in_pool(request)
     except UploadTooLarge:
         return _too_large()
-    except UploadRejected as exc:
+    except (UploadRejected, StorageFailed) as exc:
         return error_response(exc.code, exc.message)
     except UNREADABLE_FORM as exc:
         return error_response("invalid_request", f"The multipart body could not be read: {exc}")

@@ -368,3 +368,98 @@ def test_an_unexpected_error_within_the_limit_fails_the_session(new_session, mon
     services.session_run(session_id=session.id)
     row = ExtractionSession.objects.get(pk=session.id)
     assert (row.status, row.error_code, row.lease_owner) == (Status.FAILED, "internal_error", "")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_locked_during_a_run_is_waited_out_not_failed(new_session, monkeypatch):
+    """Another connection holds SQLite's write lock for 1.5 s while the session runs, and this
+    connection waits only 0.1 s per try: the guarded writes retry with backoff and the run completes."""
+    import sqlite3
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the lock is SQLite's")
+    session = new_session()
+    connection.ensure_connection()
+    connection.connection.execute("PRAGMA busy_timeout = 100")
+    locker = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None, timeout=10, check_same_thread=False)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        locker.execute("BEGIN IMMEDIATE")
+        locked.set()
+        release.wait(10)
+        locker.execute("COMMIT")
+
+    real_advance = services._session_advance
+
+    def lock_at_first_stage(session, **fields):  # the lock comes in mid-run, before a stage write
+        if not locked.is_set():
+            threading.Thread(target=hold, daemon=True).start()
+            locked.wait(5)
+            threading.Timer(1.5, release.set).start()
+        return real_advance(session, **fields)
+
+    monkeypatch.setattr(services, "_session_advance", lock_at_first_stage)
+    started = time.monotonic()
+    services.session_run(session_id=session.id)
+    locker.close()
+    row = ExtractionSession.objects.get(pk=session.id)
+    assert (row.status, row.error_code, row.attempts) == (Status.COMPLETE, "", 1)
+    assert time.monotonic() - started >= 1.4  # it did wait for the lock
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_connection_is_retried_on_a_fresh_one(new_session, monkeypatch):
+    from django.db import InterfaceError
+    from django.db.models import QuerySet
+
+    session = new_session()
+    real_update = QuerySet.update
+    failures = iter([InterfaceError("connection already closed")] * 2)
+
+    def flaky_update(self, **kwargs):
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return real_update(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", flaky_update)
+    services.session_run(session_id=session.id)
+    assert ExtractionSession.objects.get(pk=session.id).status == Status.COMPLETE
+
+
+@pytest.mark.django_db
+def test_an_error_that_is_not_transient_is_not_retried(monkeypatch):
+    from django.db import OperationalError
+
+    from extraction.connections import with_retries
+
+    calls = []
+
+    def broken():
+        calls.append(1)
+        raise OperationalError("no such table: nowhere")
+
+    with pytest.raises(OperationalError):
+        with_retries(broken, within=5)
+    assert len(calls) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_full_disk_leaves_no_partial_file_and_no_row(settings, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.support.images import jpeg_bytes
+
+    settings.STORAGES = {**settings.STORAGES, "uploads": {"BACKEND": "tests.support.faults.FullDiskStorage",
+                                                          "OPTIONS": {"location": settings.MEDIA_ROOT / "uploads"}}}
+    monkeypatch.setenv("FAULT_DISK_ROOM_BYTES", "1000")
+    upload = SimpleUploadedFile("big.jpg", jpeg_bytes() + bytes(50_000), content_type="image/jpeg")
+    with pytest.raises(services.UploadRejected) as refused:
+        services.session_create(session_id=None, upload=upload)
+    assert refused.value.code == "storage_full"
+    assert ExtractionSession.objects.count() == 0
+    uploads = settings.MEDIA_ROOT / "uploads"
+    assert not uploads.exists() or [p for p in uploads.rglob("*") if p.is_file()] == []

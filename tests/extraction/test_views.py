@@ -235,3 +235,116 @@ async def test_a_request_for_an_unknown_host_is_a_json_400(settings):
     settings.ALLOWED_HOSTS = ["example.org"]
     response = await AsyncClient().get("/api/images_mvp/sessions/abcdefgh")
     await assert_error(response, 400, "invalid_request")
+
+
+async def test_control_characters_in_names_are_stripped_before_they_are_stored():
+    raw_id, form_id = "nul-in-name-raw", "nul-in-name-form"
+    response = await AsyncClient().post(f"{EXTRACT}?session_id={raw_id}", jpeg_bytes(), content_type="image/jpeg",
+                                        headers={"X-Filename": "evil%00name%0d%0a%1b[31m.jpg"})
+    assert response.status_code == 202, response.content
+    assert (await post_multipart(session_id=form_id, file=jpeg_upload(name="a\x00b\x7f\x9bc.jpg"))).status_code == 202
+    await wait_for_inline_tasks()
+    assert (await ExtractionSession.objects.aget(pk=raw_id)).original_name == "evilname[31m.jpg"
+    assert (await ExtractionSession.objects.aget(pk=form_id)).original_name == "abc.jpg"
+
+
+async def test_a_form_encoded_post_without_a_file_is_400_missing_file(settings):
+    response = await AsyncClient().post(EXTRACT, "session_id=abcdefgh", content_type="application/x-www-form-urlencoded")
+    await assert_error(response, 400, "missing_file")
+    await assert_nothing_left(settings)
+
+
+async def test_a_chunked_multipart_upload_is_read(settings):
+    boundary = "chunked-form"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"session_id\"\r\n\r\nchunked-form-1\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.jpg\"\r\n"
+            "Content-Type: image/jpeg\r\n\r\n").encode() + jpeg_bytes() + f"\r\n--{boundary}--\r\n".encode()
+    communicator = HttpCommunicator(  # no content-length: a chunked request as a server hands it on
+        application, "POST", EXTRACT, body=body,
+        headers=[(b"host", b"localhost"), (b"content-type", f"multipart/form-data; boundary={boundary}".encode())],
+    )
+    response = await communicator.get_response()
+    assert response["status"] == 202, response["body"]
+    await wait_for_inline_tasks()
+    assert (await ExtractionSession.objects.aget(pk="chunked-form-1")).status == "complete"
+    assert temp_files(settings) == []
+
+
+@pytest.mark.parametrize("failure, status, code", [
+    (OSError(28, "No space left on device"), 507, "storage_full"),
+    (OSError(30, "Read-only file system"), 503, "storage_unavailable"),
+])
+async def test_a_storage_failure_has_its_own_code_and_leaves_nothing(settings, monkeypatch, failure, status, code):
+    from django.core.files.storage import FileSystemStorage
+
+    real_save = FileSystemStorage._save
+
+    def save_then_fail(self, name, content):
+        real_save(self, name, content)  # the bytes land, as a partial file would, then the disk fails
+        raise failure
+
+    monkeypatch.setattr(FileSystemStorage, "_save", save_then_fail)
+    for response in (await post_multipart(file=jpeg_upload()),
+                     await AsyncClient().post(EXTRACT, jpeg_bytes(), content_type="image/jpeg")):
+        await assert_error(response, status, code)
+        assert int(response["Retry-After"]) > 0
+    await assert_nothing_left(settings)
+
+
+async def test_an_upload_that_cannot_get_the_database_is_503_busy(settings, monkeypatch):
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(QuerySet, "create", locked)
+    response = await AsyncClient().post(EXTRACT, jpeg_bytes(), content_type="image/jpeg")
+    await assert_error(response, 503, "busy")
+    assert int(response["Retry-After"]) > 0
+    await assert_nothing_left(settings)
+
+
+async def test_a_client_gone_while_watchers_are_told_of_its_upload_still_gets_its_session_run(settings):
+    """The request is cancelled (the client hung up) while the storing thread sends the "Queued" notice
+    through the event loop: the cancellation reaches that thread; the stored session must still run."""
+    import asyncio
+
+    from asgiref.sync import async_to_sync
+    from channels.testing import ApplicationCommunicator
+
+    from extraction import notifications
+
+    reached = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    async def slow_send():
+        loop.call_soon_threadsafe(reached.set)
+        await asyncio.sleep(5)
+
+    def notifier(session):
+        if session.status == "pending":
+            async_to_sync(slow_send)()
+
+    previous = notifications._notifier
+    notifications.set_notifier(notifier)
+    try:
+        body = jpeg_bytes()
+        communicator = ApplicationCommunicator(application, {
+            "type": "http", "method": "POST", "path": EXTRACT, "query_string": b"session_id=gone-client-1",
+            "headers": [(b"host", b"localhost"), (b"content-type", b"image/jpeg"),
+                        (b"content-length", str(len(body)).encode())],
+        })
+        await communicator.send_input({"type": "http.request", "body": body})
+        await asyncio.wait_for(reached.wait(), 10)
+        await communicator.send_input({"type": "http.disconnect"})
+        await communicator.wait(10)
+        for _ in range(100):  # the session is dispatched from the storing thread: give it a moment
+            await wait_for_inline_tasks()
+            session = await ExtractionSession.objects.aget(pk="gone-client-1")
+            if session.status != "pending":
+                break
+            await asyncio.sleep(0.05)
+        assert session.status == "complete"
+    finally:
+        notifications.set_notifier(previous)
