@@ -13,9 +13,11 @@ from django.views.decorators.csrf import csrf_exempt
 
 from imgmvp_site.errors import ApiError
 
-from .access import owner_fingerprint, session_token
+from . import throttle
+from .access import owner_fingerprint, session_token, token_session_id
 from .connections import with_kept_connection
 from .models import ExtractionSession
+from .pipeline.formats import HEAD_BYTES, detect_format
 from .selectors import session_state_for
 from .services import UploadRejected, session_id_check, session_submit
 from .uploads import UploadTooLarge, upload_from_raw_body
@@ -30,7 +32,11 @@ HTTP_STATUS = {
     "unsupported_format": 415,
     "session_not_found": 404,
     "method_not_allowed": 405,
+    "too_many_requests": 429,
 }
+
+# The answer for a body that is no image, also given with a taken id (else 409 would say it is taken).
+UNSUPPORTED_MESSAGE = "The file is not an image we read (JPEG, PNG, WebP, TIFF, GIF, BMP, HEIC/HEIF, AVIF, DNG)."
 
 
 def error_response(code: str, message: str) -> JsonResponse:
@@ -48,6 +54,25 @@ def _too_large() -> JsonResponse:
     )
 
 
+class Throttled(Exception):
+    """This address failed too many session lookups; it may try again in `retry_after` seconds."""
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+
+
+def _too_many(retry_after: int) -> JsonResponse:
+    response = error_response(
+        "too_many_requests", f"Too many failed session lookups from this address; try again in {retry_after} s."
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
 def _browser_session_key(request: HttpRequest) -> str:
     """The Django session key the request came with ("" for a client with no session cookie)."""
     session = getattr(request, "session", None)
@@ -58,17 +83,42 @@ def _create_from_request(request: HttpRequest) -> ExtractionSession:
     owner_key = owner_fingerprint(_browser_session_key(request))
     if request.content_type == "multipart/form-data":
         session_id = request.POST.get("session_id") or request.GET.get("session_id")
-        return session_submit(session_id=session_id, upload=request.FILES.get("file"), owner_key=owner_key)
+        return _submit(request, session_id=session_id, upload=request.FILES.get("file"), owner_key=owner_key)
     # A raw body (Content-Type: image/jpeg, application/octet-stream, ...) skips multipart parsing.
     session_id = request.GET.get("session_id")
     session_id_check(session_id)  # refuse a bad id before reading the body
+    _throttle_check(request, session_id)
     name = unquote(request.headers.get("X-Filename") or request.GET.get("filename") or "upload")
     upload = upload_from_raw_body(request, name)
     try:
-        return session_submit(session_id=session_id, upload=upload, owner_key=owner_key)
+        return _submit(request, session_id=session_id, upload=upload, owner_key=owner_key)
     finally:
         if upload is not None:
             upload.close()
+
+
+def _throttle_check(request: HttpRequest, session_id: str | None) -> None:
+    """A client-chosen id is a lookup (a taken one answers 409): refused past the failed-lookup limit."""
+    if session_id and (retry_after := throttle.lookups.retry_after(_address(request))):
+        raise Throttled(retry_after)
+
+
+def _submit(request: HttpRequest, *, session_id: str | None, upload, owner_key: str) -> ExtractionSession:
+    _throttle_check(request, session_id)
+    try:
+        return session_submit(session_id=session_id, upload=upload, owner_key=owner_key)
+    except UploadRejected as exc:
+        if exc.code != "session_exists":
+            raise
+        throttle.lookups.failed(_address(request))
+        # What a free id would get for this body: 409 only where a free id would have been stored.
+        if upload is not None and upload.size:
+            upload.seek(0)
+            fmt = detect_format(upload.read(HEAD_BYTES))
+            upload.seek(0)
+            if fmt is None:
+                raise UploadRejected("unsupported_format", UNSUPPORTED_MESSAGE) from None
+        raise
 
 
 # An upload is stored and its row written on a pool of threads that keep their database connection,
@@ -100,6 +150,8 @@ async def extract(request: HttpRequest) -> JsonResponse:
         session = await _create_in_pool(request)
     except UploadTooLarge:
         return _too_large()
+    except Throttled as exc:
+        return _too_many(exc.retry_after)
     except UploadRejected as exc:
         return error_response(exc.code, exc.message)
     except UNREADABLE_FORM as exc:
@@ -120,6 +172,8 @@ async def extract(request: HttpRequest) -> JsonResponse:
 
 
 _state_for = sync_to_async(session_state_for)
+_lookup_retry_after = sync_to_async(throttle.lookups.retry_after, thread_sensitive=False)
+_lookup_failed = sync_to_async(throttle.lookups.failed, thread_sensitive=False)
 
 
 @csrf_exempt  # read-only: any other method gets the JSON 405 below, not the CSRF check's HTML 403
@@ -127,7 +181,13 @@ async def session_status(request: HttpRequest, session_id: str) -> JsonResponse:
     """GET /api/images_mvp/sessions/<id>: the session's saved state, for those who may see it."""
     if request.method != "GET":
         return error_response("method_not_allowed", "Use GET.")
-    state = await _state_for(session_id, token=request.GET.get("token"), session_key=_browser_session_key(request))
+    token = request.GET.get("token")
+    guessing = token_session_id(token) != session_id  # the token's holder guesses nothing
+    if guessing and (retry_after := await _lookup_retry_after(_address(request))):
+        return _too_many(retry_after)
+    state = await _state_for(session_id, token=token, session_key=_browser_session_key(request))
     if not isinstance(state, dict):  # refused gets the same 404 as missing: do not reveal that it exists
+        if guessing:
+            await _lookup_failed(_address(request))
         return error_response("session_not_found", f"No session {session_id}.")
     return JsonResponse(state)

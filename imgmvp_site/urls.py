@@ -3,7 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from . import admin_lockout
+
 urlpatterns = [
+    path("admin/login/", admin_lockout.login),  # before the admin's own: locks out password guessing
     path("admin/", admin.site.urls),
     path("", include("extraction.urls")),
 ]
