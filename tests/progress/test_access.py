@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -296,3 +296,71 @@ async def test_pings_at_20_a_second_are_fine():
         assert (await watcher.receive_json_from())["type"] == "pong"
         await asyncio.sleep(0.06)
     await watcher.disconnect()
+
+
+class BrokenLayer(InMemoryChannelLayer):
+    """An in-memory layer whose Redis went away: joining a group (or reading) raises ConnectionError."""
+
+    fail_on = "group_add"
+
+    async def group_add(self, group, channel):
+        if self.fail_on == "group_add":
+            raise ConnectionError("Connection reset by peer (a Redis restart)")
+        return await super().group_add(group, channel)
+
+    async def receive(self, channel):
+        if self.fail_on == "receive":
+            await asyncio.sleep(0.05)
+            raise ConnectionError("Connection closed by server (a Redis restart)")
+        return await super().receive(channel)
+
+
+class ReadFailsLayer(BrokenLayer):
+    fail_on = "receive"
+
+
+@pytest.mark.parametrize("layer", ["BrokenLayer", "ReadFailsLayer"])
+async def test_a_layer_failure_closes_4503_and_gives_the_slot_back(settings, layer, caplog):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": f"{__name__}.{layer}"}}
+    settings.PROGRESS_MAX_SOCKETS = 1
+    for _ in range(3):  # a leaked slot would refuse the second with 4429
+        watcher = socket(str(uuid.uuid4()))
+        await watcher.connect()
+        output = await watcher.receive_output(timeout=2)
+        while output["type"] == "websocket.send":  # `connected`, when only the read fails
+            output = await watcher.receive_output(timeout=2)
+        assert output == {"type": "websocket.close", "code": consumers.CLOSE_UNAVAILABLE}
+        await watcher.disconnect()
+        assert not consumers.open_sockets
+    assert "Traceback" not in caplog.text
+
+
+async def test_a_short_client_chosen_id_is_watched_with_the_token_only():
+    session = await create("test1234")
+    guesser = socket("test1234")
+    await guesser.connect()
+    await answered_as_missing(guesser)
+    await guesser.disconnect()
+    holder = socket("test1234", token=session_token(session.id))
+    await holder.connect()
+    assert (await holder.receive_json_from())["type"] == "connected"
+    assert (await holder.receive_json_from())["seq"] == 1
+    await holder.disconnect()
+    assert (await AsyncClient().get("/api/images_mvp/sessions/test1234")).status_code == 404
+
+
+async def test_failed_socket_lookups_are_throttled_but_not_the_token(settings):
+    settings.LOOKUP_FAILURES_PER_MINUTE = 3
+    session = await create()
+    answers = []
+    for _ in range(5):
+        guesser = socket(str(uuid.uuid4()))
+        await guesser.connect()
+        output = await guesser.receive_output(timeout=2)
+        answers.append(output.get("code") if output["type"] == "websocket.close" else "connected")
+        await guesser.disconnect()
+    assert answers == ["connected"] * 3 + [consumers.CLOSE_TOO_MANY] * 2
+    holder = socket(session.id, token=session_token(session.id))
+    await holder.connect()
+    assert (await holder.receive_json_from())["type"] == "connected"
+    await holder.disconnect()
