@@ -20,7 +20,7 @@ from django.conf import settings
 
 from extraction import throttle
 from extraction.access import may_view, token_session_id
-from extraction.selectors import MISSING, REFUSED, session_state_for
+from extraction.selectors import REFUSED, session_state_for
 from extraction.session_ids import is_valid_session_id
 from imgmvp_site.errors import ApiError
 
