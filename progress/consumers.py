@@ -79,9 +79,8 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
         try:
             await super().__call__(scope, receive, send)
         except LAYER_ERRORS as exc:
-            logger.warning(
-                "session %s: channel layer failed (%r); closing %s", getattr(self, "session_id", "?"), exc, CLOSE_UNAVAILABLE
-            )
+            session_id = getattr(self, "session_id", "?")
+            logger.warning("session %s: channel layer failed (%r); closing %s", session_id, exc, CLOSE_UNAVAILABLE)
             await self._close(CLOSE_UNAVAILABLE)
         finally:
             pinger().discard(self)
