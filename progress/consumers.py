@@ -60,7 +60,6 @@ open_sockets = slots.by_session
 
 state_for = database_sync_to_async(session_state_for)
 lookup_retry_after = sync_to_async(throttle.lookups.retry_after, thread_sensitive=False)
-lookup_failed = sync_to_async(throttle.lookups.failed, thread_sensitive=False)
 
 
 class ProgressConsumer(AsyncJsonWebsocketConsumer):
@@ -68,6 +67,8 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
     ping_slot: int | None = None  # kept by the pinger
     counted: str | None = None
     allowed = False
+    looked_up = False  # the row was read (a session lookup, counted if it never let this socket in)
+    has_token = False
     closing = False
     finished = False
     last_seq = 0
@@ -88,6 +89,10 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
             if self.counted is not None:
                 slots.give_back(self.counted)
                 self.counted = None
+            if self.looked_up and not self.allowed and not self.has_token:
+                # A guess, found out at its end: a socket opened before its own upload is let in by
+                # then, so the open-first-then-upload flow is never counted.
+                throttle.lookups.failed(self._address())
 
     async def connect(self):
         """Validate the id, the throttle and the caps, join the group, send `connected` and the snapshot."""
@@ -117,10 +122,9 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
         self.group_name = session_group(session_id)
         await self.channel_layer.group_add(self.group_name, self.channel_name)
         state = await self._read()
+        self.looked_up = True
         # A session this socket may not see answers as one that does not exist (yet): `connected`,
         # then nothing until a change it may see, so the answer never tells whether the id is taken.
-        if not isinstance(state, dict) and not self.has_token:
-            await lookup_failed(self._address())
         await self.send_json(connected_message(session_id))
         if isinstance(state, dict):
             self.allowed = True

@@ -364,3 +364,19 @@ async def test_failed_socket_lookups_are_throttled_but_not_the_token(settings):
     await holder.connect()
     assert (await holder.receive_json_from())["type"] == "connected"
     await holder.disconnect()
+
+
+async def test_sockets_opened_before_their_own_upload_are_not_counted_as_guesses(settings):
+    settings.LOOKUP_FAILURES_PER_MINUTE = 3
+    for _ in range(5):
+        session_id = str(uuid.uuid4())
+        watcher = socket(session_id)
+        await watcher.connect()
+        assert (await watcher.receive_json_from())["type"] == "connected"
+        await create(session_id)
+        assert (await watcher.receive_json_from())["seq"] == 1
+        await watcher.disconnect()
+    guesser = socket(str(uuid.uuid4()))
+    await guesser.connect()
+    assert (await guesser.receive_json_from())["type"] == "connected"  # five watched uploads, no guess
+    await guesser.disconnect()
