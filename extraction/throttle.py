@@ -2,6 +2,8 @@
 
 Per process by default; with REDIS_URL set the counts live in Redis (one counter for every process),
 and a Redis that does not answer falls back to this process's own count rather than failing requests.
+Called straight from async code (no thread per call): a dict lookup, or one Redis round trip bounded
+by REDIS_TIMEOUT_SECONDS, and after a Redis error none for REDIS_RETRY_SECONDS.
 """
 
 import logging

@@ -172,8 +172,6 @@ async def extract(request: HttpRequest) -> JsonResponse:
 
 
 _state_for = sync_to_async(session_state_for)
-_lookup_retry_after = sync_to_async(throttle.lookups.retry_after, thread_sensitive=False)
-_lookup_failed = sync_to_async(throttle.lookups.failed, thread_sensitive=False)
 
 
 @csrf_exempt  # read-only: any other method gets the JSON 405 below, not the CSRF check's HTML 403
@@ -183,11 +181,11 @@ async def session_status(request: HttpRequest, session_id: str) -> JsonResponse:
         return error_response("method_not_allowed", "Use GET.")
     token = request.GET.get("token")
     guessing = token_session_id(token) != session_id  # the token's holder guesses nothing
-    if guessing and (retry_after := await _lookup_retry_after(_address(request))):
+    if guessing and (retry_after := throttle.lookups.retry_after(_address(request))):
         return _too_many(retry_after)
     state = await _state_for(session_id, token=token, session_key=_browser_session_key(request))
     if not isinstance(state, dict):  # refused gets the same 404 as missing: do not reveal that it exists
         if guessing:
-            await _lookup_failed(_address(request))
+            throttle.lookups.failed(_address(request))
         return error_response("session_not_found", f"No session {session_id}.")
     return JsonResponse(state)

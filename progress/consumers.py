@@ -13,7 +13,6 @@ import time
 from collections import deque
 from urllib.parse import parse_qs
 
-from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 from django.conf import settings
@@ -59,7 +58,6 @@ except ImportError:  # pragma: no cover - served by something other than daphne
 open_sockets = slots.by_session
 
 state_for = database_sync_to_async(session_state_for)
-lookup_retry_after = sync_to_async(throttle.lookups.retry_after, thread_sensitive=False)
 
 
 class ProgressConsumer(AsyncJsonWebsocketConsumer):
@@ -105,7 +103,7 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
         self.token = (parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("token") or [None])[0]
         # The holder of this session's token guesses nothing: only the others are throttled.
         self.has_token = token_session_id(self.token) == session_id
-        if not self.has_token and await lookup_retry_after(self._address()):
+        if not self.has_token and throttle.lookups.retry_after(self._address()):
             await self._close(CLOSE_TOO_MANY)
             return
         if not slots.take(session_id):
