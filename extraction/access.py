@@ -1,5 +1,5 @@
 """Who may watch a session: the holder of its token, its uploader's browser, or (anonymous uploads
-with a client-chosen id) whoever knows that id."""
+with a client-chosen id of 22 characters or more) whoever knows that id."""
 
 import hashlib
 
@@ -8,6 +8,10 @@ from django.core import signing
 from .models import ExtractionSession
 
 TOKEN_SALT = "imgmvp.extraction.session-token"
+
+# A client-chosen id is a secret only when it cannot be guessed: 22 characters of the 64 allowed are
+# 132 bits (a UUID4 is 36). A shorter one (`test1234`) is watched with the token only.
+SECRET_ID_MIN_LENGTH = 22
 
 
 def session_token(session_id: str) -> str:
@@ -32,7 +36,8 @@ def owner_fingerprint(session_key: str | None) -> str:
 
 
 def session_may_view(session: ExtractionSession, *, token: str | None, session_key: str | None) -> bool:
-    """True when the request shows the session's token, comes from its owner, or needs no secret but the id."""
+    """True when the request shows the session's token, comes from its owner, or needs no secret but a
+    client-chosen id long enough to be one."""
     return may_view(session.id, access_facts(session), token=token, session_key=session_key)
 
 
@@ -47,4 +52,4 @@ def may_view(session_id: str, facts: dict, *, token: str | None, session_key: st
         return True
     if facts["owner_key"]:
         return bool(session_key) and owner_fingerprint(session_key) == facts["owner_key"]
-    return bool(facts["client_chose_id"])
+    return bool(facts["client_chose_id"]) and len(session_id) >= SECRET_ID_MIN_LENGTH

@@ -13,9 +13,11 @@ from django.views.decorators.csrf import csrf_exempt
 
 from imgmvp_site.errors import ApiError
 
+from . import throttle
 from .access import owner_fingerprint, session_may_view, session_token, token_session_id
 from .connections import with_kept_connection
 from .models import ExtractionSession
+from .pipeline.formats import HEAD_BYTES, detect_format
 from .selectors import session_get, session_state, session_state_for
 from .services import NotCancellable, UploadRejected, session_cancel as cancel_service, session_id_check, session_submit
 from .storage import StorageFailed
@@ -36,10 +38,14 @@ HTTP_STATUS = {
     "storage_full": 507,
     "storage_unavailable": 503,
     "busy": 503,
+    "too_many_requests": 429,
 }
 
 # What a client is told to wait before trying again after a 503 or 507 (the database or storage).
 RETRY_AFTER_SECONDS = 5
+
+# The answer for a body that is no image, also given with a taken id (else 409 would say it is taken).
+UNSUPPORTED_MESSAGE = "The file is not an image we read (JPEG, PNG, WebP, TIFF, GIF, BMP, HEIC/HEIF, AVIF, DNG)."
 
 
 def error_response(code: str, message: str) -> JsonResponse:
@@ -69,6 +75,25 @@ def _body_size(request: HttpRequest) -> int:
 FORM_ENCODED = "application/x-www-form-urlencoded"
 
 
+class Throttled(Exception):
+    """This address failed too many session lookups; it may try again in `retry_after` seconds."""
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+
+
+def _too_many(retry_after: int) -> JsonResponse:
+    response = error_response(
+        "too_many_requests", f"Too many failed session lookups from this address; try again in {retry_after} s."
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
 def _browser_session_key(request: HttpRequest) -> str:
     """The Django session key the request came with ("" for a client with no session cookie)."""
     session = getattr(request, "session", None)
@@ -83,7 +108,7 @@ def _create_from_request(request: HttpRequest) -> ExtractionSession:
             request.META["CONTENT_LENGTH"] = str(_body_size(request))
         try:
             session_id = request.POST.get("session_id") or request.GET.get("session_id")
-            return session_submit(session_id=session_id, upload=request.FILES.get("file"), owner_key=owner_key)
+            return _submit(request, session_id=session_id, upload=request.FILES.get("file"), owner_key=owner_key)
         finally:
             # Closed here, not left to the collector: a request cancelled by its client's hang-up never
             # closes them, and a temporary file that storing moved away, unlinked again when collected,
@@ -93,17 +118,42 @@ def _create_from_request(request: HttpRequest) -> ExtractionSession:
                     upload.close()
     if request.content_type == FORM_ENCODED:  # `curl -d session_id=...`: a form, with no file in it
         session_id = request.POST.get("session_id") or request.GET.get("session_id")
-        return session_submit(session_id=session_id, upload=None, owner_key=owner_key)
+        return _submit(request, session_id=session_id, upload=None, owner_key=owner_key)
     # A raw body (Content-Type: image/jpeg, application/octet-stream, ...) skips multipart parsing.
     session_id = request.GET.get("session_id")
     session_id_check(session_id)  # refuse a bad id before reading the body
+    _throttle_check(request, session_id)
     name = unquote(request.headers.get("X-Filename") or request.GET.get("filename") or "upload")
     upload = upload_from_raw_body(request, name)
     try:
-        return session_submit(session_id=session_id, upload=upload, owner_key=owner_key)
+        return _submit(request, session_id=session_id, upload=upload, owner_key=owner_key)
     finally:
         if upload is not None:
             upload.close()
+
+
+def _throttle_check(request: HttpRequest, session_id: str | None) -> None:
+    """A client-chosen id is a lookup (a taken one answers 409): refused past the failed-lookup limit."""
+    if session_id and (retry_after := throttle.lookups.retry_after(_address(request))):
+        raise Throttled(retry_after)
+
+
+def _submit(request: HttpRequest, *, session_id: str | None, upload, owner_key: str) -> ExtractionSession:
+    _throttle_check(request, session_id)
+    try:
+        return session_submit(session_id=session_id, upload=upload, owner_key=owner_key)
+    except UploadRejected as exc:
+        if exc.code != "session_exists":
+            raise
+        throttle.lookups.failed(_address(request))
+        # What a free id would get for this body: 409 only where a free id would have been stored.
+        if upload is not None and upload.size:
+            upload.seek(0)
+            fmt = detect_format(upload.read(HEAD_BYTES))
+            upload.seek(0)
+            if fmt is None:
+                raise UploadRejected("unsupported_format", UNSUPPORTED_MESSAGE) from None
+        raise
 
 
 # An upload is stored and its row written on a pool of threads that keep their database connection,
@@ -135,6 +185,8 @@ async def extract(request: HttpRequest) -> JsonResponse:
         session = await _create_in_pool(request)
     except UploadTooLarge:
         return _too_large()
+    except Throttled as exc:
+        return _too_many(exc.retry_after)
     except (UploadRejected, StorageFailed) as exc:
         return error_response(exc.code, exc.message)
     except UNREADABLE_FORM as exc:
@@ -162,8 +214,14 @@ async def session_status(request: HttpRequest, session_id: str) -> JsonResponse:
     """GET /api/images_mvp/sessions/<id>: the session's saved state, for those who may see it."""
     if request.method != "GET":
         return error_response("method_not_allowed", "Use GET.")
-    state = await _state_for(session_id, token=request.GET.get("token"), session_key=_browser_session_key(request))
+    token = request.GET.get("token")
+    guessing = token_session_id(token) != session_id  # the token's holder guesses nothing
+    if guessing and (retry_after := throttle.lookups.retry_after(_address(request))):
+        return _too_many(retry_after)
+    state = await _state_for(session_id, token=token, session_key=_browser_session_key(request))
     if not isinstance(state, dict):  # refused gets the same 404 as missing: do not reveal that it exists
+        if guessing:
+            throttle.lookups.failed(_address(request))
         return error_response("session_not_found", f"No session {session_id}.")
     return JsonResponse(state)
 

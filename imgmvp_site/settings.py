@@ -264,12 +264,18 @@ CLEAN_COPY_SECONDS = env_int("CLEAN_COPY_SECONDS", 3600)
 # A progress send that takes longer than this is given up and logged.
 CHANNEL_SEND_TIMEOUT_SECONDS = env_int("CHANNEL_SEND_TIMEOUT_SECONDS", 2)
 
-# Abuse limits on progress WebSockets (close 4429 past the socket caps and the frame rate, 1009 past
-# the frame size). The per-session cap counts the sockets of this process.
+# Abuse limits on progress WebSockets (close 4429 past the socket caps and the frame rate, 4413 past
+# the frame size; docs/protocol.md). Both caps count the sockets of this process.
 PROGRESS_MAX_SOCKETS_PER_SESSION = env_int("PROGRESS_MAX_SOCKETS_PER_SESSION", 5)
 PROGRESS_MAX_SOCKETS = env_int("PROGRESS_MAX_SOCKETS", 5000)
 PROGRESS_MAX_FRAME_BYTES = env_int("PROGRESS_MAX_FRAME_BYTES", 4096)
 PROGRESS_MAX_FRAMES_PER_SECOND = env_int("PROGRESS_MAX_FRAMES_PER_SECOND", 20)
+# Guessing: failed session lookups (status URL, socket, upload with a taken id) per client address a
+# minute, then 429 / close 4429; failed admin logins per address in 15 minutes, then refused. 0: off.
+# Counted in Redis (REDIS_PREFIX) when REDIS_URL is set, else per process.
+LOOKUP_FAILURES_PER_MINUTE = env_int("LOOKUP_FAILURES_PER_MINUTE", 60)
+ADMIN_LOGIN_FAILURES = env_int("ADMIN_LOGIN_FAILURES", 10)
+REDIS_PREFIX = os.environ.get("REDIS_PREFIX", "asgi")
 # A watched, unfinished session silent this long is re-read from its row (the layer may drop messages).
 PROGRESS_HEAL_SECONDS = env_int("PROGRESS_HEAL_SECONDS", 5)
 # imgmvp_site/patches/daphne.py: 0 serves with daphne's own request class.

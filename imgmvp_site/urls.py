@@ -3,9 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from . import admin_lockout
 from imgmvp_site.metrics import metrics_view
 
 urlpatterns = [
+    path("admin/login/", admin_lockout.login),  # before the admin's own: locks out password guessing
     path("admin/", admin.site.urls),
     path("metrics", metrics_view, name="metrics"),
     path("", include("extraction.urls")),

@@ -10,34 +10,52 @@ import asyncio
 import json
 import logging
 import time
-from collections import Counter, deque
+from collections import deque
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 from django.conf import settings
 
-from extraction.access import may_view
-from extraction.selectors import MISSING, REFUSED, session_state_for
+from extraction import throttle
+from extraction.access import may_view, token_session_id
+from extraction.selectors import REFUSED, session_state_for
 from extraction.session_ids import is_valid_session_id
 from imgmvp_site.errors import ApiError
 
 from .groups import session_group
 from .messages import connected_message, error_message, pong_message
 from .pinger import pinger
+from .slots import slots
 
 logger = logging.getLogger(__name__)
 
+# Close codes, all in the 4000-4999 range RFC 6455 leaves to applications (autobahn refuses 1009 and
+# the like from an application: it raised, the client got 1011). docs/protocol.md lists them.
 CLOSE_INVALID_SESSION_ID = 4400
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
-CLOSE_TOO_MANY = 4429
-CLOSE_TOO_BIG = 1009  # RFC 6455 "message too big"
+CLOSE_TOO_BIG = 4413  # an inbound frame over PROGRESS_MAX_FRAME_BYTES
+CLOSE_TOO_MANY = 4429  # a socket cap, the frame rate, or too many failed lookups from this address
+CLOSE_UNAVAILABLE = 4503  # the channel layer failed (e.g. Redis restarting): reconnect shortly
 
 TERMINAL_TYPES = ("complete", "failed", "cancelled")
 
-# This process's open progress sockets, by session id (the caps count per process).
-open_sockets: Counter[str] = Counter()
+# The channel layer failing (Redis gone, reset, timing out): the socket closes 4503, with one log line.
+try:
+    from redis.exceptions import RedisError
+except ImportError:  # pragma: no cover - redis comes with channels-redis
+    RedisError = OSError
+LAYER_ERRORS = (OSError, TimeoutError, RedisError)
+
+# A send racing the client's hang-up: the frame has nobody to read it, which is no error.
+try:
+    from autobahn.exception import Disconnected as SocketGone
+except ImportError:  # pragma: no cover - served by something other than daphne
+    SocketGone = ConnectionError
+
+# This process's open progress sockets by session id (kept for tests and metrics; progress/slots.py).
+open_sockets = slots.by_session
 
 state_for = database_sync_to_async(session_state_for)
 
@@ -47,36 +65,54 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
     ping_slot: int | None = None  # kept by the pinger
     counted: str | None = None
     allowed = False
+    looked_up = False  # the row was read (a session lookup, counted if it never let this socket in)
+    has_token = False
     closing = False
     finished = False
     last_seq = 0
     heal_timer: asyncio.TimerHandle | None = None
     heal_task: asyncio.Task | None = None
 
+    async def __call__(self, scope, receive, send):
+        """Run the socket; however it ends (close, error, layer failure, cancel), give its slot back here."""
+        try:
+            await super().__call__(scope, receive, send)
+        except LAYER_ERRORS as exc:
+            session_id = getattr(self, "session_id", "?")
+            logger.warning("session %s: channel layer failed (%r); closing %s", session_id, exc, CLOSE_UNAVAILABLE)
+            await self._close(CLOSE_UNAVAILABLE)
+        finally:
+            pinger().discard(self)
+            self._heal_stop()
+            if self.counted is not None:
+                slots.give_back(self.counted)
+                self.counted = None
+            if self.looked_up and not self.allowed and not self.has_token:
+                # A guess, found out at its end: a socket opened before its own upload is let in by
+                # then, so the open-first-then-upload flow is never counted.
+                throttle.lookups.failed(self._address())
+
     async def connect(self):
-        """Validate the id, the caps and the watcher's right, join the group, send `connected` and the snapshot."""
+        """Validate the id, the throttle and the caps, join the group, send `connected` and the snapshot."""
         session_id = self.scope["url_route"]["kwargs"]["session_id"]
         await self.accept()
         if not is_valid_session_id(session_id):
             await self._close(CLOSE_INVALID_SESSION_ID)
             return
-        if (
-            sum(open_sockets.values()) >= settings.PROGRESS_MAX_SOCKETS
-            or open_sockets[session_id] >= settings.PROGRESS_MAX_SOCKETS_PER_SESSION
-        ):
-            await self._close(CLOSE_TOO_MANY)
-            return
-        open_sockets[session_id] += 1
-        self.counted = session_id
-        try:
-            await self._join_and_greet(session_id)
-        except BaseException:
-            self._uncount()  # e.g. Redis down: no disconnect() will follow a crashed connect
-            raise
-
-    async def _join_and_greet(self, session_id: str):
         self.session_id = session_id
         self.token = (parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("token") or [None])[0]
+        # The holder of this session's token guesses nothing: only the others are throttled.
+        self.has_token = token_session_id(self.token) == session_id
+        if not self.has_token and throttle.lookups.retry_after(self._address()):
+            await self._close(CLOSE_TOO_MANY)
+            return
+        if not slots.take(session_id):
+            await self._close(CLOSE_TOO_MANY)
+            return
+        self.counted = session_id  # given back in __call__'s finally, whatever happens next
+        await self._join_and_greet(session_id)
+
+    async def _join_and_greet(self, session_id: str):
         session = self.scope.get("session")
         self.session_key = session.session_key if session is not None else None
         self.frame_times: deque[float] = deque()
@@ -84,20 +120,19 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
         self.group_name = session_group(session_id)
         await self.channel_layer.group_add(self.group_name, self.channel_name)
         state = await self._read()
-        if state == REFUSED:
-            await self._close(CLOSE_FORBIDDEN)
-            return
+        self.looked_up = True
+        # A session this socket may not see answers as one that does not exist (yet): `connected`,
+        # then nothing until a change it may see, so the answer never tells whether the id is taken.
         await self.send_json(connected_message(session_id))
-        if state != MISSING:
+        if isinstance(state, dict):
             self.allowed = True
             await self._send_if_newer(state)
         pinger().add(self)
 
     async def disconnect(self, code):
-        """Stop pinging and healing, give back the socket's place under the caps, and leave the group."""
+        """Stop pinging and healing, and leave the group (the slot is given back by `__call__`)."""
         pinger().discard(self)
         self._heal_stop()
-        self._uncount()
         if self.group_name is not None:
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
 
@@ -197,12 +232,9 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
 
     # -- plumbing -------------------------------------------------------------------------------------
 
-    def _uncount(self):
-        if self.counted is not None:
-            open_sockets[self.counted] -= 1
-            if open_sockets[self.counted] <= 0:
-                del open_sockets[self.counted]
-            self.counted = None
+    def _address(self) -> str:
+        client = self.scope.get("client")
+        return client[0] if client else "unknown"
 
     async def _read(self):
         return await state_for(self.session_id, token=self.token, session_key=self.session_key)
@@ -217,6 +249,16 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
     async def _close(self, code: int):
         self.closing = True
         await self.close(code=code)
+
+    async def send(self, text_data=None, bytes_data=None, close=False):
+        """Send a frame; a socket that closed meanwhile is no error (the frame has nobody to read it)."""
+        if self.closing and not close:
+            return
+        try:
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+        except SocketGone:
+            self.closing = True
+            logger.debug("session %s: socket closed before a send", getattr(self, "session_id", "?"))
 
     async def send_ping(self, text: str):
         """Called by the pinger every PROGRESS_PING_SECONDS with the `ping` message, encoded."""

@@ -1,5 +1,6 @@
 import pytest
 
+from extraction import throttle
 from extraction.tasks import wait_for_inline_tasks
 
 
@@ -19,6 +20,9 @@ def isolated_settings(settings, tmp_path):
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     # The process-wide reaper would outlive each test's event loop; tests that need it start it.
     settings.EXTRACTION_REAPER_SECONDS = 0
+    # Failed lookups are counted per client address, and every test client is 127.0.0.1.
+    throttle.lookups.clear()
+    throttle.admin_logins.clear()
     return settings
 
 

@@ -38,7 +38,7 @@ async def test_an_http_status_error_has_the_shape():
 
 
 async def test_a_socket_error_frame_has_the_shape():
-    watcher = await connect("error-frame-1")
+    watcher = await connect("error-frame-1-long-client-chosen-id")
     await watcher.send_to(text_data="not json")
     frame = await watcher.receive_json_from()
     assert set(frame) == {"type", "error", "message", "timestamp"}
@@ -48,8 +48,8 @@ async def test_a_socket_error_frame_has_the_shape():
 
 
 async def test_a_failed_message_has_the_shape():
-    watcher = await connect("failed-shape-1")
-    await upload("failed-shape-1", corrupt_jpeg_bytes())
+    watcher = await connect("failed-shape-1-long-client-chosen-id")
+    await upload("failed-shape-1-long-client-chosen-id", corrupt_jpeg_bytes())
     failed = (await receive_until_end(watcher))[-1]
     assert failed["type"] == "failed"
     assert_error_shape(failed, "corrupt_image")
@@ -57,10 +57,10 @@ async def test_a_failed_message_has_the_shape():
 
 
 async def test_the_stored_state_of_a_failed_session_has_the_shape():
-    await upload("stored-shape-1", corrupt_jpeg_bytes())
+    await upload("stored-shape-1-long-client-chosen-id", corrupt_jpeg_bytes())
     await wait_for_inline_tasks()
-    row = await ExtractionSession.objects.aget(pk="stored-shape-1")
+    row = await ExtractionSession.objects.aget(pk="stored-shape-1-long-client-chosen-id")
     assert (row.error_code, bool(row.error_message)) == ("corrupt_image", True)
     assert_error_shape(session_state(row), "corrupt_image")
-    document = (await AsyncClient().get("/api/images_mvp/sessions/stored-shape-1")).json()
+    document = (await AsyncClient().get("/api/images_mvp/sessions/stored-shape-1-long-client-chosen-id")).json()
     assert document == session_state(row)  # the status document is the same state

@@ -14,7 +14,8 @@ from extraction.access import (
 )
 from extraction.models import ExtractionSession
 
-SESSION = "a1b2c3d4-session"
+SESSION = "a1b2c3d4-session-long-enough"  # 26 characters: a client-chosen id that is a secret
+SHORT = "test1234"  # under 22 characters: guessable, never a secret
 
 
 def test_a_token_names_the_session_it_was_made_for():
@@ -58,6 +59,17 @@ def test_the_owner_fingerprint_is_a_hash_not_the_key():
 )
 def test_who_may_view(facts, token, session_key, allowed):
     assert may_view(SESSION, facts, token=token, session_key=session_key) is allowed
+
+
+def test_a_short_client_chosen_id_is_no_secret():
+    """500 guesses found `test1234`: under 22 characters only the token or the owner may watch."""
+    anonymous = {"owner_key": "", "client_chose_id": True}
+    assert may_view(SHORT, anonymous, token=None, session_key=None) is False
+    assert may_view(SHORT, anonymous, token=session_token(SHORT), session_key=None) is True
+    assert may_view("a" * 21, anonymous, token=None, session_key=None) is False
+    assert may_view("a" * 22, anonymous, token=None, session_key=None) is True
+    owned = {"owner_key": owner_fingerprint("k1"), "client_chose_id": True}
+    assert may_view(SHORT, owned, token=None, session_key="k1") is True
 
 
 def test_the_row_and_its_access_facts_decide_alike():

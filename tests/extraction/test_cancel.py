@@ -50,8 +50,8 @@ async def test_a_queued_session_is_cancelled_its_original_deleted_and_never_run(
     settings.MAX_CONCURRENT_EXTRACTIONS = 1
     client = AsyncClient()
     async with tasks._semaphore():  # the one extraction slot is busy: the upload waits queued
-        started = await upload(client, "cancel-queued-1")
-        watcher = await connect("cancel-queued-1")
+        started = await upload(client, "cancel-queued-1-long-client-chosen-id")
+        watcher = await connect("cancel-queued-1-long-client-chosen-id")
         assert (await watcher.receive_json_from())["status"] == "pending"
         assert len(stored_files(settings)) == 1
         response = await cancel(client, started)
@@ -63,7 +63,7 @@ async def test_a_queued_session_is_cancelled_its_original_deleted_and_never_run(
         assert (message["type"], message["seq"]) == ("cancelled", body["seq"])
         assert all_files(settings) == []
     await wait_for_inline_tasks()  # its job runs now and finds nothing to do
-    session = await ExtractionSession.objects.aget(pk="cancel-queued-1")
+    session = await ExtractionSession.objects.aget(pk="cancel-queued-1-long-client-chosen-id")
     assert (session.status, session.seq, session.result) == ("cancelled", body["seq"], None)
     assert await watcher.receive_nothing()
     await watcher.disconnect()
@@ -86,8 +86,8 @@ async def test_a_running_session_stops_at_its_next_stage_and_writes_nothing_more
 
     monkeypatch.setattr(services, "run_pipeline", paused_pipeline)
     client = AsyncClient()
-    watcher = await connect("cancel-running-1")
-    started = await upload(client, "cancel-running-1")
+    watcher = await connect("cancel-running-1-long-client-chosen-id")
+    started = await upload(client, "cancel-running-1-long-client-chosen-id")
     assert await sync_to_async(reached.wait)(10)
     seen = await receive_until(watcher, "progress")
     while seen[-1]["stage"] != {"analyse": "extract", "finalise": "analyse"}[held]:
@@ -100,13 +100,13 @@ async def test_a_running_session_stops_at_its_next_stage_and_writes_nothing_more
     assert message["type"] == "cancelled" and message["previewUrl"] is None
     release.set()
     await wait_for_inline_tasks()
-    session = await ExtractionSession.objects.aget(pk="cancel-running-1")
+    session = await ExtractionSession.objects.aget(pk="cancel-running-1-long-client-chosen-id")
     assert (session.status, session.seq, session.result, session.clean_path) == (
         "cancelled", message["seq"], None, "")
     assert all_files(settings) == []  # no original, no preview, no clean copy written after the cancel
     assert await watcher.receive_nothing()
     await watcher.disconnect()
-    preview = await client.get(f"/api/images_mvp/sessions/cancel-running-1/preview?token={started['token']}")
+    preview = await client.get(f"/api/images_mvp/sessions/cancel-running-1-long-client-chosen-id/preview?token={started['token']}")
     assert preview.status_code == 404
 
 

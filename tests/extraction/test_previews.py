@@ -83,9 +83,9 @@ async def test_a_preview_is_served_at_the_states_preview_url(name, data, size, c
 async def test_the_preview_is_named_while_the_session_is_still_processing():
     from tests.support.communicators import connect, receive_until_end
 
-    watcher = await connect("preview-early-1")
+    watcher = await connect("preview-early-1-long-client-chosen-id")
     response = await AsyncClient().post("/api/images_mvp/extract", {
-        "file": SimpleUploadedFile("p.jpg", jpeg((800, 600))), "session_id": "preview-early-1"})
+        "file": SimpleUploadedFile("p.jpg", jpeg((800, 600))), "session_id": "preview-early-1-long-client-chosen-id"})
     assert response.status_code == 202
     messages = await receive_until_end(watcher)
     await watcher.disconnect()

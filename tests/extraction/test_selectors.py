@@ -12,14 +12,14 @@ KEYS = {"type", "sessionId", "seq", "timestamp", "status", "progress", "stage", 
         "cleanUrl", "previewUrl", "error", "message", "createdAt", "finishedAt"}
 
 
-def row(session_id="selector-row-1", **fields) -> ExtractionSession:
+def row(session_id="selector-row-1-long-client-chosen-id", **fields) -> ExtractionSession:
     return ExtractionSession.objects.create(id=session_id, seq=1, original_name="p.jpg", size=10, format="JPEG",
                                             mime_type="image/jpeg", client_chose_id=True, **fields)
 
 
 def test_session_get_reads_the_row_and_none_for_unknown_or_malformed_ids():
     saved = row()
-    assert session_get("selector-row-1").seq == saved.seq
+    assert session_get("selector-row-1-long-client-chosen-id").seq == saved.seq
     assert session_get("nobody-has-this") is None
     assert session_get("bad id;") is None
 
@@ -43,9 +43,9 @@ def test_every_state_has_the_same_keys(fields, kind, progress):
 
 
 def test_only_a_complete_state_carries_the_result_and_only_a_failed_one_the_error():
-    complete = session_state(row("complete-row-1", status="complete", result={"summary": {}}, error_code="x"))
+    complete = session_state(row("complete-row-1-long-client-chosen-id", status="complete", result={"summary": {}}, error_code="x"))
     assert complete["result"] == {"summary": {}} and complete["error"] is None and complete["message"] is None
-    failed = session_state(row("failed-row-1", status="failed", result={"summary": {}},
+    failed = session_state(row("failed-row-1-long-client-chosen-id", status="failed", result={"summary": {}},
                                error_code="corrupt_image", error_message="Unreadable."))
     assert failed["result"] is None
     assert (failed["error"], failed["message"]) == ("corrupt_image", "Unreadable.")
@@ -65,13 +65,13 @@ def test_a_cancelled_state_carries_no_error_and_no_result():
 
 
 def test_state_for_a_viewer_is_missing_refused_or_the_state():
-    row("viewer-anon-1")
-    ExtractionSession.objects.create(id="viewer-owned-1", seq=1, owner_key=owner_fingerprint("browser-key"))
+    row("viewer-anon-1-long-client-chosen-id")
+    ExtractionSession.objects.create(id="viewer-owned-1-long-client-chosen-id", seq=1, owner_key=owner_fingerprint("browser-key"))
     assert session_state_for("nobody-has-this", token=None, session_key=None) == MISSING
-    assert session_state_for("viewer-owned-1", token=None, session_key="someone-else") == REFUSED
-    assert session_state_for("viewer-owned-1", token=None, session_key="browser-key")["seq"] == 1
-    assert session_state_for("viewer-owned-1", token=session_token("viewer-owned-1"), session_key=None)["seq"] == 1
-    assert session_state_for("viewer-anon-1", token=None, session_key=None)["sessionId"] == "viewer-anon-1"
+    assert session_state_for("viewer-owned-1-long-client-chosen-id", token=None, session_key="someone-else") == REFUSED
+    assert session_state_for("viewer-owned-1-long-client-chosen-id", token=None, session_key="browser-key")["seq"] == 1
+    assert session_state_for("viewer-owned-1-long-client-chosen-id", token=session_token("viewer-owned-1-long-client-chosen-id"), session_key=None)["seq"] == 1
+    assert session_state_for("viewer-anon-1-long-client-chosen-id", token=None, session_key=None)["sessionId"] == "viewer-anon-1-long-client-chosen-id"
 
 
 def test_a_complete_state_names_its_clean_copy_while_it_is_kept():

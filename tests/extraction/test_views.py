@@ -69,7 +69,7 @@ async def test_without_a_session_id_the_server_makes_a_uuid4():
 
 
 async def test_raw_body_upload_with_query_session_id():
-    session_id = "raw-body-session-1"
+    session_id = "raw-body-session-1-long-client-chosen-id"
     response = await AsyncClient().post(
         f"{EXTRACT}?session_id={session_id}",
         jpeg_bytes(),
@@ -178,12 +178,12 @@ async def test_other_methods_on_the_status_url_are_405_json(method):
 
 
 async def test_status_of_a_finished_session_has_the_result():
-    await post_multipart(file=jpeg_upload(data=jpeg_bytes(make="Acme", model="Cam 9")), session_id="status-ok-1")
+    await post_multipart(file=jpeg_upload(data=jpeg_bytes(make="Acme", model="Cam 9")), session_id="status-ok-1-long-client-chosen-id")
     await wait_for_inline_tasks()
-    response = await AsyncClient().get("/api/images_mvp/sessions/status-ok-1")
+    response = await AsyncClient().get("/api/images_mvp/sessions/status-ok-1-long-client-chosen-id")
     assert response.status_code == 200
     body = response.json()
-    assert body["sessionId"] == "status-ok-1"
+    assert body["sessionId"] == "status-ok-1-long-client-chosen-id"
     assert body["status"] == "complete"
     assert body["progress"] == 100
     assert body["statusText"] == "Extraction complete!"
@@ -195,9 +195,9 @@ async def test_status_of_a_finished_session_has_the_result():
 
 
 async def test_status_of_a_failed_session_carries_the_one_error_shape():
-    await post_multipart(file=jpeg_upload(data=corrupt_jpeg_bytes()), session_id="status-bad-1")
+    await post_multipart(file=jpeg_upload(data=corrupt_jpeg_bytes()), session_id="status-bad-1-long-client-chosen-id")
     await wait_for_inline_tasks()
-    body = (await AsyncClient().get("/api/images_mvp/sessions/status-bad-1")).json()
+    body = (await AsyncClient().get("/api/images_mvp/sessions/status-bad-1-long-client-chosen-id")).json()
     assert body["status"] == "failed"
     assert body["error"] == "corrupt_image"
     assert isinstance(body["message"], str) and body["message"]

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -64,6 +64,12 @@ async def closed_with(communicator: WebsocketCommunicator) -> int | None:
     return output.get("code")
 
 
+async def answered_as_missing(communicator: WebsocketCommunicator) -> None:
+    """What a socket on an id nobody uploaded gets: `connected`, then nothing (no state, no close)."""
+    assert (await communicator.receive_json_from())["type"] == "connected"
+    assert await communicator.receive_nothing(timeout=0.3)
+
+
 async def run_to_end(session_id: str) -> None:
     await sync_to_async(services.session_run, thread_sensitive=False)(session_id=session_id)
 
@@ -72,8 +78,12 @@ async def test_a_stranger_is_refused_a_session_with_a_server_made_id():
     session = await create()
     stranger = socket(session.id)
     assert (await stranger.connect())[0]
-    assert await closed_with(stranger) == consumers.CLOSE_FORBIDDEN
-    await stranger.disconnect()
+    await answered_as_missing(stranger)  # not 4403: that would tell a guesser the id is taken
+    nobody = socket(str(uuid.uuid4()))
+    assert (await nobody.connect())[0]
+    await answered_as_missing(nobody)
+    for communicator in (stranger, nobody):
+        await communicator.disconnect()
 
 
 async def test_the_token_opens_the_socket_and_the_status():
@@ -98,7 +108,7 @@ async def test_a_token_for_another_session_is_refused():
     mine, theirs = await create(), await create()
     watcher = socket(theirs.id, token=session_token(mine.id))
     await watcher.connect()
-    assert await closed_with(watcher) == consumers.CLOSE_FORBIDDEN
+    await answered_as_missing(watcher)
     await watcher.disconnect()
 
 
@@ -117,7 +127,7 @@ async def test_the_owning_browser_session_may_watch_and_another_may_not():
     for cookie in (other, None):
         theirs = socket(session.id, cookie=cookie)
         await theirs.connect()
-        assert await closed_with(theirs) == consumers.CLOSE_FORBIDDEN
+        await answered_as_missing(theirs)
         await theirs.disconnect()
 
     client = AsyncClient()
@@ -254,14 +264,14 @@ async def test_sockets_per_process_are_capped():
         await communicator.disconnect()
 
 
-async def test_a_frame_over_4kb_closes_with_1009():
+async def test_a_frame_over_4kb_closes_with_4413():
     watcher = socket(str(uuid.uuid4()))
     await watcher.connect()
     await watcher.receive_json_from()
     await watcher.send_to(text_data='{"type": "ping"}')
     assert (await watcher.receive_json_from())["type"] == "pong"
     await watcher.send_to(text_data='{"type": "ping", "pad": "' + "x" * 4096 + '"}')
-    assert await closed_with(watcher) == consumers.CLOSE_TOO_BIG
+    assert await closed_with(watcher) == consumers.CLOSE_TOO_BIG == 4413  # an application code, not 1009
     await watcher.disconnect()
 
 
@@ -286,3 +296,87 @@ async def test_pings_at_20_a_second_are_fine():
         assert (await watcher.receive_json_from())["type"] == "pong"
         await asyncio.sleep(0.06)
     await watcher.disconnect()
+
+
+class BrokenLayer(InMemoryChannelLayer):
+    """An in-memory layer whose Redis went away: joining a group (or reading) raises ConnectionError."""
+
+    fail_on = "group_add"
+
+    async def group_add(self, group, channel):
+        if self.fail_on == "group_add":
+            raise ConnectionError("Connection reset by peer (a Redis restart)")
+        return await super().group_add(group, channel)
+
+    async def receive(self, channel):
+        if self.fail_on == "receive":
+            await asyncio.sleep(0.05)
+            raise ConnectionError("Connection closed by server (a Redis restart)")
+        return await super().receive(channel)
+
+
+class ReadFailsLayer(BrokenLayer):
+    fail_on = "receive"
+
+
+@pytest.mark.parametrize("layer", ["BrokenLayer", "ReadFailsLayer"])
+async def test_a_layer_failure_closes_4503_and_gives_the_slot_back(settings, layer, caplog):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": f"{__name__}.{layer}"}}
+    settings.PROGRESS_MAX_SOCKETS = 1
+    for _ in range(3):  # a leaked slot would refuse the second with 4429
+        watcher = socket(str(uuid.uuid4()))
+        await watcher.connect()
+        output = await watcher.receive_output(timeout=2)
+        while output["type"] == "websocket.send":  # `connected`, when only the read fails
+            output = await watcher.receive_output(timeout=2)
+        assert output == {"type": "websocket.close", "code": consumers.CLOSE_UNAVAILABLE}
+        await watcher.disconnect()
+        assert not consumers.open_sockets
+    assert "Traceback" not in caplog.text
+
+
+async def test_a_short_client_chosen_id_is_watched_with_the_token_only():
+    session = await create("test1234")
+    guesser = socket("test1234")
+    await guesser.connect()
+    await answered_as_missing(guesser)
+    await guesser.disconnect()
+    holder = socket("test1234", token=session_token(session.id))
+    await holder.connect()
+    assert (await holder.receive_json_from())["type"] == "connected"
+    assert (await holder.receive_json_from())["seq"] == 1
+    await holder.disconnect()
+    assert (await AsyncClient().get("/api/images_mvp/sessions/test1234")).status_code == 404
+
+
+async def test_failed_socket_lookups_are_throttled_but_not_the_token(settings):
+    settings.LOOKUP_FAILURES_PER_MINUTE = 3
+    session = await create()
+    answers = []
+    for _ in range(5):
+        guesser = socket(str(uuid.uuid4()))
+        await guesser.connect()
+        output = await guesser.receive_output(timeout=2)
+        answers.append(output.get("code") if output["type"] == "websocket.close" else "connected")
+        await guesser.disconnect()
+    assert answers == ["connected"] * 3 + [consumers.CLOSE_TOO_MANY] * 2
+    holder = socket(session.id, token=session_token(session.id))
+    await holder.connect()
+    assert (await holder.receive_json_from())["type"] == "connected"
+    await holder.disconnect()
+
+
+async def test_sockets_opened_before_their_own_upload_are_not_counted_as_guesses(settings):
+    settings.LOOKUP_FAILURES_PER_MINUTE = 3
+    for _ in range(5):
+        session_id = str(uuid.uuid4())
+        watcher = socket(session_id)
+        await watcher.connect()
+        assert (await watcher.receive_json_from())["type"] == "connected"
+        await create(session_id)
+        assert (await watcher.receive_json_from())["seq"] == 1
+        await watcher.disconnect()
+    guesser = socket(str(uuid.uuid4()))
+    await guesser.connect()
+    assert (await guesser.receive_json_from())["type"] == "connected"  # five watched uploads, no guess
+    await guesser.disconnect()

@@ -38,8 +38,8 @@ def test_no_module_of_extraction_imports_progress():
 
 @pytest.mark.django_db(transaction=True)
 async def test_a_notified_change_reaches_the_sessions_watchers():
-    session = await ExtractionSession.objects.acreate(id="notified-1", seq=1, client_chose_id=True)
-    watcher = await connect("notified-1")
+    session = await ExtractionSession.objects.acreate(id="notified-1-long-client-chosen-id", seq=1, client_chose_id=True)
+    watcher = await connect("notified-1-long-client-chosen-id")
     assert (await watcher.receive_json_from())["seq"] == 1
     session.seq = 2
     await session.asave()

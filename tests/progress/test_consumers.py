@@ -41,10 +41,10 @@ def assert_full_sequence(messages: list[dict], session_id: str) -> None:
 
 
 async def test_happy_path_sends_every_stage_in_order_then_complete():
-    watcher = await connect("happy-path-1")
-    await upload("happy-path-1")
+    watcher = await connect("happy-path-1-long-client-chosen-id")
+    await upload("happy-path-1-long-client-chosen-id")
     messages = await receive_until_end(watcher)
-    assert_full_sequence(messages, "happy-path-1")
+    assert_full_sequence(messages, "happy-path-1-long-client-chosen-id")
     complete = messages[-1]
     assert complete["progress"] == 100
     assert complete["status"] == "complete"
@@ -61,10 +61,10 @@ async def test_happy_path_sends_every_stage_in_order_then_complete():
 
 
 async def test_connect_after_complete_gets_the_terminal_snapshot():
-    await upload("late-comer-1")
+    await upload("late-comer-1-long-client-chosen-id")
     await wait_for_inline_tasks()
-    saved = await ExtractionSession.objects.aget(pk="late-comer-1")
-    watcher = await connect("late-comer-1")
+    saved = await ExtractionSession.objects.aget(pk="late-comer-1-long-client-chosen-id")
+    watcher = await connect("late-comer-1-long-client-chosen-id")
     snapshot = await watcher.receive_json_from()
     assert snapshot["type"] == "complete"
     assert snapshot["seq"] == saved.seq
@@ -76,8 +76,8 @@ async def test_connect_after_complete_gets_the_terminal_snapshot():
 async def test_connect_while_queued_gets_the_current_state_first(settings):
     settings.MAX_CONCURRENT_EXTRACTIONS = 1
     async with tasks._semaphore():  # the one extraction slot is busy: the upload waits queued
-        await upload("mid-run-1")
-        watcher = await connect("mid-run-1")
+        await upload("mid-run-1-long-client-chosen-id")
+        watcher = await connect("mid-run-1-long-client-chosen-id")
         snapshot = await watcher.receive_json_from()
         assert snapshot["type"] == "progress"
         assert snapshot["status"] == "pending"
@@ -91,17 +91,17 @@ async def test_connect_while_queued_gets_the_current_state_first(settings):
 
 
 async def test_two_watchers_of_one_session_both_see_everything():
-    first, second = await connect("two-watchers"), await connect("two-watchers")
-    await upload("two-watchers")
-    assert_full_sequence(await receive_until_end(first), "two-watchers")
-    assert_full_sequence(await receive_until_end(second), "two-watchers")
+    first, second = await connect("two-watchers-long-client-chosen-id"), await connect("two-watchers-long-client-chosen-id")
+    await upload("two-watchers-long-client-chosen-id")
+    assert_full_sequence(await receive_until_end(first), "two-watchers-long-client-chosen-id")
+    assert_full_sequence(await receive_until_end(second), "two-watchers-long-client-chosen-id")
     await first.disconnect()
     await second.disconnect()
 
 
 async def test_no_message_leaks_to_another_session():
-    mine, other = await connect("session-mine"), await connect("session-other")
-    await upload("session-mine")
+    mine, other = await connect("session-mine-long-client-chosen-id"), await connect("session-other-long-client-chosen-id")
+    await upload("session-mine-long-client-chosen-id")
     await receive_until_end(mine)
     assert await other.receive_nothing(timeout=0.3)
     await mine.disconnect()
@@ -109,7 +109,7 @@ async def test_no_message_leaks_to_another_session():
 
 
 async def test_ping_gets_pong():
-    watcher = await connect("pinger-123")
+    watcher = await connect("pinger-123-long-client-chosen-id")
     await watcher.send_json_to({"type": "ping"})
     pong = await watcher.receive_json_from()
     assert pong["type"] == "pong"
@@ -119,7 +119,7 @@ async def test_ping_gets_pong():
 
 async def test_server_pings_every_interval(settings):
     settings.PROGRESS_PING_SECONDS = 1
-    watcher = await connect("pinged-123")
+    watcher = await connect("pinged-123-long-client-chosen-id")
     ping = await watcher.receive_json_from(timeout=3)
     assert ping["type"] == "ping"
     await watcher.disconnect()
@@ -127,7 +127,7 @@ async def test_server_pings_every_interval(settings):
 
 @pytest.mark.parametrize("frame", ["not json", "[1, 2]", '{"no": "type"}', '{"type": "dance"}', "null"])
 async def test_malformed_frame_gets_an_error_and_the_socket_stays_open(frame):
-    watcher = await connect("frames-123")
+    watcher = await connect("frames-123-long-client-chosen-id")
     await watcher.send_to(text_data=frame)
     error = await watcher.receive_json_from()
     assert error["type"] == "error"
@@ -157,8 +157,8 @@ async def test_any_other_path_is_closed_with_4404(path):
 
 
 async def test_corrupt_image_ends_in_failed_with_a_stable_code():
-    watcher = await connect("corrupt-123")
-    await upload("corrupt-123", corrupt_jpeg_bytes())
+    watcher = await connect("corrupt-123-long-client-chosen-id")
+    await upload("corrupt-123-long-client-chosen-id", corrupt_jpeg_bytes())
     messages = await receive_until_end(watcher)
     failed = messages[-1]
     assert failed["type"] == "failed"
@@ -167,7 +167,7 @@ async def test_corrupt_image_ends_in_failed_with_a_stable_code():
     assert failed["statusText"] == "Extraction failed"
     assert failed["error"] == "corrupt_image"  # the one error shape, beside its message
     assert failed["message"] and "Traceback" not in failed["message"]
-    saved = await ExtractionSession.objects.aget(pk="corrupt-123")
+    saved = await ExtractionSession.objects.aget(pk="corrupt-123-long-client-chosen-id")
     assert saved.status == "failed"
     assert saved.error_code == "corrupt_image"
     assert saved.finished_at is not None
@@ -177,7 +177,7 @@ async def test_corrupt_image_ends_in_failed_with_a_stable_code():
 async def test_disconnect_leaves_no_task_running(settings):
     settings.PROGRESS_PING_SECONDS = 1
     before = {task for task in asyncio.all_tasks()}
-    watcher = await connect("leaver-123")
+    watcher = await connect("leaver-123-long-client-chosen-id")
     await watcher.disconnect()
     await asyncio.sleep(0.05)
     leftover = [t for t in asyncio.all_tasks() - before if not t.done() and t is not asyncio.current_task()]
@@ -186,9 +186,9 @@ async def test_disconnect_leaves_no_task_running(settings):
 
 async def test_extractions_beyond_the_limit_wait_queued(settings):
     settings.MAX_CONCURRENT_EXTRACTIONS = 1
-    first, second = await connect("queue-first"), await connect("queue-second")
-    await upload("queue-first")
-    await upload("queue-second")
+    first, second = await connect("queue-first-long-client-chosen-id"), await connect("queue-second-long-client-chosen-id")
+    await upload("queue-first-long-client-chosen-id")
+    await upload("queue-second-long-client-chosen-id")
     first_messages = await receive_until_end(first)
     second_messages = await receive_until_end(second)
     first_end = first_messages[-1]["timestamp"]
@@ -199,10 +199,10 @@ async def test_extractions_beyond_the_limit_wait_queued(settings):
 
 
 async def test_a_change_older_than_the_snapshot_is_not_forwarded():
-    await upload("stale-change-1")
+    await upload("stale-change-1-long-client-chosen-id")
     await wait_for_inline_tasks()
-    saved = await ExtractionSession.objects.aget(pk="stale-change-1")
-    watcher = await connect("stale-change-1")
+    saved = await ExtractionSession.objects.aget(pk="stale-change-1-long-client-chosen-id")
+    watcher = await connect("stale-change-1-long-client-chosen-id")
     assert (await watcher.receive_json_from())["seq"] == saved.seq
     # As when a change queued for the group arrives after the (newer) snapshot was sent.
     stale = {**session_state(saved), "type": "progress", "seq": saved.seq - 1}

@@ -33,22 +33,22 @@ async def saved_at(session_id: str, seq: int, **fields) -> ExtractionSession:
 
 
 async def test_a_seq_gap_sends_the_saved_state_instead(heal_soon):
-    await ExtractionSession.objects.acreate(id="gap-heal-1", seq=1, client_chose_id=True)
-    watcher = await connect("gap-heal-1")
+    await ExtractionSession.objects.acreate(id="gap-heal-1-long-client-chosen-id", seq=1, client_chose_id=True)
+    watcher = await connect("gap-heal-1-long-client-chosen-id")
     assert (await watcher.receive_json_from())["seq"] == 1
-    saved = await saved_at("gap-heal-1", 6, progress=70, stage="analyse")
+    saved = await saved_at("gap-heal-1-long-client-chosen-id", 6, progress=70, stage="analyse")
     stale = {**session_state(saved), "seq": 3, "progress": 20}  # 2 was lost on the way
-    await get_channel_layer().group_send(session_group("gap-heal-1"), {"type": "progress.update", "state": stale})
+    await get_channel_layer().group_send(session_group("gap-heal-1-long-client-chosen-id"), {"type": "progress.update", "state": stale})
     healed = await watcher.receive_json_from(timeout=HEAL / 2)  # at once, not after the quiet timeout
     assert healed == session_state(saved)
     await watcher.disconnect()
 
 
 async def test_a_quiet_unfinished_session_is_re_read_and_its_moved_state_sent(heal_soon):
-    await ExtractionSession.objects.acreate(id="quiet-heal-1", seq=1, client_chose_id=True)
-    watcher = await connect("quiet-heal-1")
+    await ExtractionSession.objects.acreate(id="quiet-heal-1-long-client-chosen-id", seq=1, client_chose_id=True)
+    watcher = await connect("quiet-heal-1-long-client-chosen-id")
     assert (await watcher.receive_json_from())["seq"] == 1
-    saved = await saved_at("quiet-heal-1", 8, status="complete", progress=100, stage="complete", result={})
+    saved = await saved_at("quiet-heal-1-long-client-chosen-id", 8, status="complete", progress=100, stage="complete", result={})
     started = time.monotonic()
     healed = await watcher.receive_json_from(timeout=HEAL * 3)
     assert healed == session_state(saved)
@@ -58,10 +58,10 @@ async def test_a_quiet_unfinished_session_is_re_read_and_its_moved_state_sent(he
 
 
 async def test_a_socket_opened_before_its_upload_heals_from_the_first_change_that_reaches_it(heal_soon):
-    watcher = await connect("late-row-1")
-    saved = await ExtractionSession.objects.acreate(id="late-row-1", seq=5, client_chose_id=True)  # 1-4 lost
+    watcher = await connect("late-row-1-long-client-chosen-id")
+    saved = await ExtractionSession.objects.acreate(id="late-row-1-long-client-chosen-id", seq=5, client_chose_id=True)  # 1-4 lost
     late = {**session_state(saved), "seq": 2}  # a delayed message, older than the row
-    await get_channel_layer().group_send(session_group("late-row-1"), {"type": "progress.update", "state": late})
+    await get_channel_layer().group_send(session_group("late-row-1-long-client-chosen-id"), {"type": "progress.update", "state": late})
     assert await watcher.receive_json_from(timeout=HEAL / 2) == session_state(saved)
     await watcher.disconnect()
 
@@ -75,9 +75,9 @@ async def test_a_socket_with_no_session_yet_does_not_poll_the_database(heal_soon
         return await real(*args, **kwargs)
 
     monkeypatch.setattr(consumers, "state_for", counted)
-    watcher = await connect("never-uploaded-1")
+    watcher = await connect("never-uploaded-1-long-client-chosen-id")
     assert await watcher.receive_nothing(timeout=HEAL * 3)
-    assert reads == ["never-uploaded-1"], "idle sockets of unknown sessions cost no reads"
+    assert reads == ["never-uploaded-1-long-client-chosen-id"], "idle sockets of unknown sessions cost no reads"
     await watcher.disconnect()
 
 
@@ -90,16 +90,16 @@ async def test_a_finished_or_quiet_but_unchanged_session_is_not_sent_again(heal_
         return await real(*args, **kwargs)
 
     monkeypatch.setattr(consumers, "state_for", counted)
-    await ExtractionSession.objects.acreate(id="done-once-1", seq=3, status="failed", client_chose_id=True,
+    await ExtractionSession.objects.acreate(id="done-once-1-long-client-chosen-id", seq=3, status="failed", client_chose_id=True,
                                             error_code="corrupt_image", error_message="Unreadable.")
-    await ExtractionSession.objects.acreate(id="waiting-1", seq=1, client_chose_id=True)
-    finished, waiting = await connect("done-once-1"), await connect("waiting-1")
+    await ExtractionSession.objects.acreate(id="waiting-1-long-client-chosen-id", seq=1, client_chose_id=True)
+    finished, waiting = await connect("done-once-1-long-client-chosen-id"), await connect("waiting-1-long-client-chosen-id")
     assert (await finished.receive_json_from())["type"] == "failed"
     assert (await waiting.receive_json_from())["seq"] == 1
     assert await finished.receive_nothing(timeout=HEAL * 3.5)
     assert await waiting.receive_nothing(timeout=0.01)
-    assert reads.count("done-once-1") == 1, "a finished session is read once, for its snapshot"
-    assert reads.count("waiting-1") >= 3, "an unfinished one is re-read every period"
+    assert reads.count("done-once-1-long-client-chosen-id") == 1, "a finished session is read once, for its snapshot"
+    assert reads.count("waiting-1-long-client-chosen-id") >= 3, "an unfinished one is re-read every period"
     await finished.disconnect()
     await waiting.disconnect()
 
@@ -113,12 +113,12 @@ async def test_disconnect_stops_the_quiet_timer(heal_soon, monkeypatch):
         return await real(*args, **kwargs)
 
     monkeypatch.setattr(consumers, "state_for", counted)
-    await ExtractionSession.objects.acreate(id="gone-away-1", seq=1, client_chose_id=True)
-    watcher = await connect("gone-away-1")
+    await ExtractionSession.objects.acreate(id="gone-away-1-long-client-chosen-id", seq=1, client_chose_id=True)
+    watcher = await connect("gone-away-1-long-client-chosen-id")
     await watcher.receive_json_from()
     await watcher.disconnect()
     await asyncio.sleep(HEAL * 2)
-    assert reads == ["gone-away-1"]
+    assert reads == ["gone-away-1-long-client-chosen-id"]
 
 
 FAULTY = {"BACKEND": "tests.support.layers.FaultyChannelLayer", "CONFIG": {"drop": 0.2, "delay": 0.2, "max_delay": 0.3}}
@@ -144,7 +144,7 @@ async def run_fifty_through(settings, heal_seconds):
     settings.CHANNEL_LAYERS = {"default": FAULTY}
     settings.PROGRESS_HEAL_SECONDS = heal_seconds
     settings.PROGRESS_MAX_SOCKETS = 1000
-    ids = [f"faulty-layer-{index:02d}" for index in range(SESSIONS)]
+    ids = [f"faulty-layer-{index:02d}-long-client-chosen-id" for index in range(SESSIONS)]
     started = time.monotonic()
     watches = [asyncio.create_task(watch_to_end(session_id, started)) for session_id in ids]
     await asyncio.sleep(0.2)  # every watcher is in its group before its upload
@@ -184,9 +184,9 @@ async def test_without_the_quiet_re_read_the_same_faults_leave_watchers_stuck(se
 
 
 async def test_session_get_reads_what_the_socket_sends():
-    await ExtractionSession.objects.acreate(id="same-read-1", seq=4, client_chose_id=True)
-    watcher = await connect("same-read-1")
+    await ExtractionSession.objects.acreate(id="same-read-1-long-client-chosen-id", seq=4, client_chose_id=True)
+    watcher = await connect("same-read-1-long-client-chosen-id")
     snapshot = await watcher.receive_json_from()
-    row = await asyncio.to_thread(session_get, "same-read-1")
+    row = await asyncio.to_thread(session_get, "same-read-1-long-client-chosen-id")
     assert snapshot == session_state(row)
     await watcher.disconnect()

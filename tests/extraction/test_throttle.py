@@ -1,0 +1,118 @@
+"""extraction/throttle.py, and the HTTP doors it guards (status URL, upload with a chosen id)."""
+
+import socket
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import AsyncClient
+
+from extraction import throttle
+from extraction.access import session_token
+from extraction.tasks import wait_for_inline_tasks
+from tests.support.sample_images import jpeg_bytes
+
+
+def redis_available() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def lookups(settings):
+    settings.LOOKUP_FAILURES_PER_MINUTE = 5
+    settings.REDIS_URL = ""
+    throttle.lookups.clear()
+    yield throttle.lookups
+    throttle.lookups.clear()
+
+
+def test_an_address_is_refused_past_the_limit_and_others_are_not(lookups):
+    for _ in range(5):
+        assert lookups.retry_after("10.0.0.1") == 0
+        lookups.failed("10.0.0.1")
+    assert 1 <= lookups.retry_after("10.0.0.1") <= 60
+    assert lookups.retry_after("10.0.0.2") == 0
+
+
+def test_a_limit_of_zero_is_off(lookups, settings):
+    settings.LOOKUP_FAILURES_PER_MINUTE = 0
+    for _ in range(100):
+        lookups.failed("10.0.0.1")
+    assert lookups.retry_after("10.0.0.1") == 0
+
+
+def test_the_window_ends(lookups, monkeypatch):
+    now = [1_000_040.0]
+    monkeypatch.setattr(throttle.time, "time", lambda: now[0])
+    for _ in range(5):
+        lookups.failed("10.0.0.1")
+    assert lookups.retry_after("10.0.0.1") == 40  # the minute ends at 1_000_080
+    now[0] += 40
+    assert lookups.retry_after("10.0.0.1") == 0
+
+
+@pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379")
+def test_with_redis_every_process_shares_one_count(lookups, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
+    settings.REDIS_PREFIX = f"test-throttle-{uuid.uuid4().hex}"
+    throttle._down_until = 0.0
+    for _ in range(5):
+        lookups.failed("10.0.0.9")
+    lookups._counts.clear()  # what another process sees: nothing of this one's memory
+    assert lookups.retry_after("10.0.0.9") > 0
+    lookups.clear()
+    assert lookups.retry_after("10.0.0.9") == 0
+
+
+def test_a_redis_that_does_not_answer_falls_back_to_this_process(lookups, settings):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings.REDIS_URL = f"redis://127.0.0.1:{port}/0"
+    throttle._down_until = 0.0
+    for _ in range(5):
+        lookups.failed("10.0.0.3")
+    assert lookups.retry_after("10.0.0.3") > 0
+    throttle._down_until = 0.0
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_guessed_status_urls_get_429_and_the_token_still_reads(lookups, settings):
+    settings.EXTRACTION_WORKERS = "inline"
+    client = AsyncClient()
+    upload = SimpleUploadedFile("a.jpg", jpeg_bytes(), content_type="image/jpeg")
+    stored = (await client.post("/api/images_mvp/extract", {"file": upload})).json()
+    await wait_for_inline_tasks()
+    codes = [(await client.get(f"/api/images_mvp/sessions/{uuid.uuid4()}")).status_code for _ in range(8)]
+    assert codes == [404] * 5 + [429] * 3
+    refused = await client.get(f"/api/images_mvp/sessions/{stored['sessionId']}")  # no token: a guess
+    assert refused.status_code == 429 and refused.json()["error"] == "too_many_requests"
+    assert int(refused["Retry-After"]) >= 1
+    token = session_token(stored["sessionId"])
+    assert (await client.get(f"/api/images_mvp/sessions/{stored['sessionId']}?token={token}")).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_an_upload_with_a_taken_id_answers_as_a_free_one_and_counts(lookups, settings):
+    settings.EXTRACTION_WORKERS = "inline"
+    client = AsyncClient()
+    taken = str(uuid.uuid4())
+    image = SimpleUploadedFile("a.jpg", jpeg_bytes(), content_type="image/jpeg")
+    assert (await client.post("/api/images_mvp/extract", {"file": image, "session_id": taken})).status_code == 202
+    await wait_for_inline_tasks()
+    answers = []
+    for session_id in (taken, str(uuid.uuid4())):
+        junk = SimpleUploadedFile("a.txt", b"not an image at all", content_type="text/plain")
+        response = await client.post("/api/images_mvp/extract", {"file": junk, "session_id": session_id})
+        answers.append((response.status_code, response.json()))
+    assert answers[0] == answers[1] == (415, answers[1][1]) and answers[1][1]["error"] == "unsupported_format"
+    again = SimpleUploadedFile("a.jpg", jpeg_bytes(), content_type="image/jpeg")
+    taken_again = await client.post("/api/images_mvp/extract", {"file": again, "session_id": taken})
+    assert taken_again.status_code == 409  # only where a free id would have been stored
+    raw = await client.post(f"/api/images_mvp/extract?session_id={taken}", jpeg_bytes(), content_type="image/jpeg")
+    assert raw.status_code == 409
+    assert throttle.lookups._counts and sum(throttle.lookups._counts.values()) == 3
