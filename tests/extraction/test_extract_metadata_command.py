@@ -138,3 +138,17 @@ def test_a_pipeline_bug_on_one_file_costs_only_that_files_record(files, monkeypa
     assert records[0]["SourceFile"] == files[0] and records[0]["error"]["code"] == "corrupt_image"
     assert "RuntimeError" not in records[0]["error"]["message"]
     assert "a bug" in err.getvalue()
+
+
+def test_a_batch_read_by_several_processes_prints_the_same_records_in_the_same_order(tmp_path):
+    from tests.support.images import jpeg_bytes
+
+    paths = []
+    for index in range(24):
+        path = tmp_path / f"{index:02d}-{'photo.jpg' if index % 3 else 'notes.txt'}"
+        path.write_bytes(jpeg_bytes(make=f"Make {index}") if index % 3 else b"not an image at all")
+        paths.append(str(path))
+    one, two = _manage("--jsonl", "--jobs", "1", *paths), _manage("--jsonl", "--jobs", "2", *paths)
+    assert one.returncode == two.returncode == 1  # the text files could not be read, in both runs
+    assert two.stdout == one.stdout
+    assert [json.loads(line)["SourceFile"] for line in two.stdout.splitlines()] == paths
