@@ -1,7 +1,7 @@
 """What the clean copy costs: server CPU per session with copies on against off, JPEG and HEIC, in one run.
 
 `python -m bench.clean_cost [--sessions N] [--runs R]`. Two daphne deployments (CLEAN_COPY_SECONDS=3600
-and 0) take turns, run by run; each run sends N watched uploads of one photo, one after another, and
+and 0; previews off in both, so only the copy differs) take turns, run by run; each run sends N watched uploads of one photo, one after another, and
 reads the server's CPU seconds before and after. Prints min/median/max per session and the ratio.
 """
 
@@ -39,8 +39,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     mode = MODES["daphne-memory"]
-    with Deployment(mode, "clean-on", CLEAN_COPY_SECONDS="3600") as on, \
-            Deployment(mode, "clean-off", CLEAN_COPY_SECONDS="0") as off:
+    with Deployment(mode, "clean-on", CLEAN_COPY_SECONDS="3600", PREVIEWS="0") as on, \
+            Deployment(mode, "clean-off", CLEAN_COPY_SECONDS="0", PREVIEWS="0") as off:
         print(f"{'format':<6} {'copies':<7} {'CPU ms/session min':>19} {'median':>8} {'max':>8}")
         for label, photo in PHOTOS.items():
             if not photo.is_file():

@@ -32,9 +32,9 @@ class PreviewTarget:
 
 
 def preview_target(session: ExtractionSession) -> PreviewTarget | None:
-    """Where this session's preview goes; None when nothing is kept (CLEAN_COPY_SECONDS is 0) or the
-    storage has no local disk."""
-    if settings.CLEAN_COPY_SECONDS <= 0:
+    """Where this session's preview goes; None when previews are off (PREVIEWS=0), nothing is kept
+    (CLEAN_COPY_SECONDS is 0) or the storage has no local disk."""
+    if not settings.PREVIEWS or settings.CLEAN_COPY_SECONDS <= 0:
         return None
     name = f"{FOLDER}/{secrets.token_hex(16)}.jpg"
     try:
