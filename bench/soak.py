@@ -331,6 +331,7 @@ def run(*, seconds: float, mode: str, sockets: int, uploads: int, max_rounds: in
     temp = deployment.tmp / "tmp"
     temp.mkdir(parents=True)
     deployment.env["TMPDIR"] = str(temp)
+    deployment.env["PREVIEWS"] = "1"  # every file the product can keep is kept, so leaks of any show
     pictures = photos()
     rounds: list[Round] = []
     with deployment:
