@@ -1,5 +1,11 @@
-"""WebKit for the page tests: Debian's WebKitWebDriver (MiniBrowser) driven by Selenium on a virtual
-display, a real daphne behind a throttling proxy (a phone's slow uplink), nothing downloaded."""
+"""Two more engines for the page tests, at phone size: WebKit (Debian's WebKitWebDriver, MiniBrowser,
+driven by Selenium on a virtual display) and Firefox ESR (over WebDriver BiDi, `bidi.py`); a real
+daphne behind a throttling proxy (a phone's slow uplink). Nothing is downloaded.
+
+Each engine offers the same few calls: `open`, `js` (the JSON value of an awaited expression),
+`set_files`, `click` (a real pointer click), `screenshot`, and the folder its downloads land in."""
+
+import json
 
 import os
 import shutil
@@ -70,6 +76,8 @@ def display():
 class WebKit:
     """One WebKitWebDriver process and its Selenium session; downloads land in `downloads`."""
 
+    name = "webkit"
+
     def __init__(self, driver_path: str, display_name: str, home: Path):
         from selenium import webdriver
         from selenium.webdriver.remote.client_config import ClientConfig
@@ -101,14 +109,31 @@ class WebKit:
         self.driver = webdriver.Remote(command_executor=connection, options=Options())
         self.driver.file_detector = UselessFileDetector()  # a file input gets a local path, as typed
 
-    def phone_size(self) -> None:
-        """A 390 x 844 viewport: the window is that plus MiniBrowser's toolbar."""
-        width, height = PHONE
+    def viewport(self, width: int, height: int) -> None:
+        """The window is the viewport plus MiniBrowser's toolbar."""
         self.driver.set_window_size(width, height)
         chrome = self.driver.execute_script("return window.outerHeight - window.innerHeight")
         self.driver.set_window_size(width, height + chrome)
-        viewport = self.driver.execute_script("return [window.innerWidth, window.innerHeight]")
-        assert tuple(viewport) == PHONE, f"the viewport is {viewport}, not a phone's {PHONE}"
+
+    def open(self, url: str) -> None:
+        self.driver.get(url)
+
+    def js(self, expression: str):
+        return json.loads(self.driver.execute_script(
+            f"return (async () => JSON.stringify(await ({expression})))()") or "null")
+
+    def set_files(self, selector: str, paths: list[str]) -> None:
+        from selenium.webdriver.common.by import By
+
+        self.driver.find_element(By.CSS_SELECTOR, selector).send_keys("\n".join(paths))
+
+    def click(self, selector: str) -> None:
+        from selenium.webdriver.common.by import By
+
+        self.driver.find_element(By.CSS_SELECTOR, selector).click()  # scrolls it into view, checks it is hit
+
+    def screenshot(self, path: Path) -> None:
+        self.driver.save_screenshot(str(path))
 
     def stop(self) -> None:
         if getattr(self, "driver", None):
@@ -126,8 +151,7 @@ class WebKit:
         self.log.close()
 
 
-@pytest.fixture(scope="session")
-def webkit(request, tmp_path_factory):
+def start_webkit(request, home: Path) -> WebKit:
     driver_path = shutil.which("WebKitWebDriver") or (WEBKIT_DRIVER if os.path.exists(WEBKIT_DRIVER) else None)
     if not driver_path:
         missing("WebKitWebDriver is not installed (apt-get install webkit2gtk-driver)")
@@ -136,8 +160,31 @@ def webkit(request, tmp_path_factory):
     except ImportError:
         missing("Selenium for Python is not installed (pip install -r requirements-dev.txt)")
     display = request.getfixturevalue("display")  # after the driver: its absence is the likelier reason
-    browser = WebKit(driver_path, display, tmp_path_factory.mktemp("webkit-home"))
-    browser.phone_size()
+    return WebKit(driver_path, display, home)
+
+
+def start_firefox(home: Path):
+    from .bidi import Firefox
+
+    binary = shutil.which("firefox-esr") or shutil.which("firefox")
+    if not binary:
+        missing("Firefox ESR is not installed (apt-get install firefox-esr)")
+    return Firefox(binary, home)  # headless: it needs no display
+
+
+@pytest.fixture(scope="session", params=["webkit", "firefox"])
+def engine(request, tmp_path_factory):
+    """Each engine once for the session, at a phone's viewport."""
+    home = tmp_path_factory.mktemp(f"{request.param}-home")
+    browser = start_webkit(request, home) if request.param == "webkit" else start_firefox(home)
+    try:
+        browser.viewport(*PHONE)
+        browser.open("about:blank")
+        viewport = browser.js("[window.innerWidth, window.innerHeight]")
+        assert tuple(viewport) == PHONE, f"the viewport is {viewport}, not a phone's {PHONE}"
+    except BaseException:
+        browser.stop()
+        raise
     yield browser
     browser.stop()
 
