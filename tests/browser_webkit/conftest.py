@@ -6,7 +6,6 @@ Each engine offers the same few calls: `open`, `js` (the JSON value of an awaite
 `set_files`, `click` (a real pointer click), `screenshot`, and the folder its downloads land in."""
 
 import json
-
 import os
 import shutil
 import signal
