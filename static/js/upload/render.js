@@ -51,6 +51,8 @@ export function createCard(file, { onRetry, onRemove, onCancel }) {
   const name = h("h3", { class: "card-name", id: `${id}-name`, text: file.name || "(unnamed file)" });
   const bar = h("progress", { class: "card-bar", max: 100, value: 0, "aria-labelledby": `${id}-name` });
   const percent = h("span", { class: "card-percent", text: "0%" });
+  // Bytes, speed and time left while uploading: not a live region (it changes many times a second).
+  const transfer = h("p", { class: "card-transfer", id: `${id}-transfer`, hidden: true });
   const status = h("p", { class: "card-status", role: "status", "aria-live": "polite", text: "Waiting..." });
   const connection = h("span", { class: "connection", dataset: { state: "connecting" } },
     h("span", { class: "connection-dot", "aria-hidden": "true" }),
@@ -74,11 +76,11 @@ export function createCard(file, { onRetry, onRemove, onCancel }) {
       }, "✕")),
     h("div", { class: "card-progress" }, bar,
       h("div", { class: "card-line" }, status, h("span", { class: "card-meta" }, percent, connection)),
-      h("div", { class: "card-actions" }, cancel)),
+      h("div", { class: "card-actions" }, transfer, cancel)),
     problem,
     results,
     announcer);
-  return { root, bar, percent, status, connection, problem, results, announcer, preview, cancel, onRetry,
+  return { root, bar, percent, status, connection, problem, results, announcer, preview, cancel, transfer, onRetry,
            rendered: {} };
 }
 
@@ -88,8 +90,12 @@ export function updateCard(card, state) {
   root.dataset.phase = state.phase;
   if (state.sessionId) root.dataset.sessionId = state.sessionId;
   const percentText = `${Math.round(state.percent)}%`;
+  const transferText = state.phase === "uploading" ? transferWords(state) : "";
   bar.value = state.percent;
-  bar.setAttribute("aria-valuetext", `${percentText}, ${state.statusText}`);
+  bar.setAttribute("aria-valuetext", [percentText, state.statusText, transferText].filter(Boolean).join(", "));
+  card.transfer.hidden = !transferText;
+  if (card.transfer.textContent !== transferText) card.transfer.textContent = transferText;
+  root.dataset.resumable = state.resumable ? "true" : "false";
   percent.textContent = percentText;
   if (status.textContent !== state.statusText) status.textContent = state.statusText;
   connection.dataset.state = state.connection;
@@ -133,6 +139,27 @@ export function updateCard(card, state) {
   }
 }
 
+/** "12.0 MB of 30.0 MB · 2.1 MB/s · 9 s left" (speed and time once they can be measured). */
+export function transferWords({ sent = 0, total = 0, rate = null, secondsLeft = null }) {
+  const parts = [`${formatBytes(sent)} of ${formatBytes(total)}`];
+  if (rate === 0 && sent < total) parts.push("stalled");
+  else if (rate > 0 && sent < total) {
+    parts.push(`${formatBytes(rate)}/s`);
+    if (secondsLeft !== null) parts.push(`${durationWords(secondsLeft)} left`);
+  }
+  return parts.join(" · ");
+}
+
+export function durationWords(seconds) {
+  if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;
+  if (seconds < 3600) {
+    const minutes = Math.floor(seconds / 60);
+    const rest = Math.round(seconds % 60);
+    return rest && minutes < 10 ? `${minutes} min ${rest} s` : `${Math.round(seconds / 60)} min`;
+  }
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
 const CANCELLABLE = new Set(["waiting", "connecting", "uploading", "processing"]);
 
 /** The preview image while the server names one; a new session (a retry) starts without. */
@@ -164,7 +191,7 @@ function showClean(card, clean, cleanUrl) {
   }
   if (!clean.ok) {
     const message = clean.error?.message || "No clean copy could be made of this file.";
-    card.cleanSlot.replaceChildren(cleanSection("refused",
+    card.cleanSlot.replaceChildren(cleanSection(card, "refused",
       h("p", { class: "clean-refusal" }, h("strong", { text: "No clean copy." }), " ", message)));
     return;
   }
@@ -176,23 +203,25 @@ function showClean(card, clean, cleanUrl) {
   }
   if (!cleanUrl) {
     parts.push(h("p", { class: "muted clean-gone", text: "The clean copy is no longer kept on the server." }));
-    card.cleanSlot.replaceChildren(cleanSection("gone", ...parts));
+    card.cleanSlot.replaceChildren(cleanSection(card, "gone", ...parts));
     return;
   }
   card.root.dataset.cleanUrl = cleanUrl;
   parts.push(h("div", { class: "actions" },
     h("a", { class: "button primary clean-download", href: cleanUrl, download: "",
              "aria-label": `Download clean copy of ${cardName(card)}` }, "Download clean copy")));
-  card.cleanSlot.replaceChildren(cleanSection("ready", ...parts));
+  card.cleanSlot.replaceChildren(cleanSection(card, "ready", ...parts));
   if (!card.rendered.cleanAnnounced) {
     card.rendered.cleanAnnounced = true;
     card.announcer.textContent = `Clean copy of ${cardName(card)} ready to download.`;
   }
 }
 
-function cleanSection(state, ...parts) {
-  return h("section", { class: "clean", "aria-label": "Clean copy", dataset: { state } },
-    h("h4", { text: "Clean copy" }), ...parts);
+/** The card's "Clean copy" region, named "Clean copy <file name>": two cards' regions never share a name. */
+function cleanSection(card, state, ...parts) {
+  const titleId = `${card.root.id}-clean-title`;
+  return h("section", { class: "clean", "aria-labelledby": `${titleId} ${card.root.id}-name`, dataset: { state } },
+    h("h4", { id: titleId, text: "Clean copy" }), ...parts);
 }
 
 function cleanSentence(removed, kept) {
@@ -494,7 +523,7 @@ function renderMetadata(result, fileName) {
       },
     }, "Copy"),
     feedback);
-  return h("section", { class: "metadata", "aria-label": "All metadata" },
+  return h("section", { class: "metadata", "aria-label": `All metadata of ${fileName}` },
     actions,
     h("details", { class: "metadata-details" },
       h("summary", { class: "button-like", text: `All metadata (${rows.length} tags)` }),

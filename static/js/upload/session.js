@@ -1,5 +1,8 @@
 // One file's journey: open its progress socket, upload it, follow the server, recover from drops.
 
+import { formatBytes } from "./render.js";
+import { TusUpload } from "./tus.js";
+
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 15000;
 const ATTEMPTS_BEFORE_POLLING = 3;
@@ -15,6 +18,8 @@ const SILENCE_LIMIT_MS = 75000;
 const HEALTHY_AFTER_MS = 5000;
 // The layer may drop a message: a live socket with no state this long, before the end, asks the status URL.
 const QUIET_MS = 10000;
+// Speed is bytes over the last few seconds of progress events, so a pause shows at once.
+const RATE_WINDOW_MS = 3000;
 
 export function newSessionId() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -37,9 +42,15 @@ export function backoffDelay(attempt) {
  * `onUploadSettled()` is called once, when the upload request has ended one way or another.
  */
 export class UploadSession {
-  constructor(file, { urls, csrfToken = "", onChange = () => {}, onUploadSettled = () => {} }) {
+  constructor(file, { urls, csrfToken = "", resumableMinBytes = Infinity, onChange = () => {},
+                      onUploadSettled = () => {} }) {
     this.file = file;
     this.urls = urls;
+    // Large files go over tus, in chunks that survive a dropped connection; small ones in one request.
+    this.resumable = Boolean(urls.tus) && file.size >= resumableMinBytes;
+    this.tus = null;
+    this.samples = [];
+    this.quietUntilByte = -1; // after a drop, the status keeps saying so until bytes pass this
     this.csrfToken = csrfToken;
     this.onChange = onChange;
     this.onUploadSettled = onUploadSettled;
@@ -60,7 +71,8 @@ export class UploadSession {
     this.state = {
       sessionId: this.id, phase: "connecting", percent: 0, statusText: "Connecting...", stage: "",
       connection: "connecting", sent: 0, total: file.size, result: null, fullResult: null, cleanUrl: null,
-      previewUrl: null, error: null, retryable: false, cancelling: false,
+      previewUrl: null, error: null, retryable: false, cancelling: false, rate: null, secondsLeft: null,
+      resumable: this.resumable,
     };
   }
 
@@ -86,6 +98,10 @@ export class UploadSession {
     if (this.xhr) {
       this.xhr.abort();
       this.xhr = null;
+    }
+    if (this.tus) {
+      this.tus.abort({ terminate: true }); // removed, started over or left: the server need not keep it
+      this.tus = null;
     }
   }
 
@@ -240,6 +256,10 @@ export class UploadSession {
     if (this.uploadStarted || this.disposed || this.ended) return;
     this.uploadStarted = true;
     clearTimeout(this.connectWait);
+    if (this.resumable) {
+      this.uploadResumable();
+      return;
+    }
     const xhr = new XMLHttpRequest();
     this.xhr = xhr;
     xhr.open("POST", `${this.urls.extract}?session_id=${encodeURIComponent(this.id)}`);
@@ -259,13 +279,81 @@ export class UploadSession {
     this.set({ phase: "uploading", statusText: "Uploading...", percent: 0 });
   }
 
+  /** The same file over tus: created with our session id, so the socket already watches it. */
+  uploadResumable() {
+    this.tus = new TusUpload(this.file, {
+      endpoint: this.urls.tus,
+      metadata: { filename: this.file.name || "upload", session_id: this.id },
+      onProgress: (sent) => this.uploadProgress(sent, this.file.size),
+      onLastBodySent: () => {
+        this.bodySent = true;
+      },
+      onStall: ({ offline }) => {
+        if (this.state.phase !== "uploading") return;
+        this.samples = [];
+        this.quietUntilByte = Infinity;
+        this.set({
+          rate: 0, secondsLeft: null,
+          statusText: offline ? "Connection lost; the upload goes on when it is back."
+            : "Connection lost; trying again...",
+        });
+      },
+      onResume: (offset) => {
+        if (this.state.phase !== "uploading") return;
+        this.samples = [];
+        this.quietUntilByte = offset;
+        this.set({ sent: offset, statusText: `Resuming from ${formatBytes(offset)}...` });
+      },
+      onSuccess: (body) => this.onResumableDone(body),
+      onError: (error) => this.onResumableError(error),
+    });
+    this.set({ phase: "uploading", statusText: "Uploading...", percent: 0 });
+    this.tus.start();
+  }
+
+  onResumableDone() {
+    this.tus = null;
+    this.settleUpload();
+    if (this.ended || this.disposed) return;
+    if (this.state.phase === "uploading") {
+      this.set({ phase: "processing", percent: UPLOAD_SHARE, statusText: "Queued on the server...",
+                 sent: this.file.size, rate: null, secondsLeft: null });
+    }
+    if (!this.everConnected) this.startPolling();
+    this.watchQuiet();
+  }
+
+  onResumableError(error) {
+    this.tus = null;
+    this.settleUpload();
+    if (this.ended || this.disposed) return;
+    const retryable = error.status === 0 || error.status >= 500 || error.code === "session_exists"
+      || error.code === "upload_not_found";
+    this.end("rejected", { code: error.code, message: error.message }, retryable);
+  }
+
   uploadProgress(sent, total) {
     if (this.state.phase !== "uploading") return;
     const fraction = total > 0 ? sent / total : 1;
+    const { rate, secondsLeft } = this.measure(sent, total);
+    const statusText = fraction >= 1 ? "Upload sent, waiting for the server..."
+      : sent > this.quietUntilByte ? "Uploading..." : this.state.statusText;
     this.set({
       sent, total, percent: Math.max(this.state.percent, Math.floor(fraction * UPLOAD_SHARE)),
-      statusText: fraction >= 1 ? "Upload sent, waiting for the server..." : "Uploading...",
+      statusText, rate, secondsLeft,
     });
+  }
+
+  /** Bytes per second over the last RATE_WINDOW_MS, and the seconds left at that speed. */
+  measure(sent, total) {
+    const now = performance.now();
+    this.samples.push({ now, sent });
+    while (this.samples.length > 2 && now - this.samples[1].now > RATE_WINDOW_MS) this.samples.shift();
+    const first = this.samples[0];
+    const elapsed = (now - first.now) / 1000;
+    if (elapsed < 0.5) return { rate: this.state.rate, secondsLeft: this.state.secondsLeft };
+    const rate = Math.max(0, (sent - first.sent) / elapsed);
+    return { rate, secondsLeft: rate > 0 ? Math.ceil((total - sent) / rate) : null };
   }
 
   settleUpload() {
@@ -318,6 +406,16 @@ export class UploadSession {
    */
   async cancel() {
     if (this.ended || this.disposed || this.state.cancelling) return;
+    if (this.tus) {
+      const tus = this.tus;
+      this.tus = null;
+      const sent = this.bodySent;
+      tus.abort({ terminate: true }); // DELETE: the server drops the bytes it holds
+      this.settleUpload();
+      if (sent) this.postCancel(); // the last chunk arrived whole: a session may exist already
+      this.end("cancelled", null, true);
+      return;
+    }
     if (!this.uploadStarted || this.xhr) {
       const sent = this.bodySent;
       clearTimeout(this.connectWait);
@@ -424,3 +522,4 @@ export class UploadSession {
     if (!this.disposed) this.onChange({ ...this.state });
   }
 }
+
