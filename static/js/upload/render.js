@@ -118,11 +118,11 @@ export function updateCard(card, state) {
   if (state.result && card.rendered.result !== state.result) {
     card.rendered.result = state.result;
     card.results.hidden = false;
-    card.summarySection = renderSummary(state.result.summary || {}, state.fullResult);
+    card.summarySection = renderSummary(state.result.summary || {}, state.fullResult, cardName(card));
     card.cleanSlot = h("div", { class: "clean-slot" });
     card.rendered.cleanUrl = undefined;
     card.results.replaceChildren(card.cleanSlot, card.summarySection,
-      renderFindings(state.result.findings || []));
+      renderFindings(state.result.findings || [], cardName(card)));
     card.metadataSlot = h("div", { class: "metadata-slot" }, h("p", { class: "muted", text: "Loading all metadata..." }));
     card.results.append(card.metadataSlot);
   }
@@ -132,7 +132,8 @@ export function updateCard(card, state) {
   if (state.fullResult && card.rendered.fullResult !== state.fullResult && card.metadataSlot) {
     card.rendered.fullResult = state.fullResult;
     // The full record carries `printed`: the summary now shows ExifTool's words instead of codes.
-    const summary = renderSummary(state.result?.summary || state.fullResult.summary || {}, state.fullResult);
+    const summary = renderSummary(state.result?.summary || state.fullResult.summary || {}, state.fullResult,
+                                  cardName(card));
     card.summarySection.replaceWith(summary);
     card.summarySection = summary;
     card.metadataSlot.replaceChildren(renderMetadata(state.fullResult, card.root.querySelector(".card-name").textContent));
@@ -147,7 +148,8 @@ export function transferWords({ sent = 0, total = 0, rate = null, secondsLeft = 
     parts.push(`${formatBytes(rate)}/s`);
     if (secondsLeft !== null) parts.push(`${durationWords(secondsLeft)} left`);
   }
-  return parts.join(" · ");
+  // Each part stays on one line; a narrow card wraps between them.
+  return parts.map((part) => part.replaceAll(" ", "\u00a0")).join(" · ");
 }
 
 export function durationWords(seconds) {
@@ -349,7 +351,7 @@ function takenValue(summary) {
   return { node, title };
 }
 
-function renderSummary(summary, full) {
+function renderSummary(summary, full, fileName) {
   const rows = [];
   const add = (label, value, key, title) => {
     if (value !== null && value !== undefined && value !== "") rows.push([label, value, key, title]);
@@ -399,7 +401,7 @@ function renderSummary(summary, full) {
       h("dt", { text: label }), h("dd", { title: title || undefined }, value)));
   }
   if (!rows.length) list.append(h("p", { class: "muted", text: "No camera details in this file." }));
-  return h("section", { class: "summary", "aria-label": "Summary" }, h("h4", { text: "Summary" }), list);
+  return h("section", { class: "summary", "aria-label": `Summary of ${fileName}` }, h("h4", { text: "Summary" }), list);
 }
 
 function severityRank(severity) {
@@ -407,10 +409,10 @@ function severityRank(severity) {
   return index === -1 ? SEVERITY_ORDER.length : index;
 }
 
-function renderFindings(findings) {
+function renderFindings(findings, fileName) {
   if (!findings.length) return h("section", { class: "findings", hidden: true });
   const sorted = [...findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
-  return h("section", { class: "findings", "aria-label": "Findings" },
+  return h("section", { class: "findings", "aria-label": `Findings of ${fileName}` },
     h("h4", { text: "Findings" }),
     h("ul", { class: "findings-list" }, sorted.map((finding) => {
       const severity = /^[a-z]+$/.test(finding.severity || "") ? finding.severity : "other";
