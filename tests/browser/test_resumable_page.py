@@ -208,3 +208,53 @@ def finished_record(server: TusServer, name: str) -> bool:
     if not name.endswith(".info"):
         return False
     return '"finished_session": ""' not in (server.media / "tus" / name).read_text()
+
+
+@pytest.fixture(scope="module")
+def tus_queue_server(tmp_path_factory):
+    """Celery mode with no worker, and tus from 100 kB: a photo goes over tus and then stays queued."""
+    redis = pytest.importorskip("redis")
+    from .test_previews_cancel import QUEUE_REDIS, Server
+
+    client = redis.Redis.from_url(QUEUE_REDIS)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        from tests.support.services import missing
+
+        missing("Redis is not running at 127.0.0.1:6379")
+    server = Server(tmp_path_factory.mktemp("tus-queue-server"), REDIS_URL=QUEUE_REDIS, EXTRACTION_WORKERS="celery",
+                    RESUMABLE_UPLOAD_MIN_BYTES="100000")
+    yield server
+    server.process.stop()
+    client.delete("celery")
+
+
+def test_a_resumable_upload_cancelled_while_queued_keeps_nothing_and_retries(browser, tus_queue_server):
+    from playwright.sync_api import expect
+
+    from .test_upload_page import generated_photo
+
+    server = tus_queue_server
+    tus_folder = server.uploads.parent / "tus"
+    page_context, page, errors = open_page(browser, server)
+    page.set_input_files("#file-input", generated_photo(40)["file"])  # 270 kB: above this server's threshold
+    card = page.locator(".card")
+    expect(card).to_have_attribute("data-resumable", "true")
+    expect(card).to_have_attribute("data-phase", "processing")
+    session_id = card.get_attribute("data-session-id")
+    wait_until(page, lambda: server.row(session_id) is not None)
+    assert server.row(session_id)[0] == "pending" and len(server.files()) == 1  # the finished upload, moved
+    assert not list(tus_folder.glob("*.part"))  # moved, not copied
+    card.get_by_role("button", name="Cancel").click()
+    expect(card).to_have_attribute("data-phase", "cancelled")
+    assert server.row(session_id)[0] == "cancelled"
+    assert server.files() == [] and server.temp_files() == []
+    card.get_by_role("button", name="Retry").click()
+    expect(card).to_have_attribute("data-phase", "processing")
+    retried = card.get_attribute("data-session-id")
+    assert retried != session_id
+    wait_until(page, lambda: server.row(retried) is not None)
+    assert server.row(retried)[0] == "pending"
+    assert not errors, errors
+    page_context.close()

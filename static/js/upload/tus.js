@@ -191,7 +191,8 @@ export class TusUpload {
     // Fire and forget, but retried while another request (an aborted PATCH the server still reads) holds it.
     const attempt = async (left) => {
       try {
-        const response = await fetch(url, { method: "DELETE", headers: { "Tus-Resumable": TUS_VERSION } });
+        // keepalive: a DELETE sent as the page goes away (pagehide) still reaches the server.
+        const response = await fetch(url, { method: "DELETE", keepalive: true, headers: { "Tus-Resumable": TUS_VERSION } });
         if (response.status === 423 && left > 0) {
           await new Promise((resolve) => setTimeout(resolve, 300));
           return attempt(left - 1);
