@@ -154,6 +154,9 @@ def test_a_30_mb_upload_through_the_page_survives_the_network_cut_at_half(browse
     assert len(offsets) - len(set(offsets)) <= 1, offsets
     assert len(set(offsets)) == len(writes)
     assert min(offsets) == 0 and max(offsets) <= size - 1
+    # daphne's access log: every PATCH the app answered (a cut one never reaches it), once per chunk.
+    answered = re.findall(rf'"PATCH /api/images_mvp/uploads/{upload_id}[^"]*" (\d+)', log)
+    assert len(writes) <= len(answered) <= len(writes) + 1, answered
     # The resumed chunk started where the server said it stood, not at zero.
     assert any(held - CHUNK <= offset <= held + CHUNK for offset in offsets[1:])
     # Nothing of the upload's bytes is left in the tus folder: only its small finished record.
@@ -199,6 +202,27 @@ def test_cancel_during_a_resumable_upload_leaves_nothing_and_retry_completes(bro
     expect(card).to_have_attribute("data-phase", "complete", timeout=90_000)
     retried = card.get_attribute("data-session-id")
     assert retried != session_id and tus_server.row(retried) == ("complete",)
+    assert not errors, errors
+    context.close()
+
+
+def test_a_large_file_that_is_no_image_is_refused_over_tus_and_nothing_stays(browser, tus_server):
+    from playwright.sync_api import expect
+
+    context, page, errors = open_page(browser, tus_server)
+    big_text = {"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": b"just some text, not a picture\n" * 300_000}
+    small = {"name": "small.txt", "mimeType": "text/plain", "buffer": b"tiny\n"}
+    page.set_input_files("#file-input", [big_text, small])
+    big_card = page.locator(".card").filter(has_text="notes.jpg")
+    small_card = page.locator(".card").filter(has_text="small.txt")
+    expect(big_card).to_have_attribute("data-resumable", "true")  # 9 MB: over tus
+    expect(small_card).to_have_attribute("data-resumable", "false")  # one plain request
+    for card in (big_card, small_card):
+        expect(card).to_have_attribute("data-phase", "rejected")
+        expect(card.get_by_role("alert")).to_contain_text("not an image we read")
+        expect(card.get_by_role("alert")).to_contain_text("unsupported_format")
+        expect(card.get_by_role("button", name="Retry")).to_have_count(0)  # a bad file stays bad
+    assert tus_server.part_bytes() == 0
     assert not errors, errors
     context.close()
 
