@@ -20,6 +20,8 @@ const HEALTHY_AFTER_MS = 5000;
 const QUIET_MS = 10000;
 // Speed is bytes over the last few seconds of progress events, so a pause shows at once.
 const RATE_WINDOW_MS = 3000;
+// A cancel sent as the last byte arrived may reach the server before the session's row: ask once more.
+const NOT_YET_STORED_MS = 1000;
 
 export function newSessionId() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -406,20 +408,16 @@ export class UploadSession {
    */
   async cancel() {
     if (this.ended || this.disposed || this.state.cancelling) return;
-    if (this.tus) {
-      const tus = this.tus;
-      this.tus = null;
-      const sent = this.bodySent;
-      tus.abort({ terminate: true }); // DELETE: the server drops the bytes it holds
-      this.settleUpload();
-      if (sent) this.postCancel(); // the last chunk arrived whole: a session may exist already
-      this.end("cancelled", null, true);
-      return;
-    }
-    if (!this.uploadStarted || this.xhr) {
+    let unsure = false; // true when the server may or may not have made a session of this card's bytes
+    let deleted = Promise.resolve();
+    if (this.tus || !this.uploadStarted || this.xhr) {
       const sent = this.bodySent;
       clearTimeout(this.connectWait);
       this.uploadStarted = true; // a late `connected` must not start it
+      if (this.tus) {
+        deleted = this.tus.abort({ terminate: true }); // DELETE: the server drops the bytes it holds
+        this.tus = null;
+      }
       if (this.xhr) {
         const xhr = this.xhr;
         xhr.onload = null;
@@ -427,17 +425,26 @@ export class UploadSession {
         xhr.abort();
       }
       this.settleUpload(); // frees the page's upload slot, sent or not
-      // Every byte was sent: the server may have stored it before the abort, so cancel there too.
-      if (sent) this.postCancel();
-      this.end("cancelled", null, true);
-      return;
+      if (!sent) {
+        this.end("cancelled", null, true); // the server never had the whole file: it keeps nothing
+        return;
+      }
+      // Every byte was sent: the server may be making the session from them right now. Cancel it
+      // there too, and say "cancelled" only once the server agrees (or has none).
+      unsure = true;
     }
     this.set({ cancelling: true, statusText: "Cancelling..." });
-    const answer = await this.postCancel();
+    await deleted; // the DELETE waits while the last PATCH holds the upload
+    let answer = await this.postCancel();
+    if (unsure && answer && answer.status === 404) {
+      await new Promise((resolve) => this.later(resolve, NOT_YET_STORED_MS)); // still being stored?
+      answer = await this.postCancel();
+    }
     if (this.ended || this.disposed) return;
     this.set({ cancelling: false });
     if (answer && answer.ok) this.apply(answer.state);
     else if (answer && answer.status === 409) this.heal(); // it ended first: show how
+    else if (unsure && answer && answer.status === 404) this.end("cancelled", null, true); // none was made
     else this.set({ statusText: "Could not cancel; try again." });
   }
 
