@@ -134,7 +134,10 @@ export class TusUpload {
       onBodySent: last ? () => this.onLastBodySent() : null,
     });
     if (this.stopped) return;
-    if (xhr === null || xhr.status >= 500 || xhr.status === 423 || xhr.status === 409 && errorOf(xhr).code === "offset_mismatch") {
+    // offset_mismatch: we are behind or ahead of the server; upload_finished: our last PATCH made the
+    // session but its answer was lost. HEAD tells which, and where to go on.
+    const resyncCodes = ["offset_mismatch", "upload_finished"];
+    if (xhr === null || xhr.status >= 500 || xhr.status === 423 || xhr.status === 409 && resyncCodes.includes(errorOf(xhr).code)) {
       this.retry(() => this.resync(), xhr === null);
       return;
     }
