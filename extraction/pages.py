@@ -30,6 +30,7 @@ def upload_page(request: HttpRequest) -> HttpResponse:
     request.session.setdefault("uploader", True)
     return render(request, "extraction/upload.html", {
         "max_upload_bytes": settings.MAX_UPLOAD_BYTES,
+        "resumable_min_bytes": settings.RESUMABLE_UPLOAD_MIN_BYTES,
         "clean_copy_seconds": max(0, settings.CLEAN_COPY_SECONDS),
         "retention_text": retention_text(),
     })

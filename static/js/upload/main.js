@@ -16,6 +16,7 @@ const downloadAll = document.getElementById("download-all");
 const config = uploader.dataset;
 const urls = {
   extract: config.extractUrl,
+  tus: config.tusUrl,
   status: (id) => config.statusUrl.replace("SESSION_ID", encodeURIComponent(id)),
   cancel: (id) => config.cancelUrl.replace("SESSION_ID", encodeURIComponent(id)),
   socket: (id) => {
@@ -36,10 +37,17 @@ function maxUploadBytes() {
   return Number(config.maxUploadBytes) || Infinity;
 }
 
+/** Files this large or larger go over tus (the server's RESUMABLE_UPLOAD_MIN_BYTES). */
+function resumableMinBytes() {
+  const value = Number(config.resumableMinBytes);
+  return value > 0 ? value : Infinity;
+}
+
 function refreshToolbar() {
   toolbar.hidden = entries.size === 0;
   const done = [...entries].filter((entry) => entry.card.root.dataset.phase === "complete").length;
-  countText.textContent = entries.size ? `${done} of ${entries.size} done` : "";
+  const count = entries.size ? `${done} of ${entries.size} done` : "";
+  if (countText.textContent !== count) countText.textContent = count; // a live region: rewrite only a change
   refreshDownloadAll(done);
 }
 
@@ -132,6 +140,7 @@ function pump() {
     entry.session = new UploadSession(entry.file, {
       urls,
       csrfToken: config.csrfToken,
+      resumableMinBytes: resumableMinBytes(),
       onChange: (state) => {
         updateCard(entry.card, state);
         watchCleanCopy(entry, state);
@@ -224,12 +233,84 @@ document.addEventListener("dragover", (event) => {
   event.dataTransfer.dropEffect = "copy";
 });
 document.addEventListener("drop", (event) => {
-  if (!event.dataTransfer?.files.length) return;
+  const transfer = event.dataTransfer;
+  if (!transfer?.types.includes("Files")) return;
   event.preventDefault();
   dragDepth = 0;
   uploader.classList.remove("dragging");
-  addFiles([...event.dataTransfer.files]);
+  // Entries must be taken now: the drop's items are emptied once this handler returns.
+  const entries = [...(transfer.items || [])].filter((item) => item.kind === "file")
+    .map((item) => item.webkitGetAsEntry?.() ?? null);
+  if (!entries.some((entry) => entry?.isDirectory)) {
+    addFiles([...transfer.files]);
+    return;
+  }
+  Promise.all(entries.map((entry) => (entry?.isDirectory ? folderImages(entry) : entry ? fileOf(entry).then((file) => [file], () => []) : [])))
+    .then((lists) => addFiles(lists.flat()));
 });
+
+// In a folder, the images only: by type, or by extension where the browser names no type (HEIC, DNG).
+const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|tiff?|gif|bmp|heic|heif|avif|dng)$/i;
+
+function isImage(file) {
+  return !file.name.startsWith(".") && (file.type.startsWith("image/") || IMAGE_EXTENSIONS.test(file.name));
+}
+
+function fileOf(entry) {
+  return new Promise((resolve, reject) => entry.file(resolve, reject));
+}
+
+/** Every image in a dropped folder and its subfolders, in name order. */
+async function folderImages(directory) {
+  const found = [];
+  const walk = async (folder) => {
+    const reader = folder.createReader();
+    const children = [];
+    for (;;) {
+      // readEntries answers in batches (100 in Chromium) until it gives an empty one.
+      const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+      if (!batch.length) break;
+      children.push(...batch);
+    }
+    children.sort((a, b) => a.name.localeCompare(b.name));
+    for (const child of children) {
+      if (child.isDirectory) await walk(child);
+      else {
+        const file = await fileOf(child);
+        if (isImage(file)) found.push(file);
+      }
+    }
+  };
+  try {
+    await walk(directory);
+  } catch {
+    // An unreadable folder gives what was read before it.
+  }
+  return found;
+}
+
+// Ctrl/Cmd+V with an image on the clipboard (a screenshot, an image copied from another page).
+document.addEventListener("paste", (event) => {
+  const files = [...(event.clipboardData?.files || [])];
+  if (!files.length) return; // text pasted into the search box stays text
+  event.preventDefault();
+  addFiles(files.map(namedPaste));
+});
+
+let pasteCount = 0;
+
+/** Browsers name every clipboard bitmap "image.png"; give each paste a name of its own. */
+function namedPaste(file) {
+  if (file.name && !/^image\.\w+$/.test(file.name)) return file;
+  pasteCount += 1;
+  const extension = (file.type.split("/")[1] || "png").replace("jpeg", "jpg");
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
+  return new File([file], `pasted-${stamp}-${pasteCount}.${extension}`, { type: file.type });
+}
+
+if (/Mac|iPhone|iPad/.test(navigator.platform)) {
+  for (const key of document.querySelectorAll(".paste-key")) key.textContent = "⌘";
+}
 
 // Back online or back in view: reconnect now rather than after the backoff.
 function reconnectAll() {

@@ -51,6 +51,8 @@ export function createCard(file, { onRetry, onRemove, onCancel }) {
   const name = h("h3", { class: "card-name", id: `${id}-name`, text: file.name || "(unnamed file)" });
   const bar = h("progress", { class: "card-bar", max: 100, value: 0, "aria-labelledby": `${id}-name` });
   const percent = h("span", { class: "card-percent", text: "0%" });
+  // Bytes, speed and time left while uploading: not a live region (it changes many times a second).
+  const transfer = h("p", { class: "card-transfer", id: `${id}-transfer`, hidden: true });
   const status = h("p", { class: "card-status", role: "status", "aria-live": "polite", text: "Waiting..." });
   const connection = h("span", { class: "connection", dataset: { state: "connecting" } },
     h("span", { class: "connection-dot", "aria-hidden": "true" }),
@@ -74,11 +76,11 @@ export function createCard(file, { onRetry, onRemove, onCancel }) {
       }, "✕")),
     h("div", { class: "card-progress" }, bar,
       h("div", { class: "card-line" }, status, h("span", { class: "card-meta" }, percent, connection)),
-      h("div", { class: "card-actions" }, cancel)),
+      h("div", { class: "card-actions" }, transfer, cancel)),
     problem,
     results,
     announcer);
-  return { root, bar, percent, status, connection, problem, results, announcer, preview, cancel, onRetry,
+  return { root, bar, percent, status, connection, problem, results, announcer, preview, cancel, transfer, onRetry,
            rendered: {} };
 }
 
@@ -88,8 +90,12 @@ export function updateCard(card, state) {
   root.dataset.phase = state.phase;
   if (state.sessionId) root.dataset.sessionId = state.sessionId;
   const percentText = `${Math.round(state.percent)}%`;
+  const transferText = state.phase === "uploading" ? transferWords(state) : "";
   bar.value = state.percent;
-  bar.setAttribute("aria-valuetext", `${percentText}, ${state.statusText}`);
+  bar.setAttribute("aria-valuetext", [percentText, state.statusText, transferText].filter(Boolean).join(", "));
+  card.transfer.hidden = !transferText;
+  if (card.transfer.textContent !== transferText) card.transfer.textContent = transferText;
+  root.dataset.resumable = state.resumable ? "true" : "false";
   percent.textContent = percentText;
   if (status.textContent !== state.statusText) status.textContent = state.statusText;
   connection.dataset.state = state.connection;
@@ -112,11 +118,11 @@ export function updateCard(card, state) {
   if (state.result && card.rendered.result !== state.result) {
     card.rendered.result = state.result;
     card.results.hidden = false;
-    card.summarySection = renderSummary(state.result.summary || {}, state.fullResult);
+    card.summarySection = renderSummary(state.result.summary || {}, state.fullResult, cardName(card));
     card.cleanSlot = h("div", { class: "clean-slot" });
     card.rendered.cleanUrl = undefined;
     card.results.replaceChildren(card.cleanSlot, card.summarySection,
-      renderFindings(state.result.findings || []));
+      renderFindings(state.result.findings || [], cardName(card)));
     card.metadataSlot = h("div", { class: "metadata-slot" }, h("p", { class: "muted", text: "Loading all metadata..." }));
     card.results.append(card.metadataSlot);
   }
@@ -126,11 +132,34 @@ export function updateCard(card, state) {
   if (state.fullResult && card.rendered.fullResult !== state.fullResult && card.metadataSlot) {
     card.rendered.fullResult = state.fullResult;
     // The full record carries `printed`: the summary now shows ExifTool's words instead of codes.
-    const summary = renderSummary(state.result?.summary || state.fullResult.summary || {}, state.fullResult);
+    const summary = renderSummary(state.result?.summary || state.fullResult.summary || {}, state.fullResult,
+                                  cardName(card));
     card.summarySection.replaceWith(summary);
     card.summarySection = summary;
     card.metadataSlot.replaceChildren(renderMetadata(state.fullResult, card.root.querySelector(".card-name").textContent));
   }
+}
+
+/** "12.0 MB of 30.0 MB · 2.1 MB/s · 9 s left" (speed and time once they can be measured). */
+export function transferWords({ sent = 0, total = 0, rate = null, secondsLeft = null }) {
+  const parts = [`${formatBytes(sent)} of ${formatBytes(total)}`];
+  if (rate === 0 && sent < total) parts.push("stalled");
+  else if (rate > 0 && sent < total) {
+    parts.push(`${formatBytes(rate)}/s`);
+    if (secondsLeft !== null) parts.push(`${durationWords(secondsLeft)} left`);
+  }
+  // Each part stays on one line; a narrow card wraps between them.
+  return parts.map((part) => part.replaceAll(" ", "\u00a0")).join(" · ");
+}
+
+export function durationWords(seconds) {
+  if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;
+  if (seconds < 3600) {
+    const minutes = Math.floor(seconds / 60);
+    const rest = Math.round(seconds % 60);
+    return rest && minutes < 10 ? `${minutes} min ${rest} s` : `${Math.round(seconds / 60)} min`;
+  }
+  return `${(seconds / 3600).toFixed(1)} h`;
 }
 
 const CANCELLABLE = new Set(["waiting", "connecting", "uploading", "processing"]);
@@ -164,7 +193,7 @@ function showClean(card, clean, cleanUrl) {
   }
   if (!clean.ok) {
     const message = clean.error?.message || "No clean copy could be made of this file.";
-    card.cleanSlot.replaceChildren(cleanSection("refused",
+    card.cleanSlot.replaceChildren(cleanSection(card, "refused",
       h("p", { class: "clean-refusal" }, h("strong", { text: "No clean copy." }), " ", message)));
     return;
   }
@@ -176,23 +205,25 @@ function showClean(card, clean, cleanUrl) {
   }
   if (!cleanUrl) {
     parts.push(h("p", { class: "muted clean-gone", text: "The clean copy is no longer kept on the server." }));
-    card.cleanSlot.replaceChildren(cleanSection("gone", ...parts));
+    card.cleanSlot.replaceChildren(cleanSection(card, "gone", ...parts));
     return;
   }
   card.root.dataset.cleanUrl = cleanUrl;
   parts.push(h("div", { class: "actions" },
     h("a", { class: "button primary clean-download", href: cleanUrl, download: "",
              "aria-label": `Download clean copy of ${cardName(card)}` }, "Download clean copy")));
-  card.cleanSlot.replaceChildren(cleanSection("ready", ...parts));
+  card.cleanSlot.replaceChildren(cleanSection(card, "ready", ...parts));
   if (!card.rendered.cleanAnnounced) {
     card.rendered.cleanAnnounced = true;
     card.announcer.textContent = `Clean copy of ${cardName(card)} ready to download.`;
   }
 }
 
-function cleanSection(state, ...parts) {
-  return h("section", { class: "clean", "aria-label": "Clean copy", dataset: { state } },
-    h("h4", { text: "Clean copy" }), ...parts);
+/** The card's "Clean copy" region, named "Clean copy <file name>": two cards' regions never share a name. */
+function cleanSection(card, state, ...parts) {
+  const titleId = `${card.root.id}-clean-title`;
+  return h("section", { class: "clean", "aria-labelledby": `${titleId} ${card.root.id}-name`, dataset: { state } },
+    h("h4", { id: titleId, text: "Clean copy" }), ...parts);
 }
 
 function cleanSentence(removed, kept) {
@@ -320,7 +351,7 @@ function takenValue(summary) {
   return { node, title };
 }
 
-function renderSummary(summary, full) {
+function renderSummary(summary, full, fileName) {
   const rows = [];
   const add = (label, value, key, title) => {
     if (value !== null && value !== undefined && value !== "") rows.push([label, value, key, title]);
@@ -370,7 +401,7 @@ function renderSummary(summary, full) {
       h("dt", { text: label }), h("dd", { title: title || undefined }, value)));
   }
   if (!rows.length) list.append(h("p", { class: "muted", text: "No camera details in this file." }));
-  return h("section", { class: "summary", "aria-label": "Summary" }, h("h4", { text: "Summary" }), list);
+  return h("section", { class: "summary", "aria-label": `Summary of ${fileName}` }, h("h4", { text: "Summary" }), list);
 }
 
 function severityRank(severity) {
@@ -378,10 +409,10 @@ function severityRank(severity) {
   return index === -1 ? SEVERITY_ORDER.length : index;
 }
 
-function renderFindings(findings) {
+function renderFindings(findings, fileName) {
   if (!findings.length) return h("section", { class: "findings", hidden: true });
   const sorted = [...findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
-  return h("section", { class: "findings", "aria-label": "Findings" },
+  return h("section", { class: "findings", "aria-label": `Findings of ${fileName}` },
     h("h4", { text: "Findings" }),
     h("ul", { class: "findings-list" }, sorted.map((finding) => {
       const severity = /^[a-z]+$/.test(finding.severity || "") ? finding.severity : "other";
@@ -494,7 +525,7 @@ function renderMetadata(result, fileName) {
       },
     }, "Copy"),
     feedback);
-  return h("section", { class: "metadata", "aria-label": "All metadata" },
+  return h("section", { class: "metadata", "aria-label": `All metadata of ${fileName}` },
     actions,
     h("details", { class: "metadata-details" },
       h("summary", { class: "button-like", text: `All metadata (${rows.length} tags)` }),

@@ -1,5 +1,8 @@
 // One file's journey: open its progress socket, upload it, follow the server, recover from drops.
 
+import { formatBytes } from "./render.js";
+import { TusUpload } from "./tus.js";
+
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 15000;
 const ATTEMPTS_BEFORE_POLLING = 3;
@@ -15,6 +18,10 @@ const SILENCE_LIMIT_MS = 75000;
 const HEALTHY_AFTER_MS = 5000;
 // The layer may drop a message: a live socket with no state this long, before the end, asks the status URL.
 const QUIET_MS = 10000;
+// Speed is bytes over the last few seconds of progress events, so a pause shows at once.
+const RATE_WINDOW_MS = 3000;
+// A cancel sent as the last byte arrived may reach the server before the session's row: ask once more.
+const NOT_YET_STORED_MS = 1000;
 
 export function newSessionId() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -37,9 +44,15 @@ export function backoffDelay(attempt) {
  * `onUploadSettled()` is called once, when the upload request has ended one way or another.
  */
 export class UploadSession {
-  constructor(file, { urls, csrfToken = "", onChange = () => {}, onUploadSettled = () => {} }) {
+  constructor(file, { urls, csrfToken = "", resumableMinBytes = Infinity, onChange = () => {},
+                      onUploadSettled = () => {} }) {
     this.file = file;
     this.urls = urls;
+    // Large files go over tus, in chunks that survive a dropped connection; small ones in one request.
+    this.resumable = Boolean(urls.tus) && file.size >= resumableMinBytes;
+    this.tus = null;
+    this.samples = [];
+    this.quietUntilByte = -1; // after a drop, the status keeps saying so until bytes pass this
     this.csrfToken = csrfToken;
     this.onChange = onChange;
     this.onUploadSettled = onUploadSettled;
@@ -60,7 +73,8 @@ export class UploadSession {
     this.state = {
       sessionId: this.id, phase: "connecting", percent: 0, statusText: "Connecting...", stage: "",
       connection: "connecting", sent: 0, total: file.size, result: null, fullResult: null, cleanUrl: null,
-      previewUrl: null, error: null, retryable: false, cancelling: false,
+      previewUrl: null, error: null, retryable: false, cancelling: false, rate: null, secondsLeft: null,
+      resumable: this.resumable,
     };
   }
 
@@ -86,6 +100,10 @@ export class UploadSession {
     if (this.xhr) {
       this.xhr.abort();
       this.xhr = null;
+    }
+    if (this.tus) {
+      this.tus.abort({ terminate: true }); // removed, started over or left: the server need not keep it
+      this.tus = null;
     }
   }
 
@@ -240,6 +258,10 @@ export class UploadSession {
     if (this.uploadStarted || this.disposed || this.ended) return;
     this.uploadStarted = true;
     clearTimeout(this.connectWait);
+    if (this.resumable) {
+      this.uploadResumable();
+      return;
+    }
     const xhr = new XMLHttpRequest();
     this.xhr = xhr;
     xhr.open("POST", `${this.urls.extract}?session_id=${encodeURIComponent(this.id)}`);
@@ -259,13 +281,81 @@ export class UploadSession {
     this.set({ phase: "uploading", statusText: "Uploading...", percent: 0 });
   }
 
+  /** The same file over tus: created with our session id, so the socket already watches it. */
+  uploadResumable() {
+    this.tus = new TusUpload(this.file, {
+      endpoint: this.urls.tus,
+      metadata: { filename: this.file.name || "upload", session_id: this.id },
+      onProgress: (sent) => this.uploadProgress(sent, this.file.size),
+      onLastBodySent: () => {
+        this.bodySent = true;
+      },
+      onStall: ({ offline }) => {
+        if (this.state.phase !== "uploading") return;
+        this.samples = [];
+        this.quietUntilByte = Infinity;
+        this.set({
+          rate: 0, secondsLeft: null,
+          statusText: offline ? "Connection lost; the upload goes on when it is back."
+            : "Connection lost; trying again...",
+        });
+      },
+      onResume: (offset) => {
+        if (this.state.phase !== "uploading") return;
+        this.samples = [];
+        this.quietUntilByte = offset;
+        this.set({ sent: offset, statusText: `Resuming from ${formatBytes(offset)}...` });
+      },
+      onSuccess: (body) => this.onResumableDone(body),
+      onError: (error) => this.onResumableError(error),
+    });
+    this.set({ phase: "uploading", statusText: "Uploading...", percent: 0 });
+    this.tus.start();
+  }
+
+  onResumableDone() {
+    this.tus = null;
+    this.settleUpload();
+    if (this.ended || this.disposed) return;
+    if (this.state.phase === "uploading") {
+      this.set({ phase: "processing", percent: UPLOAD_SHARE, statusText: "Queued on the server...",
+                 sent: this.file.size, rate: null, secondsLeft: null });
+    }
+    if (!this.everConnected) this.startPolling();
+    this.watchQuiet();
+  }
+
+  onResumableError(error) {
+    this.tus = null;
+    this.settleUpload();
+    if (this.ended || this.disposed) return;
+    const retryable = error.status === 0 || error.status >= 500 || error.code === "session_exists"
+      || error.code === "upload_not_found";
+    this.end("rejected", { code: error.code, message: error.message }, retryable);
+  }
+
   uploadProgress(sent, total) {
     if (this.state.phase !== "uploading") return;
     const fraction = total > 0 ? sent / total : 1;
+    const { rate, secondsLeft } = this.measure(sent, total);
+    const statusText = fraction >= 1 ? "Upload sent, waiting for the server..."
+      : sent > this.quietUntilByte ? "Uploading..." : this.state.statusText;
     this.set({
       sent, total, percent: Math.max(this.state.percent, Math.floor(fraction * UPLOAD_SHARE)),
-      statusText: fraction >= 1 ? "Upload sent, waiting for the server..." : "Uploading...",
+      statusText, rate, secondsLeft,
     });
+  }
+
+  /** Bytes per second over the last RATE_WINDOW_MS, and the seconds left at that speed. */
+  measure(sent, total) {
+    const now = performance.now();
+    this.samples.push({ now, sent });
+    while (this.samples.length > 2 && now - this.samples[1].now > RATE_WINDOW_MS) this.samples.shift();
+    const first = this.samples[0];
+    const elapsed = (now - first.now) / 1000;
+    if (elapsed < 0.5) return { rate: this.state.rate, secondsLeft: this.state.secondsLeft };
+    const rate = Math.max(0, (sent - first.sent) / elapsed);
+    return { rate, secondsLeft: rate > 0 ? Math.ceil((total - sent) / rate) : null };
   }
 
   settleUpload() {
@@ -318,10 +408,16 @@ export class UploadSession {
    */
   async cancel() {
     if (this.ended || this.disposed || this.state.cancelling) return;
-    if (!this.uploadStarted || this.xhr) {
+    let unsure = false; // true when the server may or may not have made a session of this card's bytes
+    let deleted = Promise.resolve();
+    if (this.tus || !this.uploadStarted || this.xhr) {
       const sent = this.bodySent;
       clearTimeout(this.connectWait);
       this.uploadStarted = true; // a late `connected` must not start it
+      if (this.tus) {
+        deleted = this.tus.abort({ terminate: true }); // DELETE: the server drops the bytes it holds
+        this.tus = null;
+      }
       if (this.xhr) {
         const xhr = this.xhr;
         xhr.onload = null;
@@ -329,17 +425,26 @@ export class UploadSession {
         xhr.abort();
       }
       this.settleUpload(); // frees the page's upload slot, sent or not
-      // Every byte was sent: the server may have stored it before the abort, so cancel there too.
-      if (sent) this.postCancel();
-      this.end("cancelled", null, true);
-      return;
+      if (!sent) {
+        this.end("cancelled", null, true); // the server never had the whole file: it keeps nothing
+        return;
+      }
+      // Every byte was sent: the server may be making the session from them right now. Cancel it
+      // there too, and say "cancelled" only once the server agrees (or has none).
+      unsure = true;
     }
     this.set({ cancelling: true, statusText: "Cancelling..." });
-    const answer = await this.postCancel();
+    await deleted; // the DELETE waits while the last PATCH holds the upload
+    let answer = await this.postCancel();
+    if (unsure && answer && answer.status === 404) {
+      await new Promise((resolve) => this.later(resolve, NOT_YET_STORED_MS)); // still being stored?
+      answer = await this.postCancel();
+    }
     if (this.ended || this.disposed) return;
     this.set({ cancelling: false });
     if (answer && answer.ok) this.apply(answer.state);
     else if (answer && answer.status === 409) this.heal(); // it ended first: show how
+    else if (unsure && answer && answer.status === 404) this.end("cancelled", null, true); // none was made
     else this.set({ statusText: "Could not cancel; try again." });
   }
 
@@ -424,3 +529,4 @@ export class UploadSession {
     if (!this.disposed) this.onChange({ ...this.state });
   }
 }
+
