@@ -1,6 +1,12 @@
 """A small preview of an image (JPEG or WebP, at most `max_side` pixels, orientation applied), made
-with bounded decoding: JPEG draft mode, a raw's embedded JPEG instead of its sensor data, and no
-decode at all past the decompression-bomb limits.
+with bounded decoding: JPEG draft mode, a HEIF's own embedded thumbnail, a raw's embedded JPEG instead
+of its sensor data, scaling before turning, and no decode at all past the decompression-bomb limits.
+
+Embedded images are used only where they honestly stand for the image: a HEIF thumbnail when
+pillow-heif finds it a scaled copy (same aspect, crop, rotation, mirroring and colour profile) of at
+least MIN_EMBEDDED_SIDE pixels; a DNG/TIFF raw's largest embedded JPEG (the raw's own rendering, and we
+never decode sensor data). A JPEG's EXIF thumbnail is never used: it is usually 160 px, and editors
+often leave it stale after changing the picture.
 """
 
 import io
@@ -9,7 +15,7 @@ import struct
 import warnings
 from typing import BinaryIO
 
-from PIL import Image, ImageOps
+from PIL import Image
 from PIL import AvifImagePlugin, BmpImagePlugin, MpoImagePlugin, TiffImagePlugin, WebPImagePlugin  # noqa: F401
 
 from .extract import MAX_IMAGE_PIXELS as BOMB_PIXELS  # the pipeline's limit: never even reduced-decoded
@@ -18,6 +24,11 @@ from .extract import MAX_IMAGE_PIXELS as BOMB_PIXELS  # the pipeline's limit: ne
 MAX_DECODED_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
 # The formats we read (extraction.pipeline.formats), and no other Pillow plugin.
 PREVIEW_FORMATS = ("JPEG", "MPO", "PNG", "GIF", "WEBP", "TIFF", "BMP", "HEIF", "AVIF")
+# A thumbnail embedded in the file is used only at this size or more on its long side: the page shows
+# previews at 96 CSS px (288 device px at 3x), the admin at up to 480.
+MIN_EMBEDDED_SIDE = 320
+# thumbnail() first reduces by a whole factor (a box filter) to within this factor of the size, then resamples.
+REDUCING_GAP = 2.0
 OUTPUT_FORMATS = {"JPEG": {"quality": 82, "optimize": True}, "WEBP": {"quality": 80, "method": 4}}
 
 # TIFF-based raws: sensor data we never decode; their previews are JPEGs inside the file.
@@ -79,16 +90,33 @@ def _preview(fp: BinaryIO, max_side: int, output: str, orientation: int | None =
         with Image.open(fp, formats=[name for name in PREVIEW_FORMATS if name in Image.OPEN]) as image:
             if image.width * image.height > BOMB_PIXELS:
                 return None
-            image.draft("RGB", (max_side, max_side))  # JPEG: decode at 1/2, 1/4 or 1/8 scale; others: no-op
+            if orientation is None:  # EXIF (or XMP) orientation, read before the pixels are replaced
+                orientation = image.getexif().get(0x0112, 1)
+            _reduced_decode(image, max_side)
             if image.width * image.height > MAX_DECODED_PIXELS:
                 return None
             image.load()
-            if orientation is None:
-                upright = ImageOps.exif_transpose(image)
-            else:  # an embedded preview shows its container's orientation
-                upright = image.transpose(_TRANSPOSE[orientation]) if orientation in _TRANSPOSE else image
-            upright.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            # Scaled first, turned after: turning a full-size image costs as much as decoding it again.
+            image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
+            upright = image.transpose(_TRANSPOSE[orientation]) if orientation in _TRANSPOSE else image
             return _encode(_rgb(upright), output)
+
+
+def _fit(size: tuple[int, int], side: int) -> tuple[int, int]:
+    """`size` scaled down to fit a `side` x `side` box, keeping its aspect (never enlarged)."""
+    width, height = size
+    scale = min(1.0, side / max(width, height, 1))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _reduced_decode(image: Image.Image, max_side: int) -> None:
+    """Ask the decoder for fewer pixels: a JPEG decodes at 1/2, 1/4 or 1/8 scale (no smaller than the
+    preview); a HEIF decodes its own embedded thumbnail instead, when pillow-heif finds one that is a
+    scaled copy of the image (same aspect, crop, rotation, colour profile) of at least the preview's size,
+    or failing that at least MIN_EMBEDDED_SIDE on its long side. Other formats: no-op."""
+    image.draft("RGB", _fit(image.size, max_side))
+    if image.format == "HEIF" and max(image.size) > max_side and MIN_EMBEDDED_SIDE < max_side:
+        image.draft("RGB", _fit(image.size, MIN_EMBEDDED_SIDE))
 
 
 def _rgb(image: Image.Image) -> Image.Image:

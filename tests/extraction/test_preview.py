@@ -1,6 +1,7 @@
 """extraction/pipeline/preview.py: small previews with bounded decoding (no database, no Django)."""
 
 import io
+import json
 import struct
 import subprocess
 import sys
@@ -122,11 +123,15 @@ MEASURE = textwrap.dedent("""
         with open("/proc/self/status") as status:
             return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 
+    try:  # loaded before the baseline, as the warm-up loads the rest: the measure sees decoding only
+        __import__("pillow_heif").register_heif_opener()
+    except ImportError:
+        pass
     make_preview(sys.argv[2])  # warm up: plugins, encoder tables
     before = peak_kib()
     if sys.argv[1] == "preview":
         out = make_preview(sys.argv[3])
-        size = Image.open(__import__("io").BytesIO(out)).size
+        size = Image.open(__import__("io").BytesIO(out)).size if out else (0, 0)
     else:
         image = Image.open(sys.argv[3]); image.load(); size = image.size
     after = peak_kib()
@@ -135,7 +140,7 @@ MEASURE = textwrap.dedent("""
 
 
 def peak_mib(mode: str, small: Path, big: Path) -> tuple[int, tuple[int, int]]:
-    """Growth of a fresh process's peak memory (MiB) while it previews (or fully decodes) `big`."""
+    """Growth of a fresh process's peak memory (MiB) while it previews (or fully decodes) `big`; (0, 0) for no preview."""
     done = subprocess.run([sys.executable, "-c", MEASURE, mode, str(small), str(big)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120, check=True)
     grown, width, height = map(int, done.stdout.split())
@@ -153,6 +158,75 @@ def test_a_6000_by_4000_jpeg_decodes_in_draft_mode_with_little_memory(tmp_path):
     assert grown < 16, f"peak memory grew by {grown} MiB"
     full, _ = peak_mib("decode", small, big)
     assert full > 80, f"a full decode grew the peak by only {full} MiB: the measure sees nothing"
+
+
+def jpeg_declaring(width: int, height: int) -> bytes:
+    """A small JPEG whose frame header claims `width` x `height` pixels (a decompression bomb's header)."""
+    data = bytearray(jpeg((64, 48)))
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads peak memory from /proc (Linux)")
+@pytest.mark.parametrize("name, bomb", [("png", png_header(100_000, 100_000)), ("png", png_header(12_000, 8_000)),
+                                        ("jpg", jpeg_declaring(65_000, 65_000))])
+def test_a_decompression_bomb_gets_no_preview_and_no_memory_spike(tmp_path, name, bomb):
+    big, small = tmp_path / f"bomb.{name}", tmp_path / "small.jpg"
+    big.write_bytes(bomb)
+    small.write_bytes(jpeg((64, 48)))
+    grown, size = peak_mib("preview", small, big)
+    assert size == (0, 0)  # no preview
+    assert grown < 16, f"peak memory grew by {grown} MiB"  # any decode of these is hundreds of MiB at least
+
+
+def heic_with_thumbnails(size, thumbnails, orientation=None) -> bytes:
+    """A HEIC, left half red and right half green, with pillow-heif's embedded thumbnails of these box sizes."""
+    pillow_heif = pytest.importorskip("pillow_heif")
+    pillow_heif.register_heif_opener()
+    image = Image.new("RGB", size, (20, 180, 40))
+    image.paste((200, 0, 0), (0, 0, size[0] // 2, size[1]))
+    extra = {}
+    if orientation:
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        extra["exif"] = exif.tobytes()
+    buffer = io.BytesIO()
+    image.save(buffer, "HEIF", quality=60, thumbnails=thumbnails, **extra)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("thumbnails, size", [
+    ([320], (320, 240)),  # the embedded thumbnail, at its own size: never enlarged
+    ([512], (480, 360)),  # the embedded thumbnail, reduced
+    ([240], (480, 360)),  # too small to stand for the image: the primary image is decoded
+    ([], (480, 360)),
+])
+def test_a_heic_previews_from_its_embedded_thumbnail_when_it_is_large_enough(thumbnails, size):
+    preview = opened(make_preview(heic_with_thumbnails((1280, 960), thumbnails)))
+    assert preview.size == size
+    left, right = preview.getpixel((size[0] // 4, size[1] // 2)), preview.getpixel((3 * size[0] // 4, size[1] // 2))
+    assert left[0] > 150 and left[1] < 60 and right[1] > 150 and right[0] < 60, (left, right)
+
+
+@pytest.mark.parametrize("thumbnails, size", [([320], (240, 320)), ([], (360, 480))])
+def test_a_rotated_heic_preview_is_upright_from_the_thumbnail_or_the_primary(thumbnails, size):
+    preview = opened(make_preview(heic_with_thumbnails((1280, 960), thumbnails, orientation=6)))
+    assert preview.size == size  # pillow-heif writes orientation 6 as the file's rotation; libheif applies it
+    top, bottom = preview.getpixel((size[0] // 2, size[1] // 4)), preview.getpixel((size[0] // 2, 3 * size[1] // 4))
+    assert top[0] > 150 and top[1] < 60 and bottom[1] > 150 and bottom[0] < 60, (top, bottom)  # red: turned clockwise
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads peak memory from /proc (Linux)")
+def test_a_large_heic_with_a_thumbnail_never_decodes_its_primary_image(tmp_path):
+    big, small = tmp_path / "big.heic", tmp_path / "small.jpg"
+    big.write_bytes(heic_with_thumbnails((4000, 3000), [512]))
+    small.write_bytes(jpeg((64, 48)))
+    grown, size = peak_mib("preview", small, big)
+    assert size == (480, 360)
+    assert grown < 16, f"peak memory grew by {grown} MiB"  # the primary decodes to 4000 x 3000 x 3 = 34 MiB
+    full, _ = peak_mib("decode", small, big)
+    assert full > 30, f"a full decode grew the peak by only {full} MiB: the measure sees nothing"
 
 
 # A DNG as Adobe's converter lays it out: IFD0 a small RGB thumbnail marked reduced-resolution (with the
@@ -222,15 +296,49 @@ def test_an_ordinary_tiff_is_previewed_from_its_own_pixels():
     assert preview.size == (480, 320) and preview.getpixel((10, 10))[2] > 200
 
 
+def reference_sizes() -> dict[str, tuple[int, int]]:
+    """ExifTool's main-image size per corpus file, turned as its orientation says (what a viewer shows)."""
+    sizes = {}
+    for line in (CORPUS.parent / "reference.jsonl").read_text().splitlines():
+        record = json.loads(line)
+        fields = record["fields"]
+        if fields.get("ImageWidth") and fields.get("ImageHeight"):
+            width, height = fields["ImageWidth"], fields["ImageHeight"]
+            sizes[record["file"]] = (height, width) if fields.get("Orientation") in (5, 6, 7, 8) else (width, height)
+    return sizes
+
+
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not here")
-def test_every_readable_corpus_image_gets_a_bounded_preview():
+def test_every_readable_corpus_image_gets_a_bounded_upright_preview():
+    shown = reference_sizes()
     made = 0
     for path in sorted(p for p in CORPUS.rglob("*") if p.is_file()):
         preview = make_preview(path)
-        if preview is not None:
-            assert max(opened(preview).size) <= 480, path
-            made += 1
+        if preview is None:
+            continue
+        width, height = opened(preview).size
+        assert max(width, height) <= 480, path
+        made += 1
+        reference = shown.get(str(path.relative_to(CORPUS)))
+        if reference:  # the same aspect and the same way up as the image ExifTool describes, to a pixel
+            assert abs(width * reference[1] - height * reference[0]) <= max(reference), (path, (width, height), reference)
+            assert (width > height) == (reference[0] > reference[1]) or reference[0] == reference[1], path
     assert made >= 100
+
+
+@pytest.mark.skipif(not (CORPUS / "heic").is_dir(), reason="../shared/corpus is not here")
+@pytest.mark.parametrize("name", ["IMG_2927.HEIC", "cheers_1440x960.heic"])
+def test_corpus_heics_get_previews_turned_as_a_full_decode_shows_them(name):
+    pillow_heif = pytest.importorskip("pillow_heif")
+    pillow_heif.register_heif_opener()
+    reference = Image.open(CORPUS / "heic" / name)  # pillow-heif's full decode, transformations applied
+    reference.load()
+    preview = opened(make_preview(CORPUS / "heic" / name))
+    assert max(preview.size) == 480  # neither file holds a thumbnail of 320 px or more
+    assert abs(preview.width * reference.height - preview.height * reference.width) <= max(reference.size)
+    small = reference.resize(preview.size)
+    assert sum(abs(a - b) for a, b in zip(small.convert("L").tobytes(), preview.convert("L").tobytes())) \
+        < 40 * preview.width * preview.height  # the same picture, not merely the same shape
 
 
 def test_the_extract_stage_writes_the_preview_before_the_next_stage(tmp_path):
