@@ -36,6 +36,7 @@ _RAW_PHOTOMETRIC = {32803, 34892}  # CFA, LinearRaw
 _JPEG_COMPRESSION = {6, 7}
 _MAX_IFDS = 64
 _MAX_EMBEDDED_BYTES = 64 * 1024 * 1024
+_JPEG_HEADER_BYTES = 256 * 1024  # enough for the frame header behind an embedded JPEG's own EXIF and tables
 # EXIF orientation -> the transpose that shows the image upright (as ImageOps.exif_transpose does).
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -140,25 +141,46 @@ def _encode(image: Image.Image, output: str) -> bytes:
 
 
 def _tiff_preview(fp: BinaryIO, max_side: int, output: str) -> bytes | None:
-    """A TIFF, DNG or TIFF-based raw: its own pixels when they are a full-size ordinary image, else
-    the largest embedded JPEG preview (never the sensor data), else its small IFD0 thumbnail."""
+    """A TIFF, DNG or TIFF-based raw: its own pixels when they are a full-size ordinary image, else an
+    embedded JPEG preview (never the sensor data), else its small IFD0 thumbnail. Of the embedded JPEGs,
+    the smallest that fills the preview is decoded (a full-size JpgFromRaw costs ten times a 1024 px
+    PreviewImage), else the largest."""
     directory = _tiff_directory(fp)
     if directory is None:
         return None
     if directory.full_size_image and not directory.raw:
         fp.seek(0)
         return _preview(fp, max_side, output)
-    for offset, length in sorted(directory.jpegs, key=lambda item: -item[1]):
+    for offset, length in _embedded_jpegs_in_order(fp, directory.jpegs, max_side):
         fp.seek(offset)
         data = fp.read(min(length, _MAX_EMBEDDED_BYTES))
-        if data.startswith(b"\xff\xd8\xff"):
-            preview = _preview(io.BytesIO(data), max_side, output, orientation=directory.orientation)
-            if preview is not None:
-                return preview
+        preview = _preview(io.BytesIO(data), max_side, output, orientation=directory.orientation)
+        if preview is not None:
+            return preview
     if directory.raw:
         return None
     fp.seek(0)
     return _preview(fp, max_side, output)
+
+
+def _embedded_jpegs_in_order(fp: BinaryIO, jpegs: list[tuple[int, int]], max_side: int) -> list[tuple[int, int]]:
+    """The embedded JPEGs worth trying, best first: those at least `max_side` on their long side from the
+    smallest up, then the rest from the largest down. Sizes come from each one's header (no decode)."""
+    sized = []
+    for offset, length in set(jpegs):
+        fp.seek(offset)
+        head = fp.read(min(length, _JPEG_HEADER_BYTES))
+        if not head.startswith(b"\xff\xd8\xff"):
+            continue
+        try:
+            with Image.open(io.BytesIO(head), formats=["JPEG"]) as probe:
+                side = max(probe.size)
+        except (OSError, ValueError, SyntaxError, EOFError, struct.error):
+            side = 0  # the header lies past the probe, or is broken: tried last, by its length
+        sized.append((side, length, offset))
+    filling = sorted(item for item in sized if item[0] >= max_side)
+    rest = sorted((item for item in sized if item[0] < max_side), key=lambda item: (-item[0], -item[1]))
+    return [(offset, length) for _, length, offset in filling + rest]
 
 
 class _Directory:

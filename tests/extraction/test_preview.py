@@ -230,8 +230,9 @@ def test_a_large_heic_with_a_thumbnail_never_decodes_its_primary_image(tmp_path)
 
 
 # A DNG as Adobe's converter lays it out: IFD0 a small RGB thumbnail marked reduced-resolution (with the
-# orientation), SubIFD 1 the raw sensor data (CFA, 16-bit), SubIFD 2 a larger JPEG preview.
-def dng_bytes(*, thumbnail: bytes, thumb_size, preview_jpeg: bytes, raw_size=(6000, 4000), orientation=1) -> bytes:
+# orientation), SubIFD 1 the raw sensor data (CFA, 16-bit), then a SubIFD per larger JPEG preview.
+def dng_bytes(*, thumbnail: bytes, thumb_size, preview_jpeg: bytes | list[bytes], raw_size=(6000, 4000),
+              orientation=1) -> bytes:
     data = bytearray(8)
 
     def place(blob: bytes) -> int:
@@ -239,26 +240,32 @@ def dng_bytes(*, thumbnail: bytes, thumb_size, preview_jpeg: bytes, raw_size=(60
         data.extend(blob + b"\x00" * (len(blob) % 2))
         return offset
 
-    thumb_at, raw_at, jpeg_at = place(thumbnail), place(b"\x00" * 64), place(preview_jpeg)
+    previews = preview_jpeg if isinstance(preview_jpeg, list) else [preview_jpeg]
+    thumb_at, raw_at = place(thumbnail), place(b"\x00" * 64)
+    jpeg_ats = [place(blob) for blob in previews]
     width, height = thumb_size
     ifd0 = [(254, 4, [1]), (256, 4, [width]), (257, 4, [height]), (258, 3, [8, 8, 8]), (259, 3, [1]),
             (262, 3, [2]), (273, 4, [thumb_at]), (274, 3, [orientation]), (277, 3, [3]), (278, 4, [height]),
-            (279, 4, [len(thumbnail)]), (330, 4, [0, 0]), (50706, 1, [1, 4, 0, 0])]
+            (279, 4, [len(thumbnail)]), (330, 4, [0] * (1 + len(previews))), (50706, 1, [1, 4, 0, 0])]
     # The raw's declared strips are mostly missing: decoding it would fail, and it must never be tried.
     raw = [(254, 4, [0]), (256, 4, [raw_size[0]]), (257, 4, [raw_size[1]]), (258, 3, [16]), (259, 3, [1]),
            (262, 3, [32803]), (273, 4, [raw_at]), (277, 3, [1]), (278, 4, [raw_size[1]]),
            (279, 4, [raw_size[0] * raw_size[1] * 2])]
-    preview = Image.open(io.BytesIO(preview_jpeg)) if preview_jpeg.startswith(b"\xff\xd8") else None
-    pw, ph = preview.size if preview else (1, 1)
-    jpeg = [(254, 4, [1]), (256, 4, [pw]), (257, 4, [ph]), (258, 3, [8, 8, 8]), (259, 3, [7]), (262, 3, [6]),
-            (273, 4, [jpeg_at]), (277, 3, [3]), (278, 4, [ph]), (279, 4, [len(preview_jpeg)])]
+    subifds = [raw]
+    for blob, at in zip(previews, jpeg_ats):
+        preview = Image.open(io.BytesIO(blob)) if blob.startswith(b"\xff\xd8") else None
+        pw, ph = preview.size if preview else (1, 1)
+        subifds.append([(254, 4, [1]), (256, 4, [pw]), (257, 4, [ph]), (258, 3, [8, 8, 8]), (259, 3, [7]),
+                        (262, 3, [6]), (273, 4, [at]), (277, 3, [3]), (278, 4, [ph]), (279, 4, [len(blob)])])
     ifd0_at = len(data)
-    raw_ifd_at = ifd0_at + 6 + 12 * len(ifd0)
-    jpeg_ifd_at = raw_ifd_at + 6 + 12 * len(raw)
-    ifd0[11] = (330, 4, [raw_ifd_at, jpeg_ifd_at])
+    offsets, at = [], ifd0_at + 6 + 12 * len(ifd0)
+    for entries in subifds:
+        offsets.append(at)
+        at += 6 + 12 * len(entries)
+    ifd0[11] = (330, 4, offsets)
     extra = bytearray()
-    extra_at = jpeg_ifd_at + 6 + 12 * len(jpeg)
-    for entries in (ifd0, raw, jpeg):
+    extra_at = at
+    for entries in [ifd0, *subifds]:
         data.extend(struct.pack("<H", len(entries)))
         for tag, kind, values in entries:
             packed = struct.pack(f"<{len(values)}{ {1: 'B', 3: 'H', 4: 'I'}[kind] }", *values)
@@ -280,6 +287,21 @@ def test_a_dng_shows_its_embedded_jpeg_preview_turned_upright_never_its_raw():
     assert preview.size == (320, 480)  # the 1200 x 800 preview, turned by IFD0's orientation 6
     red, green, blue = preview.getpixel((160, 240))
     assert green > 150 and red < 60
+
+
+@pytest.mark.parametrize("previews, colour", [
+    ([((4000, 3000), (200, 0, 0)), ((1024, 768), (0, 200, 0)), ((320, 240), (0, 0, 200))], (0, 200, 0)),
+    ([((400, 300), (200, 0, 0)), ((320, 240), (0, 0, 200))], (200, 0, 0)),  # none fills 480 px: the largest
+])
+def test_a_raw_previews_from_the_smallest_embedded_jpeg_that_fills_the_preview(previews, colour):
+    # As in NEFs and DNGs with a full-size JpgFromRaw beside a smaller PreviewImage (order in the file varies).
+    red_thumb = Image.new("RGB", (64, 40), (255, 0, 0)).tobytes()
+    dng = dng_bytes(thumbnail=red_thumb, thumb_size=(64, 40),
+                    preview_jpeg=[jpeg(size, colour=fill, quality=70) for size, fill in previews])
+    preview = opened(make_preview(dng))
+    assert max(preview.size) == min(480, max(previews[0][0]))
+    pixel = preview.getpixel((preview.width // 2, preview.height // 2))
+    assert all(abs(got - want) < 40 for got, want in zip(pixel, colour)), pixel
 
 
 def test_a_dng_without_a_jpeg_preview_falls_back_to_its_thumbnail():
