@@ -5,6 +5,10 @@ rounds alternate the two versions file by file (the ref's extraction/pipeline/pr
 git beside this one); each measure repeats one file's preview until `budget` CPU seconds have passed. Prints,
 per format, the files that got a preview, the median and the largest CPU ms per preview (each file's median
 over the rounds), for both versions, and what the largest preview came out as. `--ref ''` measures this tree alone.
+
+`python -m bench.preview_cost --sessions N [--rounds R]`: what a preview adds to a whole session instead. Two
+daphne deployments of this tree (PREVIEWS=1 and 0, clean copies on in both) take turns, round by round; each
+round sends N watched uploads of one JPEG, then of one HEIC, and reads the server's CPU seconds around them.
 """
 
 import argparse
@@ -49,13 +53,41 @@ def cpu_ms(make_preview, data: bytes, budget: float) -> tuple[float, bytes | Non
             return spent * 1000 / count, out
 
 
+def session_cost(count: int, rounds: int) -> None:
+    from .clean_cost import PHOTOS, cpu_per_session
+    from .servers import MODES, Deployment
+
+    mode = MODES["daphne-memory"]
+    with Deployment(mode, "previews-on", PREVIEWS="1") as on, Deployment(mode, "previews-off", PREVIEWS="0") as off:
+        print(f"{'format':<6} {'previews':<8} {'CPU ms/session min':>19} {'median':>8} {'max':>8}")
+        for label, photo in PHOTOS.items():
+            if not photo.is_file():
+                print(f"{label}: {photo} not found (needs ../shared/corpus)")
+                continue
+            for deployment in (on, off):  # warm-up: imports, connections, caches
+                cpu_per_session(deployment, photo, 3)
+            figures: dict[str, list[float]] = {"on": [], "off": []}
+            for _ in range(rounds):
+                figures["on"].append(cpu_per_session(on, photo, count) * 1000)
+                figures["off"].append(cpu_per_session(off, photo, count) * 1000)
+            for state, values in figures.items():
+                print(f"{label:<6} {state:<8} {min(values):>19.1f} {statistics.median(values):>8.1f} {max(values):>8.1f}")
+            added = sorted(a - b for a, b in zip(figures["on"], figures["off"]))
+            print(f"{label:<6} on-off   ms per session, round by round: min {added[0]:.1f} median"
+                  f" {statistics.median(added):.1f} max {added[-1]:.1f} ({photo.name})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ref", default="main", help="git ref to compare against ('' for none)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--budget", type=float, default=0.05, help="CPU seconds per measure")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--sessions", type=int, default=0, help="measure whole sessions instead (N per round)")
     args = parser.parse_args()
+    if args.sessions:
+        session_cost(args.sessions, args.rounds)
+        return
     sys.path.insert(0, str(ROOT))
     from extraction.pipeline.preview import make_preview
 
