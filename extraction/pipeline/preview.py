@@ -4,8 +4,10 @@ of its sensor data, scaling before turning, and no decode at all past the decomp
 
 Embedded images are used only where they honestly stand for the image: a HEIF thumbnail when
 pillow-heif finds it a scaled copy (same aspect, crop, rotation, mirroring and colour profile) of at
-least MIN_EMBEDDED_SIDE pixels; a DNG/TIFF raw's largest embedded JPEG (the raw's own rendering, and we
-never decode sensor data). A JPEG's EXIF thumbnail is never used: it is usually 160 px, and editors
+least MIN_EMBEDDED_SIDE pixels; a JPEG's MPF large thumbnail when it fills the preview with the image's
+aspect and colour mode (the index types it as a reduced copy; an editor that re-encodes the image without
+rewriting the index leaves offsets that no longer find a JPEG there); a DNG/TIFF raw's embedded JPEG (the
+raw's own rendering, and we never decode sensor data). A JPEG's EXIF thumbnail is never used: it is usually 160 px, and editors
 often leave it stale after changing the picture.
 """
 
@@ -27,6 +29,7 @@ PREVIEW_FORMATS = ("JPEG", "MPO", "PNG", "GIF", "WEBP", "TIFF", "BMP", "HEIF", "
 # A thumbnail embedded in the file is used only at this size or more on its long side: the page shows
 # previews at 96 CSS px (288 device px at 3x), the admin at up to 480.
 MIN_EMBEDDED_SIDE = 320
+_LARGE_THUMBNAIL_TYPES = ("Large Thumbnail (VGA Equivalent)", "Large Thumbnail (Full HD Equivalent)")  # Pillow's names
 # thumbnail() first reduces by a whole factor (a box filter) to within this factor of the size, then resamples.
 REDUCING_GAP = 2.0
 OUTPUT_FORMATS = {"JPEG": {"quality": 82, "optimize": True}, "WEBP": {"quality": 80, "method": 4}}
@@ -93,6 +96,8 @@ def _preview(fp: BinaryIO, max_side: int, output: str, orientation: int | None =
                 return None
             if orientation is None:  # EXIF (or XMP) orientation, read before the pixels are replaced
                 orientation = image.getexif().get(0x0112, 1)
+            if image.format == "MPO":
+                _large_thumbnail(image, max_side)
             _reduced_decode(image, max_side)
             if image.width * image.height > MAX_DECODED_PIXELS:
                 return None
@@ -108,6 +113,26 @@ def _fit(size: tuple[int, int], side: int) -> tuple[int, int]:
     width, height = size
     scale = min(1.0, side / max(width, height, 1))
     return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _large_thumbnail(image: Image.Image, max_side: int) -> None:
+    """Switch a JPEG to its MPF large thumbnail (CIPA DC-007: the camera's own reduced copy of the image,
+    typed as such in the index) when that fills the preview and has the image's aspect and colour mode;
+    stay on the primary image otherwise. Other MPF images (stereo views, gain maps) are never used."""
+    width, height, mode = image.width, image.height, image.mode
+    box = _fit(image.size, max_side)
+    for index, entry in enumerate(image.mpinfo.get(0xB002, [])):
+        if index == 0 or entry.get("Attribute", {}).get("MPType") not in _LARGE_THUMBNAIL_TYPES:
+            continue
+        try:
+            image.seek(index)
+        except (OSError, ValueError, SyntaxError, EOFError, struct.error, Image.DecompressionBombError):
+            break
+        t_width, t_height = image.size
+        if (image.mode == mode and t_width >= box[0] and t_height >= box[1] and t_width * t_height < width * height
+                and abs(t_width * height - t_height * width) <= 2 * max(width, height)):
+            return
+    image.seek(0)
 
 
 def _reduced_decode(image: Image.Image, max_side: int) -> None:

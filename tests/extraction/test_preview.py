@@ -160,6 +160,47 @@ def test_a_6000_by_4000_jpeg_decodes_in_draft_mode_with_little_memory(tmp_path):
     assert full > 80, f"a full decode grew the peak by only {full} MiB: the measure sees nothing"
 
 
+def jpeg_with_mpf_image(primary: Image.Image, second: Image.Image, mptype: int, orientation=None) -> bytes:
+    """A JPEG with a second image in its CIPA DC-007 (MPF) index, typed `mptype` (Pillow writes 0, "Undefined")."""
+    extra = {}
+    if orientation:
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        extra["exif"] = exif
+    buffer = io.BytesIO()
+    primary.save(buffer, "MPO", save_all=True, append_images=[second], quality=85, **extra)
+    data = bytearray(buffer.getvalue())
+    tiff = data.index(b"MPF\x00") + 4
+    (count,) = struct.unpack_from("<H", data, tiff + 8)
+    for number in range(count):
+        tag, _, _, value = struct.unpack_from("<HHII", data, tiff + 10 + 12 * number)
+        if tag == 0xB002:  # the MP entries: the second's attribute follows the first's 16 bytes
+            struct.pack_into("<L", data, tiff + value + 16, mptype)
+    return bytes(data)
+
+
+LARGE_THUMBNAIL_FULL_HD, LARGE_THUMBNAIL_VGA, UNDEFINED = 0x010002, 0x010001, 0
+
+
+@pytest.mark.parametrize("second, mptype, orientation, size, colour", [
+    (("RGB", (1920, 1440)), LARGE_THUMBNAIL_FULL_HD, None, (480, 360), "green"),  # the camera's reduced copy
+    (("RGB", (1920, 1440)), LARGE_THUMBNAIL_VGA, 6, (360, 480), "green"),  # turned by the primary's orientation
+    (("RGB", (1920, 1440)), UNDEFINED, None, (480, 360), "red"),  # e.g. a gain map: never stands for the image
+    (("L", (1920, 1440)), LARGE_THUMBNAIL_FULL_HD, None, (480, 360), "red"),  # another colour mode
+    (("RGB", (1920, 1080)), LARGE_THUMBNAIL_FULL_HD, None, (480, 360), "red"),  # another aspect (a crop)
+    (("RGB", (400, 300)), LARGE_THUMBNAIL_VGA, None, (480, 360), "red"),  # too small to fill the preview
+])
+def test_a_jpeg_previews_from_its_mpf_large_thumbnail_only_when_it_honestly_stands_for_the_image(
+        second, mptype, orientation, size, colour):
+    mode, second_size = second
+    data = jpeg_with_mpf_image(Image.new("RGB", (4000, 3000), (200, 0, 0)),
+                               Image.new(mode, second_size, (0, 200, 0) if mode == "RGB" else 128), mptype, orientation)
+    preview = opened(make_preview(data))
+    assert preview.size == size
+    red, green, _ = preview.getpixel((size[0] // 2, size[1] // 2))
+    assert (green > 150 and red < 60) if colour == "green" else (red > 150 and green < 60), (red, green)
+
+
 def jpeg_declaring(width: int, height: int) -> bytes:
     """A small JPEG whose frame header claims `width` x `height` pixels (a decompression bomb's header)."""
     data = bytearray(jpeg((64, 48)))
