@@ -7,8 +7,8 @@ pillow-heif finds it a scaled copy (same aspect, crop, rotation, mirroring and c
 least MIN_EMBEDDED_SIDE pixels; a JPEG's MPF large thumbnail when it fills the preview with the image's
 aspect and colour mode (the index types it as a reduced copy; an editor that re-encodes the image without
 rewriting the index leaves offsets that no longer find a JPEG there); a DNG/TIFF raw's embedded JPEG (the
-raw's own rendering, and we never decode sensor data). A JPEG's EXIF thumbnail is never used: it is usually 160 px, and editors
-often leave it stale after changing the picture.
+raw's own rendering, and we never decode sensor data). A JPEG's EXIF thumbnail is never used: it is
+usually 160 px, and editors often leave it stale after changing the picture.
 """
 
 import io
@@ -29,7 +29,8 @@ PREVIEW_FORMATS = ("JPEG", "MPO", "PNG", "GIF", "WEBP", "TIFF", "BMP", "HEIF", "
 # A thumbnail embedded in the file is used only at this size or more on its long side: the page shows
 # previews at 96 CSS px (288 device px at 3x), the admin at up to 480.
 MIN_EMBEDDED_SIDE = 320
-_LARGE_THUMBNAIL_TYPES = ("Large Thumbnail (VGA Equivalent)", "Large Thumbnail (Full HD Equivalent)")  # Pillow's names
+# MPF image types (Pillow's names) that are a reduced copy of the primary image (CIPA DC-007 MP Type).
+_LARGE_THUMBNAIL_TYPES = ("Large Thumbnail (VGA Equivalent)", "Large Thumbnail (Full HD Equivalent)")
 # thumbnail() first reduces by a whole factor (a box filter) to within this factor of the size, then resamples.
 REDUCING_GAP = 2.0
 OUTPUT_FORMATS = {"JPEG": {"quality": 82, "optimize": True}, "WEBP": {"quality": 80, "method": 4}}
