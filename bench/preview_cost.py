@@ -5,6 +5,8 @@ rounds alternate the two versions file by file (the ref's extraction/pipeline/pr
 git beside this one); each measure repeats one file's preview until `budget` CPU seconds have passed. Prints,
 per format, the files that got a preview, the median and the largest CPU ms per preview (each file's median
 over the rounds), for both versions, and what the largest preview came out as. `--ref ''` measures this tree alone.
+`--synthetic` adds files the corpus lacks, made from one corpus photo scaled up (marked `*`): a 12 MP HEIC with
+and without a 320 px thumbnail item, a 24 MP JPEG with and without an MPF large thumbnail.
 
 `python -m bench.preview_cost --sessions N [--rounds R]`: what a preview adds to a whole session instead. Two
 daphne deployments of this tree (PREVIEWS=1 and 0, clean copies on in both) take turns, round by round; each
@@ -40,6 +42,38 @@ def load_ref(ref: str):
     exec(compile(source, f"{ref}:extraction/pipeline/preview.py", "exec"), module.__dict__)
     sys.modules[name] = module
     return module.make_preview
+
+
+def synthetic(corpus: Path) -> dict[str, tuple[str, bytes]]:
+    """Files the corpus lacks, made from one of its photos scaled up: name -> (format label, bytes)."""
+    import struct
+
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    photo = Image.open(corpus / "jpg" / "Samsung SM-J327T1.jpg").convert("RGB")
+    photo.info.pop("exif", None)  # its orientation 6 would turn the copies: they stay landscape as named
+    made: dict[str, tuple[str, bytes]] = {}
+    twelve = photo.resize((4032, 3024), Image.Resampling.BICUBIC)
+    for thumbnails in ([320], []):
+        buffer = io.BytesIO()
+        twelve.save(buffer, "HEIF", quality=80, thumbnails=thumbnails)
+        made[f"4032x3024 {'with a 320 px thumbnail' if thumbnails else 'no thumbnail'}.heic"] = ("HEIC*", buffer.getvalue())
+    big = photo.resize((6000, 4000), Image.Resampling.BICUBIC)
+    plain = io.BytesIO()
+    big.save(plain, "JPEG", quality=90)
+    made["6000x4000.jpg"] = ("JPEG*", plain.getvalue())
+    buffer = io.BytesIO()
+    big.save(buffer, "MPO", save_all=True, append_images=[big.resize((1920, 1280))], quality=90)
+    data = bytearray(buffer.getvalue())
+    tiff = data.index(b"MPF\x00") + 4
+    (count,) = struct.unpack_from("<H", data, tiff + 8)
+    for number in range(count):
+        tag, _, _, value = struct.unpack_from("<HHII", data, tiff + 10 + 12 * number)
+        if tag == 0xB002:  # the second image's MP type: Large Thumbnail (Full HD Equivalent)
+            struct.pack_into("<L", data, tiff + value + 16, 0x010002)
+    made["6000x4000 with a 1920 px MPF large thumbnail.jpg"] = ("JPEG*", bytes(data))
+    return made
 
 
 def cpu_ms(make_preview, data: bytes, budget: float) -> tuple[float, bytes | None]:
@@ -83,6 +117,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--budget", type=float, default=0.05, help="CPU seconds per measure")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--synthetic", action="store_true", help="add files the corpus lacks (marked *)")
     parser.add_argument("--sessions", type=int, default=0, help="measure whole sessions instead (N per round)")
     args = parser.parse_args()
     if args.sessions:
@@ -94,24 +129,29 @@ def main() -> None:
     versions = {"now": make_preview}
     if args.ref:
         versions = {args.ref: load_ref(args.ref), **versions}
-    files = sorted(p for p in args.corpus.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
-    if not files:
+    found = sorted(p for p in args.corpus.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
+    if not found:
         sys.exit(f"no images under {args.corpus} (needs ../shared/corpus)")
-    blobs = {path: path.read_bytes() for path in files}
+    blobs = {path.name: path.read_bytes() for path in found}  # corpus names are unique across its folders
+    labels = {path.name: FORMATS[path.suffix.lower()] for path in found}
+    if args.synthetic:
+        for name, (label, data) in synthetic(args.corpus).items():
+            blobs[name], labels[name] = data, label
+    files = list(blobs)
     for version in versions.values():  # warm-up: plugins, pillow-heif, encoder tables
-        for path in files[:: max(1, len(files) // 20)]:
-            version(blobs[path])
-    times: dict[str, dict[Path, list[float]]] = {name: {path: [] for path in files} for name in versions}
-    sizes: dict[str, dict[Path, tuple[int, int] | None]] = {name: {} for name in versions}
+        for name in files[:: max(1, len(files) // 20)]:
+            version(blobs[name])
+    times: dict[str, dict[str, list[float]]] = {version: {name: [] for name in files} for version in versions}
+    sizes: dict[str, dict[str, tuple[int, int] | None]] = {version: {} for version in versions}
     for _ in range(args.rounds):
-        for path in files:
-            for name, version in versions.items():
-                ms, out = cpu_ms(version, blobs[path], args.budget)
-                times[name][path].append(ms)
-                sizes[name][path] = Image.open(io.BytesIO(out)).size if out else None
-    by_format: dict[str, list[Path]] = {}
-    for path in files:
-        by_format.setdefault(FORMATS[path.suffix.lower()], []).append(path)
+        for name in files:
+            for version, make in versions.items():
+                ms, out = cpu_ms(make, blobs[name], args.budget)
+                times[version][name].append(ms)
+                sizes[version][name] = Image.open(io.BytesIO(out)).size if out else None
+    by_format: dict[str, list[str]] = {}
+    for name in files:
+        by_format.setdefault(labels[name], []).append(name)
     header = f"{'format':<6} {'files':>5}"
     for name in versions:
         header += f" | {name[:10]:>10}: {'made':>4} {'median':>7} {'max':>7}"
@@ -127,13 +167,17 @@ def main() -> None:
         if made_now:
             slowest = max(made_now, key=lambda path: statistics.median(times["now"][path]))
             try:
-                original = Image.open(slowest).size
+                original = Image.open(io.BytesIO(blobs[slowest])).size
             except Exception:
                 original = "?"
-            row += f" | {slowest.name[:28]} {original} -> {sizes['now'][slowest]}"
+            row += f" | {slowest[:28]} {original} -> {sizes['now'][slowest]}"
+        if label.endswith("*"):
+            row += "".join(f"\n         {name}: " + ", ".join(
+                f"{version} {statistics.median(times[version][name]):.1f} ms" for version in versions)
+                for name in paths)
         print(row)
     print(f"CPU ms per preview (time.process_time), median over {args.rounds} rounds per file, then median and max"
-          f" over a format's files; corpus {args.corpus}")
+          f" over a format's files; corpus {args.corpus}" + ("; * made from a corpus photo" if args.synthetic else ""))
 
 
 if __name__ == "__main__":
