@@ -89,7 +89,8 @@ def _register_heif() -> None:
         _heif_registered = True
 
 
-def _preview(fp: BinaryIO, max_side: int, output: str, orientation: int | None = None) -> bytes | None:
+def _preview(fp: BinaryIO, max_side: int, output: str, orientation: int | None = None,
+             mpf: bool = True) -> bytes | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # DecompressionBombWarning: the pixel limits are checked here
         with Image.open(fp, formats=[name for name in PREVIEW_FORMATS if name in Image.OPEN]) as image:
@@ -97,8 +98,9 @@ def _preview(fp: BinaryIO, max_side: int, output: str, orientation: int | None =
                 return None
             if orientation is None:  # EXIF (or XMP) orientation, read before the pixels are replaced
                 orientation = image.getexif().get(0x0112, 1)
-            if image.format == "MPO":
-                _large_thumbnail(image, max_side)
+            if image.format == "MPO" and mpf and not _large_thumbnail(image, max_side):
+                fp.seek(0)  # a broken MPF image left the decoder's state half-read: start again without MPF
+                return _preview(fp, max_side, output, orientation, mpf=False)
             _reduced_decode(image, max_side)
             if image.width * image.height > MAX_DECODED_PIXELS:
                 return None
@@ -116,10 +118,11 @@ def _fit(size: tuple[int, int], side: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def _large_thumbnail(image: Image.Image, max_side: int) -> None:
+def _large_thumbnail(image: Image.Image, max_side: int) -> bool:
     """Switch a JPEG to its MPF large thumbnail (CIPA DC-007: the camera's own reduced copy of the image,
     typed as such in the index) when that fills the preview and has the image's aspect and colour mode;
-    stay on the primary image otherwise. Other MPF images (stereo views, gain maps) are never used."""
+    stay on the primary image otherwise. Other MPF images (stereo views, gain maps) are never used.
+    False when an MPF image could not be read (the image must be opened again)."""
     width, height, mode = image.width, image.height, image.mode
     box = _fit(image.size, max_side)
     for index, entry in enumerate(image.mpinfo.get(0xB002, [])):
@@ -128,12 +131,13 @@ def _large_thumbnail(image: Image.Image, max_side: int) -> None:
         try:
             image.seek(index)
         except (OSError, ValueError, SyntaxError, EOFError, struct.error, Image.DecompressionBombError):
-            break
+            return False
         t_width, t_height = image.size
         if (image.mode == mode and t_width >= box[0] and t_height >= box[1] and t_width * t_height < width * height
                 and abs(t_width * height - t_height * width) <= 2 * max(width, height)):
-            return
+            return True
     image.seek(0)
+    return True
 
 
 def _reduced_decode(image: Image.Image, max_side: int) -> None:

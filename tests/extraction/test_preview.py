@@ -201,6 +201,19 @@ def test_a_jpeg_previews_from_its_mpf_large_thumbnail_only_when_it_honestly_stan
     assert (green > 150 and red < 60) if colour == "green" else (red > 150 and green < 60), (red, green)
 
 
+@pytest.mark.parametrize("junk", [b"\xff\xd8\xff\xe1\xff\xff" + b"\x00" * 64, b"\xff\xd8\xff\xc0\x00\x11\x08" + b"\xff" * 64,
+                                  b"not a jpeg at all"])
+def test_a_broken_mpf_large_thumbnail_falls_back_to_the_primary_image(junk):
+    data = bytearray(jpeg_with_mpf_image(Image.new("RGB", (4000, 3000), (200, 0, 0)),
+                                         Image.new("RGB", (1920, 1440), (0, 200, 0)), LARGE_THUMBNAIL_FULL_HD))
+    second = data.index(b"\xff\xd8\xff", 100)  # the second image starts where the first one's SOI recurs
+    data[second : second + len(junk)] = junk
+    preview = opened(make_preview(bytes(data)))
+    assert preview.size == (480, 360)
+    red, green, _ = preview.getpixel((240, 180))
+    assert red > 150 and green < 60, (red, green)
+
+
 def jpeg_declaring(width: int, height: int) -> bytes:
     """A small JPEG whose frame header claims `width` x `height` pixels (a decompression bomb's header)."""
     data = bytearray(jpeg((64, 48)))
