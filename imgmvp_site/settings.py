@@ -261,9 +261,8 @@ CELERY_BEAT_SCHEDULE = {
 KEEP_UPLOADS = env_bool("KEEP_UPLOADS")
 # Clean copies (identifying metadata removed) are made in the last stage and kept this long; 0: none made.
 CLEAN_COPY_SECONDS = env_int("CLEAN_COPY_SECONDS", 3600)
-# Previews (kept as long as clean copies) are made in the extract stage. Off by default until their
-# decode is bounded: a HEIC preview decodes the whole image today (+600 ms CPU per session; performance.md).
-PREVIEWS = env_bool("PREVIEWS", False)
+# Previews (kept as long as clean copies) are made in the extract stage, with bounded decoding; 0: none.
+PREVIEWS = env_bool("PREVIEWS", True)
 # A progress send that takes longer than this is given up and logged.
 CHANNEL_SEND_TIMEOUT_SECONDS = env_int("CHANNEL_SEND_TIMEOUT_SECONDS", 2)
 

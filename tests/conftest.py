@@ -20,7 +20,7 @@ def isolated_settings(settings, tmp_path):
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     # The process-wide reaper would outlive each test's event loop; tests that need it start it.
     settings.EXTRACTION_REAPER_SECONDS = 0
-    settings.PREVIEWS = True  # off by default in production for now (docs/performance.md); tested on
+    settings.PREVIEWS = True  # the default; explicit, so a developer's PREVIEWS=0 cannot turn the tests' previews off
     # Failed lookups are counted per client address, and every test client is 127.0.0.1.
     throttle.lookups.clear()
     throttle.admin_logins.clear()

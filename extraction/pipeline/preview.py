@@ -1,6 +1,14 @@
 """A small preview of an image (JPEG or WebP, at most `max_side` pixels, orientation applied), made
-with bounded decoding: JPEG draft mode, a raw's embedded JPEG instead of its sensor data, and no
-decode at all past the decompression-bomb limits.
+with bounded decoding: JPEG draft mode, a HEIF's own embedded thumbnail, a raw's embedded JPEG instead
+of its sensor data, scaling before turning, and no decode at all past the decompression-bomb limits.
+
+Embedded images are used only where they honestly stand for the image: a HEIF thumbnail when
+pillow-heif finds it a scaled copy (same aspect, crop, rotation, mirroring and colour profile) of at
+least MIN_EMBEDDED_SIDE pixels; a JPEG's MPF large thumbnail when it fills the preview with the image's
+aspect and colour mode (the index types it as a reduced copy; an editor that re-encodes the image without
+rewriting the index leaves offsets that no longer find a JPEG there); a DNG/TIFF raw's embedded JPEG (the
+raw's own rendering, and we never decode sensor data). A JPEG's EXIF thumbnail is never used: it is
+usually 160 px, and editors often leave it stale after changing the picture.
 """
 
 import io
@@ -9,7 +17,7 @@ import struct
 import warnings
 from typing import BinaryIO
 
-from PIL import Image, ImageOps
+from PIL import Image
 from PIL import AvifImagePlugin, BmpImagePlugin, MpoImagePlugin, TiffImagePlugin, WebPImagePlugin  # noqa: F401
 
 from .extract import MAX_IMAGE_PIXELS as BOMB_PIXELS  # the pipeline's limit: never even reduced-decoded
@@ -18,6 +26,13 @@ from .extract import MAX_IMAGE_PIXELS as BOMB_PIXELS  # the pipeline's limit: ne
 MAX_DECODED_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
 # The formats we read (extraction.pipeline.formats), and no other Pillow plugin.
 PREVIEW_FORMATS = ("JPEG", "MPO", "PNG", "GIF", "WEBP", "TIFF", "BMP", "HEIF", "AVIF")
+# A thumbnail embedded in the file is used only at this size or more on its long side: the page shows
+# previews at 96 CSS px (288 device px at 3x), the admin at up to 480.
+MIN_EMBEDDED_SIDE = 320
+# MPF image types (Pillow's names) that are a reduced copy of the primary image (CIPA DC-007 MP Type).
+_LARGE_THUMBNAIL_TYPES = ("Large Thumbnail (VGA Equivalent)", "Large Thumbnail (Full HD Equivalent)")
+# thumbnail() first reduces by a whole factor (a box filter) to within this factor of the size, then resamples.
+REDUCING_GAP = 2.0
 OUTPUT_FORMATS = {"JPEG": {"quality": 82, "optimize": True}, "WEBP": {"quality": 80, "method": 4}}
 
 # TIFF-based raws: sensor data we never decode; their previews are JPEGs inside the file.
@@ -25,6 +40,7 @@ _RAW_PHOTOMETRIC = {32803, 34892}  # CFA, LinearRaw
 _JPEG_COMPRESSION = {6, 7}
 _MAX_IFDS = 64
 _MAX_EMBEDDED_BYTES = 64 * 1024 * 1024
+_JPEG_HEADER_BYTES = 256 * 1024  # enough for the frame header behind an embedded JPEG's own EXIF and tables
 # EXIF orientation -> the transpose that shows the image upright (as ImageOps.exif_transpose does).
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -73,22 +89,65 @@ def _register_heif() -> None:
         _heif_registered = True
 
 
-def _preview(fp: BinaryIO, max_side: int, output: str, orientation: int | None = None) -> bytes | None:
+def _preview(fp: BinaryIO, max_side: int, output: str, orientation: int | None = None,
+             mpf: bool = True) -> bytes | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # DecompressionBombWarning: the pixel limits are checked here
         with Image.open(fp, formats=[name for name in PREVIEW_FORMATS if name in Image.OPEN]) as image:
             if image.width * image.height > BOMB_PIXELS:
                 return None
-            image.draft("RGB", (max_side, max_side))  # JPEG: decode at 1/2, 1/4 or 1/8 scale; others: no-op
+            if orientation is None:  # EXIF (or XMP) orientation, read before the pixels are replaced
+                orientation = image.getexif().get(0x0112, 1)
+            if image.format == "MPO" and mpf and not _large_thumbnail(image, max_side):
+                fp.seek(0)  # a broken MPF image left the decoder's state half-read: start again without MPF
+                return _preview(fp, max_side, output, orientation, mpf=False)
+            _reduced_decode(image, max_side)
             if image.width * image.height > MAX_DECODED_PIXELS:
                 return None
             image.load()
-            if orientation is None:
-                upright = ImageOps.exif_transpose(image)
-            else:  # an embedded preview shows its container's orientation
-                upright = image.transpose(_TRANSPOSE[orientation]) if orientation in _TRANSPOSE else image
-            upright.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            # Scaled first, turned after: turning a full-size image costs as much as decoding it again.
+            image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
+            upright = image.transpose(_TRANSPOSE[orientation]) if orientation in _TRANSPOSE else image
             return _encode(_rgb(upright), output)
+
+
+def _fit(size: tuple[int, int], side: int) -> tuple[int, int]:
+    """`size` scaled down to fit a `side` x `side` box, keeping its aspect (never enlarged)."""
+    width, height = size
+    scale = min(1.0, side / max(width, height, 1))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _large_thumbnail(image: Image.Image, max_side: int) -> bool:
+    """Switch a JPEG to its MPF large thumbnail (CIPA DC-007: the camera's own reduced copy of the image,
+    typed as such in the index) when that fills the preview and has the image's aspect and colour mode;
+    stay on the primary image otherwise. Other MPF images (stereo views, gain maps) are never used.
+    False when an MPF image could not be read (the image must be opened again)."""
+    width, height, mode = image.width, image.height, image.mode
+    box = _fit(image.size, max_side)
+    for index, entry in enumerate(image.mpinfo.get(0xB002, [])):
+        if index == 0 or entry.get("Attribute", {}).get("MPType") not in _LARGE_THUMBNAIL_TYPES:
+            continue
+        try:
+            image.seek(index)
+        except (OSError, ValueError, SyntaxError, EOFError, struct.error, Image.DecompressionBombError):
+            return False
+        t_width, t_height = image.size
+        if (image.mode == mode and t_width >= box[0] and t_height >= box[1] and t_width * t_height < width * height
+                and abs(t_width * height - t_height * width) <= 2 * max(width, height)):
+            return True
+    image.seek(0)
+    return True
+
+
+def _reduced_decode(image: Image.Image, max_side: int) -> None:
+    """Ask the decoder for fewer pixels: a JPEG decodes at 1/2, 1/4 or 1/8 scale (no smaller than the
+    preview); a HEIF decodes its own embedded thumbnail instead, when pillow-heif finds one that is a
+    scaled copy of the image (same aspect, crop, rotation, colour profile) of at least the preview's size,
+    or failing that at least MIN_EMBEDDED_SIDE on its long side. Other formats: no-op."""
+    image.draft("RGB", _fit(image.size, max_side))
+    if image.format == "HEIF" and max(image.size) > max_side and MIN_EMBEDDED_SIDE < max_side:
+        image.draft("RGB", _fit(image.size, MIN_EMBEDDED_SIDE))
 
 
 def _rgb(image: Image.Image) -> Image.Image:
@@ -112,25 +171,46 @@ def _encode(image: Image.Image, output: str) -> bytes:
 
 
 def _tiff_preview(fp: BinaryIO, max_side: int, output: str) -> bytes | None:
-    """A TIFF, DNG or TIFF-based raw: its own pixels when they are a full-size ordinary image, else
-    the largest embedded JPEG preview (never the sensor data), else its small IFD0 thumbnail."""
+    """A TIFF, DNG or TIFF-based raw: its own pixels when they are a full-size ordinary image, else an
+    embedded JPEG preview (never the sensor data), else its small IFD0 thumbnail. Of the embedded JPEGs,
+    the smallest that fills the preview is decoded (a full-size JpgFromRaw costs ten times a 1024 px
+    PreviewImage), else the largest."""
     directory = _tiff_directory(fp)
     if directory is None:
         return None
     if directory.full_size_image and not directory.raw:
         fp.seek(0)
         return _preview(fp, max_side, output)
-    for offset, length in sorted(directory.jpegs, key=lambda item: -item[1]):
+    for offset, length in _embedded_jpegs_in_order(fp, directory.jpegs, max_side):
         fp.seek(offset)
         data = fp.read(min(length, _MAX_EMBEDDED_BYTES))
-        if data.startswith(b"\xff\xd8\xff"):
-            preview = _preview(io.BytesIO(data), max_side, output, orientation=directory.orientation)
-            if preview is not None:
-                return preview
+        preview = _preview(io.BytesIO(data), max_side, output, orientation=directory.orientation)
+        if preview is not None:
+            return preview
     if directory.raw:
         return None
     fp.seek(0)
     return _preview(fp, max_side, output)
+
+
+def _embedded_jpegs_in_order(fp: BinaryIO, jpegs: list[tuple[int, int]], max_side: int) -> list[tuple[int, int]]:
+    """The embedded JPEGs worth trying, best first: those at least `max_side` on their long side from the
+    smallest up, then the rest from the largest down. Sizes come from each one's header (no decode)."""
+    sized = []
+    for offset, length in set(jpegs):
+        fp.seek(offset)
+        head = fp.read(min(length, _JPEG_HEADER_BYTES))
+        if not head.startswith(b"\xff\xd8\xff"):
+            continue
+        try:
+            with Image.open(io.BytesIO(head), formats=["JPEG"]) as probe:
+                side = max(probe.size)
+        except (OSError, ValueError, SyntaxError, EOFError, struct.error):
+            side = 0  # the header lies past the probe, or is broken: tried last, by its length
+        sized.append((side, length, offset))
+    filling = sorted(item for item in sized if item[0] >= max_side)
+    rest = sorted((item for item in sized if item[0] < max_side), key=lambda item: (-item[0], -item[1]))
+    return [(offset, length) for _, length, offset in filling + rest]
 
 
 class _Directory:

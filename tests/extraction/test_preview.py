@@ -1,6 +1,7 @@
 """extraction/pipeline/preview.py: small previews with bounded decoding (no database, no Django)."""
 
 import io
+import json
 import struct
 import subprocess
 import sys
@@ -122,11 +123,15 @@ MEASURE = textwrap.dedent("""
         with open("/proc/self/status") as status:
             return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 
+    try:  # loaded before the baseline, as the warm-up loads the rest: the measure sees decoding only
+        __import__("pillow_heif").register_heif_opener()
+    except ImportError:
+        pass
     make_preview(sys.argv[2])  # warm up: plugins, encoder tables
     before = peak_kib()
     if sys.argv[1] == "preview":
         out = make_preview(sys.argv[3])
-        size = Image.open(__import__("io").BytesIO(out)).size
+        size = Image.open(__import__("io").BytesIO(out)).size if out else (0, 0)
     else:
         image = Image.open(sys.argv[3]); image.load(); size = image.size
     after = peak_kib()
@@ -135,7 +140,7 @@ MEASURE = textwrap.dedent("""
 
 
 def peak_mib(mode: str, small: Path, big: Path) -> tuple[int, tuple[int, int]]:
-    """Growth of a fresh process's peak memory (MiB) while it previews (or fully decodes) `big`."""
+    """Growth of a fresh process's peak memory (MiB) while it previews (or fully decodes) `big`; (0, 0) for no preview."""
     done = subprocess.run([sys.executable, "-c", MEASURE, mode, str(small), str(big)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120, check=True)
     grown, width, height = map(int, done.stdout.split())
@@ -155,9 +160,133 @@ def test_a_6000_by_4000_jpeg_decodes_in_draft_mode_with_little_memory(tmp_path):
     assert full > 80, f"a full decode grew the peak by only {full} MiB: the measure sees nothing"
 
 
+def jpeg_with_mpf_image(primary: Image.Image, second: Image.Image, mptype: int, orientation=None) -> bytes:
+    """A JPEG with a second image in its CIPA DC-007 (MPF) index, typed `mptype` (Pillow writes 0, "Undefined")."""
+    extra = {}
+    if orientation:
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        extra["exif"] = exif
+    buffer = io.BytesIO()
+    primary.save(buffer, "MPO", save_all=True, append_images=[second], quality=85, **extra)
+    data = bytearray(buffer.getvalue())
+    tiff = data.index(b"MPF\x00") + 4
+    (count,) = struct.unpack_from("<H", data, tiff + 8)
+    for number in range(count):
+        tag, _, _, value = struct.unpack_from("<HHII", data, tiff + 10 + 12 * number)
+        if tag == 0xB002:  # the MP entries: the second's attribute follows the first's 16 bytes
+            struct.pack_into("<L", data, tiff + value + 16, mptype)
+    return bytes(data)
+
+
+LARGE_THUMBNAIL_FULL_HD, LARGE_THUMBNAIL_VGA, UNDEFINED = 0x010002, 0x010001, 0
+
+
+@pytest.mark.parametrize("second, mptype, orientation, size, colour", [
+    (("RGB", (1920, 1440)), LARGE_THUMBNAIL_FULL_HD, None, (480, 360), "green"),  # the camera's reduced copy
+    (("RGB", (1920, 1440)), LARGE_THUMBNAIL_VGA, 6, (360, 480), "green"),  # turned by the primary's orientation
+    (("RGB", (1920, 1440)), UNDEFINED, None, (480, 360), "red"),  # e.g. a gain map: never stands for the image
+    (("L", (1920, 1440)), LARGE_THUMBNAIL_FULL_HD, None, (480, 360), "red"),  # another colour mode
+    (("RGB", (1920, 1080)), LARGE_THUMBNAIL_FULL_HD, None, (480, 360), "red"),  # another aspect (a crop)
+    (("RGB", (400, 300)), LARGE_THUMBNAIL_VGA, None, (480, 360), "red"),  # too small to fill the preview
+])
+def test_a_jpeg_previews_from_its_mpf_large_thumbnail_only_when_it_honestly_stands_for_the_image(
+        second, mptype, orientation, size, colour):
+    mode, second_size = second
+    data = jpeg_with_mpf_image(Image.new("RGB", (4000, 3000), (200, 0, 0)),
+                               Image.new(mode, second_size, (0, 200, 0) if mode == "RGB" else 128), mptype, orientation)
+    preview = opened(make_preview(data))
+    assert preview.size == size
+    red, green, _ = preview.getpixel((size[0] // 2, size[1] // 2))
+    assert (green > 150 and red < 60) if colour == "green" else (red > 150 and green < 60), (red, green)
+
+
+@pytest.mark.parametrize("junk", [b"\xff\xd8\xff\xe1\xff\xff" + b"\x00" * 64, b"\xff\xd8\xff\xc0\x00\x11\x08" + b"\xff" * 64,
+                                  b"not a jpeg at all"])
+def test_a_broken_mpf_large_thumbnail_falls_back_to_the_primary_image(junk):
+    data = bytearray(jpeg_with_mpf_image(Image.new("RGB", (4000, 3000), (200, 0, 0)),
+                                         Image.new("RGB", (1920, 1440), (0, 200, 0)), LARGE_THUMBNAIL_FULL_HD))
+    second = data.index(b"\xff\xd8\xff", 100)  # the second image starts where the first one's SOI recurs
+    data[second : second + len(junk)] = junk
+    preview = opened(make_preview(bytes(data)))
+    assert preview.size == (480, 360)
+    red, green, _ = preview.getpixel((240, 180))
+    assert red > 150 and green < 60, (red, green)
+
+
+def jpeg_declaring(width: int, height: int) -> bytes:
+    """A small JPEG whose frame header claims `width` x `height` pixels (a decompression bomb's header)."""
+    data = bytearray(jpeg((64, 48)))
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads peak memory from /proc (Linux)")
+@pytest.mark.parametrize("name, bomb", [("png", png_header(100_000, 100_000)), ("png", png_header(12_000, 8_000)),
+                                        ("jpg", jpeg_declaring(65_000, 65_000))])
+def test_a_decompression_bomb_gets_no_preview_and_no_memory_spike(tmp_path, name, bomb):
+    big, small = tmp_path / f"bomb.{name}", tmp_path / "small.jpg"
+    big.write_bytes(bomb)
+    small.write_bytes(jpeg((64, 48)))
+    grown, size = peak_mib("preview", small, big)
+    assert size == (0, 0)  # no preview
+    assert grown < 16, f"peak memory grew by {grown} MiB"  # any decode of these is hundreds of MiB at least
+
+
+def heic_with_thumbnails(size, thumbnails, orientation=None) -> bytes:
+    """A HEIC, left half red and right half green, with pillow-heif's embedded thumbnails of these box sizes."""
+    pillow_heif = pytest.importorskip("pillow_heif")
+    pillow_heif.register_heif_opener()
+    image = Image.new("RGB", size, (20, 180, 40))
+    image.paste((200, 0, 0), (0, 0, size[0] // 2, size[1]))
+    extra = {}
+    if orientation:
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        extra["exif"] = exif.tobytes()
+    buffer = io.BytesIO()
+    image.save(buffer, "HEIF", quality=60, thumbnails=thumbnails, **extra)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("thumbnails, size", [
+    ([320], (320, 240)),  # the embedded thumbnail, at its own size: never enlarged
+    ([512], (480, 360)),  # the embedded thumbnail, reduced
+    ([240], (480, 360)),  # too small to stand for the image: the primary image is decoded
+    ([], (480, 360)),
+])
+def test_a_heic_previews_from_its_embedded_thumbnail_when_it_is_large_enough(thumbnails, size):
+    preview = opened(make_preview(heic_with_thumbnails((1280, 960), thumbnails)))
+    assert preview.size == size
+    left, right = preview.getpixel((size[0] // 4, size[1] // 2)), preview.getpixel((3 * size[0] // 4, size[1] // 2))
+    assert left[0] > 150 and left[1] < 60 and right[1] > 150 and right[0] < 60, (left, right)
+
+
+@pytest.mark.parametrize("thumbnails, size", [([320], (240, 320)), ([], (360, 480))])
+def test_a_rotated_heic_preview_is_upright_from_the_thumbnail_or_the_primary(thumbnails, size):
+    preview = opened(make_preview(heic_with_thumbnails((1280, 960), thumbnails, orientation=6)))
+    assert preview.size == size  # pillow-heif writes orientation 6 as the file's rotation; libheif applies it
+    top, bottom = preview.getpixel((size[0] // 2, size[1] // 4)), preview.getpixel((size[0] // 2, 3 * size[1] // 4))
+    assert top[0] > 150 and top[1] < 60 and bottom[1] > 150 and bottom[0] < 60, (top, bottom)  # red: turned clockwise
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads peak memory from /proc (Linux)")
+def test_a_large_heic_with_a_thumbnail_never_decodes_its_primary_image(tmp_path):
+    big, small = tmp_path / "big.heic", tmp_path / "small.jpg"
+    big.write_bytes(heic_with_thumbnails((4000, 3000), [512]))
+    small.write_bytes(jpeg((64, 48)))
+    grown, size = peak_mib("preview", small, big)
+    assert size == (480, 360)
+    assert grown < 16, f"peak memory grew by {grown} MiB"  # the primary decodes to 4000 x 3000 x 3 = 34 MiB
+    full, _ = peak_mib("decode", small, big)
+    assert full > 30, f"a full decode grew the peak by only {full} MiB: the measure sees nothing"
+
+
 # A DNG as Adobe's converter lays it out: IFD0 a small RGB thumbnail marked reduced-resolution (with the
-# orientation), SubIFD 1 the raw sensor data (CFA, 16-bit), SubIFD 2 a larger JPEG preview.
-def dng_bytes(*, thumbnail: bytes, thumb_size, preview_jpeg: bytes, raw_size=(6000, 4000), orientation=1) -> bytes:
+# orientation), SubIFD 1 the raw sensor data (CFA, 16-bit), then a SubIFD per larger JPEG preview.
+def dng_bytes(*, thumbnail: bytes, thumb_size, preview_jpeg: bytes | list[bytes], raw_size=(6000, 4000),
+              orientation=1) -> bytes:
     data = bytearray(8)
 
     def place(blob: bytes) -> int:
@@ -165,26 +294,32 @@ def dng_bytes(*, thumbnail: bytes, thumb_size, preview_jpeg: bytes, raw_size=(60
         data.extend(blob + b"\x00" * (len(blob) % 2))
         return offset
 
-    thumb_at, raw_at, jpeg_at = place(thumbnail), place(b"\x00" * 64), place(preview_jpeg)
+    previews = preview_jpeg if isinstance(preview_jpeg, list) else [preview_jpeg]
+    thumb_at, raw_at = place(thumbnail), place(b"\x00" * 64)
+    jpeg_ats = [place(blob) for blob in previews]
     width, height = thumb_size
     ifd0 = [(254, 4, [1]), (256, 4, [width]), (257, 4, [height]), (258, 3, [8, 8, 8]), (259, 3, [1]),
             (262, 3, [2]), (273, 4, [thumb_at]), (274, 3, [orientation]), (277, 3, [3]), (278, 4, [height]),
-            (279, 4, [len(thumbnail)]), (330, 4, [0, 0]), (50706, 1, [1, 4, 0, 0])]
+            (279, 4, [len(thumbnail)]), (330, 4, [0] * (1 + len(previews))), (50706, 1, [1, 4, 0, 0])]
     # The raw's declared strips are mostly missing: decoding it would fail, and it must never be tried.
     raw = [(254, 4, [0]), (256, 4, [raw_size[0]]), (257, 4, [raw_size[1]]), (258, 3, [16]), (259, 3, [1]),
            (262, 3, [32803]), (273, 4, [raw_at]), (277, 3, [1]), (278, 4, [raw_size[1]]),
            (279, 4, [raw_size[0] * raw_size[1] * 2])]
-    preview = Image.open(io.BytesIO(preview_jpeg)) if preview_jpeg.startswith(b"\xff\xd8") else None
-    pw, ph = preview.size if preview else (1, 1)
-    jpeg = [(254, 4, [1]), (256, 4, [pw]), (257, 4, [ph]), (258, 3, [8, 8, 8]), (259, 3, [7]), (262, 3, [6]),
-            (273, 4, [jpeg_at]), (277, 3, [3]), (278, 4, [ph]), (279, 4, [len(preview_jpeg)])]
+    subifds = [raw]
+    for blob, at in zip(previews, jpeg_ats):
+        preview = Image.open(io.BytesIO(blob)) if blob.startswith(b"\xff\xd8") else None
+        pw, ph = preview.size if preview else (1, 1)
+        subifds.append([(254, 4, [1]), (256, 4, [pw]), (257, 4, [ph]), (258, 3, [8, 8, 8]), (259, 3, [7]),
+                        (262, 3, [6]), (273, 4, [at]), (277, 3, [3]), (278, 4, [ph]), (279, 4, [len(blob)])])
     ifd0_at = len(data)
-    raw_ifd_at = ifd0_at + 6 + 12 * len(ifd0)
-    jpeg_ifd_at = raw_ifd_at + 6 + 12 * len(raw)
-    ifd0[11] = (330, 4, [raw_ifd_at, jpeg_ifd_at])
+    offsets, at = [], ifd0_at + 6 + 12 * len(ifd0)
+    for entries in subifds:
+        offsets.append(at)
+        at += 6 + 12 * len(entries)
+    ifd0[11] = (330, 4, offsets)
     extra = bytearray()
-    extra_at = jpeg_ifd_at + 6 + 12 * len(jpeg)
-    for entries in (ifd0, raw, jpeg):
+    extra_at = at
+    for entries in [ifd0, *subifds]:
         data.extend(struct.pack("<H", len(entries)))
         for tag, kind, values in entries:
             packed = struct.pack(f"<{len(values)}{ {1: 'B', 3: 'H', 4: 'I'}[kind] }", *values)
@@ -208,6 +343,21 @@ def test_a_dng_shows_its_embedded_jpeg_preview_turned_upright_never_its_raw():
     assert green > 150 and red < 60
 
 
+@pytest.mark.parametrize("previews, colour", [
+    ([((4000, 3000), (200, 0, 0)), ((1024, 768), (0, 200, 0)), ((320, 240), (0, 0, 200))], (0, 200, 0)),
+    ([((400, 300), (200, 0, 0)), ((320, 240), (0, 0, 200))], (200, 0, 0)),  # none fills 480 px: the largest
+])
+def test_a_raw_previews_from_the_smallest_embedded_jpeg_that_fills_the_preview(previews, colour):
+    # As in NEFs and DNGs with a full-size JpgFromRaw beside a smaller PreviewImage (order in the file varies).
+    red_thumb = Image.new("RGB", (64, 40), (255, 0, 0)).tobytes()
+    dng = dng_bytes(thumbnail=red_thumb, thumb_size=(64, 40),
+                    preview_jpeg=[jpeg(size, colour=fill, quality=70) for size, fill in previews])
+    preview = opened(make_preview(dng))
+    assert max(preview.size) == min(480, max(previews[0][0]))
+    pixel = preview.getpixel((preview.width // 2, preview.height // 2))
+    assert all(abs(got - want) < 40 for got, want in zip(pixel, colour)), pixel
+
+
 def test_a_dng_without_a_jpeg_preview_falls_back_to_its_thumbnail():
     red_thumb = Image.new("RGB", (64, 40), (255, 0, 0)).tobytes()
     dng = dng_bytes(thumbnail=red_thumb, thumb_size=(64, 40), preview_jpeg=b"no jpeg here")
@@ -222,15 +372,49 @@ def test_an_ordinary_tiff_is_previewed_from_its_own_pixels():
     assert preview.size == (480, 320) and preview.getpixel((10, 10))[2] > 200
 
 
+def reference_sizes() -> dict[str, tuple[int, int]]:
+    """ExifTool's main-image size per corpus file, turned as its orientation says (what a viewer shows)."""
+    sizes = {}
+    for line in (CORPUS.parent / "reference.jsonl").read_text().splitlines():
+        record = json.loads(line)
+        fields = record["fields"]
+        if fields.get("ImageWidth") and fields.get("ImageHeight"):
+            width, height = fields["ImageWidth"], fields["ImageHeight"]
+            sizes[record["file"]] = (height, width) if fields.get("Orientation") in (5, 6, 7, 8) else (width, height)
+    return sizes
+
+
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not here")
-def test_every_readable_corpus_image_gets_a_bounded_preview():
+def test_every_readable_corpus_image_gets_a_bounded_upright_preview():
+    shown = reference_sizes()
     made = 0
     for path in sorted(p for p in CORPUS.rglob("*") if p.is_file()):
         preview = make_preview(path)
-        if preview is not None:
-            assert max(opened(preview).size) <= 480, path
-            made += 1
+        if preview is None:
+            continue
+        width, height = opened(preview).size
+        assert max(width, height) <= 480, path
+        made += 1
+        reference = shown.get(str(path.relative_to(CORPUS)))
+        if reference:  # the same aspect and the same way up as the image ExifTool describes, to a pixel
+            assert abs(width * reference[1] - height * reference[0]) <= max(reference), (path, (width, height), reference)
+            assert (width > height) == (reference[0] > reference[1]) or reference[0] == reference[1], path
     assert made >= 100
+
+
+@pytest.mark.skipif(not (CORPUS / "heic").is_dir(), reason="../shared/corpus is not here")
+@pytest.mark.parametrize("name", ["IMG_2927.HEIC", "cheers_1440x960.heic"])
+def test_corpus_heics_get_previews_turned_as_a_full_decode_shows_them(name):
+    pillow_heif = pytest.importorskip("pillow_heif")
+    pillow_heif.register_heif_opener()
+    reference = Image.open(CORPUS / "heic" / name)  # pillow-heif's full decode, transformations applied
+    reference.load()
+    preview = opened(make_preview(CORPUS / "heic" / name))
+    assert max(preview.size) == 480  # neither file holds a thumbnail of 320 px or more
+    assert abs(preview.width * reference.height - preview.height * reference.width) <= max(reference.size)
+    small = reference.resize(preview.size)
+    assert sum(abs(a - b) for a, b in zip(small.convert("L").tobytes(), preview.convert("L").tobytes())) \
+        < 40 * preview.width * preview.height  # the same picture, not merely the same shape
 
 
 def test_the_extract_stage_writes_the_preview_before_the_next_stage(tmp_path):

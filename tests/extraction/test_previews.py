@@ -17,7 +17,7 @@ from extraction.models import ExtractionSession
 from extraction.services import sessions_purge
 from extraction.tasks import wait_for_inline_tasks
 from tests.extraction.test_downloads import async_body
-from tests.extraction.test_preview import dng_bytes, jpeg, png_header
+from tests.extraction.test_preview import CORPUS, dng_bytes, jpeg, png_header
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,6 +78,18 @@ async def test_a_preview_is_served_at_the_states_preview_url(name, data, size, c
     session = await ExtractionSession.objects.aget(pk=started["sessionId"])
     assert session.preview_path.startswith("previews/")
     assert (settings.MEDIA_ROOT / "uploads" / session.preview_path).is_file()
+
+
+@pytest.mark.skipif(not (CORPUS / "heic" / "IMG_2927.HEIC").is_file(), reason="../shared/corpus is not here")
+async def test_a_corpus_iphone_heic_gets_an_upright_preview():
+    pytest.importorskip("pillow_heif")
+    client = AsyncClient()
+    started = await upload(client, "IMG_2927.HEIC", (CORPUS / "heic" / "IMG_2927.HEIC").read_bytes())
+    state = await status(client, started)
+    assert state["status"] == "complete", state
+    image = await preview_of(client, state, started["token"])
+    # ExifTool: 3024 x 4032 as shown (the file's rotation applied); no thumbnail item, so the primary is reduced.
+    assert image.size == (360, 480)
 
 
 async def test_the_preview_is_named_while_the_session_is_still_processing():

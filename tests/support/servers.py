@@ -30,7 +30,7 @@ def server_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         MEDIA_ROOT=str(tmp_path / "media"),
         PYTHONUNBUFFERED="1",
-        PREVIEWS="1",  # off by default in production for now; the page and the soak are tested with them
+        PREVIEWS="1",  # the default, explicit: a PREVIEWS=0 in the caller's environment does not leak in
     )
     env.pop("REDIS_URL", None)
     env.update(overrides)
