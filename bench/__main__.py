@@ -1,6 +1,7 @@
 """`python -m bench`: run the measurements against real servers on loopback and print one table.
 
-Results go to bench/results/latest.json (and a Markdown copy of the table to latest.md).
+Results go to bench/results/latest.json (and a Markdown copy of the table to latest.md); the `peers`
+section (ours against bench/peers/, `--peers-only`) also prints its own table and writes peers.json and peers.md.
 """
 
 import argparse
@@ -319,6 +320,7 @@ PEER_FIGURES = (
     ("staleness p50, one session", ("one", "latency_p50"), True, None, "ms"),
     ("staleness p99, one session", ("one", "latency_p99"), True, ("abs<=", 0.002), "ms"),
     ("sessions incomplete or out of order", None, True, ("abs=", 0), "n"),
+    ("others' load during the {clients}-client run, cores", ("many", "others_cores"), True, None, "cores"),
 )
 
 
@@ -340,7 +342,7 @@ def _fmt(value, unit: str) -> str:
         return "-"
     if unit == "ms":
         return _ms(value)
-    if unit == "/s" or unit == "cpu" or unit == "MB":
+    if unit == "/s" or unit == "cpu" or unit == "MB" or unit == "cores":
         return f"{value:.1f}"
     return f"{value:.0f}"
 
@@ -353,7 +355,7 @@ def _fmt_spread(spread: dict | None, unit: str) -> str:
     return f"{_fmt(spread['median'], unit)} ({_fmt(spread['min'], unit)}-{_fmt(spread['max'], unit)})"
 
 
-UNIT_WORDS = {"ms": " ms", "/s": " sessions/s", "cpu": " ms CPU", "MB": " MB", "n": ""}
+UNIT_WORDS = {"ms": " ms", "/s": " sessions/s", "cpu": " ms CPU", "MB": " MB", "n": "", "cores": " cores"}
 
 
 def peer_rows(peers: dict) -> list[dict]:
@@ -368,6 +370,8 @@ def peer_rows(peers: dict) -> list[dict]:
         others = {name: value for name, value in medians.items() if name != OURS}
         best = (min if lower else max)(others, key=others.get) if others else None
         ratio = ours / others[best] if best and ours is not None and others[best] else None
+        if unit == "cores":
+            best, ratio = None, None  # the machine's noise, not a figure of the systems
         passed, goal_text = None, "-"
         if goal and goal[0] in (">=", "<="):
             goal_text = f"{goal[0]} {goal[1]}x best peer"
@@ -398,7 +402,15 @@ def peer_notes(peers: dict) -> list[str]:
              f"(min-max) over rounds. 30-client runs: {config['clients']} clients x {config['sessions_each']} "
              f"sessions of {config['photos']} corpus JPEGs ({config['low_mb']:.2f}-{config['high_mb']:.2f} MB, "
              f"multipart); one-client runs: {config['one_sessions']} sessions of {config['one_name']} "
-             f"({config['one_mb']:.2f} MB). imgmvp = mode {config['ours']}."]
+             f"({config['one_mb']:.2f} MB). imgmvp = mode {config['ours']}.",
+             "Server CPU and peak RSS: every process of the system (daphne; the Celery worker and its pool "
+             "processes), Redis apart; RSS is the sum of each process's RSS, sampled every 50 ms.",
+             "Staleness: WebSocket systems, receive time minus the message's timestamp (imgmvp: the row's save; "
+             "plan_direct: just before group_send); celery_progress, the first poll answer showing the stage or a "
+             f"later one minus the time set_progress returned (the task's stageTimes), polling every "
+             f"{config['poll_seconds']} s.",
+             "Ratio: ours / the best peer's median; the others' load row is the noise: read figures measured "
+             "above ~0.3 cores as noisy."]
     for name in peers["systems"]:
         entry = peers["results"].get(name, {})
         if entry.get("skipped"):
@@ -459,7 +471,12 @@ async def section_peers(args) -> dict:
         for name in order:
             print(f"[bench] peers: round {index + 1}/{args.peer_rounds}: {name}", flush=True)
             with _peer_deployment(name, args) as deployment:
-                peers["results"][name]["rounds"].append(await peer_round(name, deployment, args, uploads, one))
+                round_ = await peer_round(name, deployment, args, uploads, one)
+            peers["results"][name]["rounds"].append(round_)
+            many, single = round_["many"], round_["one"]
+            print(f"[bench] peers:   {many['per_second']:.1f} sessions/s, p99 {_ms(many['complete_p99'])} ms, "
+                  f"one client p50 {_ms(single['complete_p50'])} ms, missed {many['missed'] + single['missed']}",
+                  flush=True)
     return peers
 
 
@@ -515,7 +532,7 @@ def _ratio_row(section, mode, case, measured, baseline, ratio, goal, passed):
 
 
 # The goals against a bare route and a bare websockets server were retired by issue 17 (goals are now
-# ratios to same-run peers, which the bench does not run yet): those rows show the floor, not a verdict.
+# ratios to same-run peers: the `peers` section's own table): those rows show the floor, not a verdict.
 RETIRED = "floor only"
 
 
@@ -726,7 +743,7 @@ async def run(args) -> dict:
 def write_peers(results: dict, output: Path) -> Path:
     """The peer table beside the results: peers.json (with the machine and the time) and peers.md."""
     path = output.with_name("peers.json")
-    path.write_text(json.dumps({key: results[key] for key in ("started", "machine", "config", "peers")},
+    path.write_text(json.dumps({key: results.get(key) for key in ("started", "argv", "machine", "config", "peers")},
                                indent=2, default=str) + "\n")
     path.with_suffix(".md").write_text(
         f"Peer table, {results['started']} ({results['machine']['nproc']} CPUs); "
@@ -752,7 +769,8 @@ def main(argv=None) -> int:
     rows = goal_rows(results)
     results["table"] = rows
     output.write_text(json.dumps(results, indent=2, default=str) + "\n")
-    output.with_suffix(".md").write_text(markdown(rows))
+    if rows:
+        output.with_suffix(".md").write_text(markdown(rows))
     facts = results["machine"]
     print()
     print(f"imgmvp bench, {results['started']}: {facts['nproc']} CPUs ({facts['cpu']}), {facts['ram_gb']} GB RAM, "
