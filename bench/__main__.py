@@ -399,7 +399,7 @@ def peer_notes(peers: dict) -> list[str]:
     """The facts the table's cells need: sizes, rounds, noise, what the poller saw, the failures."""
     config = peers["config"]
     notes = [f"{config['rounds']} round(s), systems alternating (order rotated each round); each cell: median "
-             f"(min-max) over rounds. 30-client runs: {config['clients']} clients x {config['sessions_each']} "
+             f"(min-max) over rounds. {config['clients']}-client runs: {config['clients']} clients x {config['sessions_each']} "
              f"sessions of {config['photos']} corpus JPEGs ({config['low_mb']:.2f}-{config['high_mb']:.2f} MB, "
              f"multipart); one-client runs: {config['one_sessions']} sessions of {config['one_name']} "
              f"({config['one_mb']:.2f} MB). imgmvp = mode {config['ours']}.",

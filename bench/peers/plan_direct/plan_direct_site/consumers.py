@@ -24,7 +24,9 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code):
         """Leave the group and stop the keep-alive."""
-        self.pinger.cancel() if hasattr(self, "pinger") else None
+        pinger = getattr(self, "pinger", None)
+        if pinger is not None:
+            pinger.cancel()
         await self.channel_layer.group_discard(group_name(self.session_id), self.channel_name)
 
     async def receive_json(self, content, **kwargs):
