@@ -1,6 +1,7 @@
 """`python -m bench`: run the measurements against real servers on loopback and print one table.
 
-Results go to bench/results/latest.json (and a Markdown copy of the table to latest.md).
+Results go to bench/results/latest.json (and a Markdown copy of the table to latest.md); the `peers`
+section (ours against bench/peers/, `--peers-only`) also prints its own table and writes peers.json and peers.md.
 """
 
 import argparse
@@ -9,6 +10,7 @@ import json
 import os
 import platform
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -16,13 +18,13 @@ from importlib import metadata
 from pathlib import Path
 
 from . import servers, workloads
-from .servers import (DEFAULT_MODES, MODES, ROOT, BareWebsocketServer, Deployment, OtherLoad, raise_fd_limit, redis_url,
-                      rss_bytes, wait_for_quiet)
-from .workloads import RssSampler, Upload
+from .servers import (DEFAULT_MODES, MODES, PEERS, ROOT, BareWebsocketServer, Deployment, OtherLoad, PeerDeployment,
+                      raise_fd_limit, redis_url, rss_bytes, wait_for_quiet)
+from .workloads import RssSampler, TotalRssSampler, Upload
 
 RESULTS = ROOT / "bench" / "results"
 CORPUS = ROOT.parent / "shared" / "corpus" / "images"
-SECTIONS = ("e2e", "latency", "idle", "extraction", "memory")
+SECTIONS = ("e2e", "latency", "idle", "extraction", "memory", "peers")
 UPLOAD_KINDS = ("raw", "multipart")
 
 
@@ -245,6 +247,239 @@ def _extraction_rates(data: dict) -> dict:
     }
 
 
+# ---------------------------------------------------------------- peers (issue 17)
+
+OURS = "imgmvp"
+
+
+def peer_photos(low: float, high: float) -> list[Upload]:
+    """Every corpus JPEG of `low`..`high` bytes (real photos); Pillow-made ones when the corpus is absent."""
+    found = sorted(path for path in CORPUS.glob("jpg/*") if low <= path.stat().st_size <= high) if CORPUS.is_dir() else []
+    return [Upload(path.name, path.read_bytes()) for path in found] or photos(int(low), int(high))
+
+
+def one_photo(uploads: list[Upload], size: float = 1_000_000) -> Upload:
+    """The photo nearest `size` bytes: the one-client runs all upload it."""
+    return min(uploads, key=lambda upload: abs(len(upload.data) - size))
+
+
+def _peer_deployment(system: str, args):
+    if system == OURS:
+        return Deployment(MODES[args.peers_ours], label=f"peers-{args.peers_ours}")
+    return PeerDeployment(PEERS[system], label=f"peers-{system}")
+
+
+def _skip_reason(system: str, args) -> str | None:
+    return MODES[args.peers_ours].skip_reason() if system == OURS else PEERS[system].skip_reason()
+
+
+def _session_maker(system: str, deployment, client, args):
+    """The one client program, per system: a WebSocket session (ours, the direct plan) or a polled one."""
+    if system == "celery_progress":
+        return lambda upload: workloads.polled_session(client, deployment.http, upload, args.timeout, args.poll_seconds)
+    return lambda upload: workloads.product_session(client, deployment.http, deployment.ws, upload, "multipart",
+                                                    args.timeout)
+
+
+async def peer_round(system: str, deployment, args, uploads: list[Upload], one: Upload) -> dict:
+    """One system, one round: --peer-clients clients for throughput, CPU and RSS; then one client for latency and staleness."""
+    async with workloads.http_client(args.peer_clients + 5, args.timeout) as client:
+        session = _session_maker(system, deployment, client, args)
+        await workloads.run_clients(2, 1, lambda index, round_: session(uploads[index % len(uploads)]))  # warm-up
+        await asyncio.sleep(0.5)
+        idle = sum(rss_bytes(pid) for pid in deployment.pids)
+        rounds = max(1, args.peer_sessions // args.peer_clients)
+        quiet(args)
+        with TotalRssSampler(lambda: deployment.pids) as sampler, OtherLoad(*deployment.pids) as load:
+            records, wall = await workloads.run_clients(
+                args.peer_clients, rounds,
+                lambda index, round_: session(uploads[(index * rounds + round_) % len(uploads)]))
+        many = {**workloads.summarise(records, wall), "others_cores": load.cores,
+                "server_cpu_seconds": load.server_seconds, "processes": len(deployment.pids),
+                "idle_rss_mb": idle / 2**20, "peak_rss_mb": max(sampler.samples) / 2**20 if sampler.samples else None}
+        many["cpu_ms_per_session"] = load.server_seconds / many["ok"] * 1000 if many["ok"] else None
+        quiet(args)
+        with OtherLoad(*deployment.pids) as load:
+            records, wall = await workloads.run_clients(1, args.peer_one_sessions, lambda index, round_: session(one))
+        single = {**workloads.summarise(records, wall), "others_cores": load.cores}
+        seen = [record.stages_seen for record in records if record.stages_seen is not None]
+        single["stages_seen_mean"] = sum(seen) / len(seen) if seen else None
+    return {"many": many, "one": single}
+
+
+# (figure, where in a round, lower is better, goal as ratio ours/best peer or absolute, unit)
+PEER_FIGURES = (
+    ("sessions/s, {clients} clients", ("many", "per_second"), False, (">=", 1.25), "/s"),
+    ("p50 upload->result, {clients} clients", ("many", "complete_p50"), True, None, "ms"),
+    ("p99 upload->result, {clients} clients", ("many", "complete_p99"), True, ("<=", 0.7), "ms"),
+    ("upload->response p50, {clients} clients", ("many", "response_p50"), True, None, "ms"),
+    ("p50 upload->result, one client", ("one", "complete_p50"), True, ("<=", 0.8), "ms"),
+    ("p99 upload->result, one client", ("one", "complete_p99"), True, None, "ms"),
+    ("server CPU per session, {clients} clients", ("many", "cpu_ms_per_session"), True, ("<=", 0.8), "cpu"),
+    ("peak RSS, {clients} clients (all processes)", ("many", "peak_rss_mb"), True, ("<=", 0.6), "MB"),
+    ("staleness p50, one session", ("one", "latency_p50"), True, None, "ms"),
+    ("staleness p99, one session", ("one", "latency_p99"), True, ("abs<=", 0.002), "ms"),
+    ("sessions incomplete or out of order", None, True, ("abs=", 0), "n"),
+    ("others' load during the {clients}-client run, cores", ("many", "others_cores"), True, None, "cores"),
+)
+
+
+def _figure(round_: dict, where) -> float | None:
+    if where is None:  # over both runs of the round
+        return float(round_["many"]["missed"] + round_["one"]["missed"])
+    return round_[where[0]].get(where[1])
+
+
+def _spread(values: list) -> dict | None:
+    values = sorted(value for value in values if value is not None)
+    if not values:
+        return None
+    return {"min": values[0], "median": statistics.median(values), "max": values[-1], "n": len(values)}
+
+
+def _fmt(value, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "ms":
+        return _ms(value)
+    if unit == "/s" or unit == "cpu" or unit == "MB" or unit == "cores":
+        return f"{value:.1f}"
+    return f"{value:.0f}"
+
+
+def _fmt_spread(spread: dict | None, unit: str) -> str:
+    if spread is None:
+        return "-"
+    if spread["n"] == 1 or spread["min"] == spread["max"]:
+        return _fmt(spread["median"], unit)
+    return f"{_fmt(spread['median'], unit)} ({_fmt(spread['min'], unit)}-{_fmt(spread['max'], unit)})"
+
+
+UNIT_WORDS = {"ms": " ms", "/s": " sessions/s", "cpu": " ms CPU", "MB": " MB", "n": "", "cores": " cores"}
+
+
+def peer_rows(peers: dict) -> list[dict]:
+    """One row per figure: each system's median (min-max over rounds), ours / the best peer, the goal."""
+    systems = [name for name in peers["systems"] if peers["results"].get(name, {}).get("rounds")]
+    rows = []
+    for label, where, lower, goal, unit in PEER_FIGURES:
+        spreads = {name: _spread([_figure(round_, where) for round_ in peers["results"][name]["rounds"]])
+                   for name in systems}
+        medians = {name: spread["median"] for name, spread in spreads.items() if spread is not None}
+        ours = medians.get(OURS)
+        others = {name: value for name, value in medians.items() if name != OURS}
+        best = (min if lower else max)(others, key=others.get) if others else None
+        ratio = ours / others[best] if best and ours is not None and others[best] else None
+        if unit == "cores":
+            best, ratio = None, None  # the machine's noise, not a figure of the systems
+        passed, goal_text = None, "-"
+        if goal and goal[0] in (">=", "<="):
+            goal_text = f"{goal[0]} {goal[1]}x best peer"
+            if ratio is not None:
+                passed = ratio >= goal[1] if goal[0] == ">=" else ratio <= goal[1]
+        elif goal and goal[0] == "abs<=":
+            goal_text = f"<= {_fmt(goal[1], unit)}{UNIT_WORDS[unit]}"
+            passed = None if ours is None else ours <= goal[1]
+        elif goal and goal[0] == "abs=":
+            goal_text = f"= {goal[1]}"
+            passed = None if ours is None else ours == goal[1]
+        rows.append({"figure": label.format(clients=peers["config"]["clients"]),
+                     **{name: _fmt_spread(spreads.get(name), unit) for name in peers["systems"]},
+                     "best peer": best or "-",
+                     "ratio": "-" if ratio is None else f"{ratio:.2f}",
+                     "goal": goal_text, "result": "n/a" if passed is None else ("PASS" if passed else "FAIL")})
+    return rows
+
+
+def peer_columns(peers: dict) -> list[str]:
+    return ["figure", *peers["systems"], "best peer", "ratio", "goal", "result"]
+
+
+def peer_notes(peers: dict) -> list[str]:
+    """The facts the table's cells need: sizes, rounds, noise, what the poller saw, the failures."""
+    config = peers["config"]
+    notes = [f"{config['rounds']} round(s), systems alternating (order rotated each round); each cell: median "
+             f"(min-max) over rounds. {config['clients']}-client runs: {config['clients']} clients x {config['sessions_each']} "
+             f"sessions of {config['photos']} corpus JPEGs ({config['low_mb']:.2f}-{config['high_mb']:.2f} MB, "
+             f"multipart); one-client runs: {config['one_sessions']} sessions of {config['one_name']} "
+             f"({config['one_mb']:.2f} MB). imgmvp = mode {config['ours']}.",
+             "Server CPU and peak RSS: every process of the system (daphne; the Celery worker and its pool "
+             "processes), Redis apart; RSS is the sum of each process's RSS, sampled every 50 ms.",
+             "Staleness: WebSocket systems, receive time minus the message's timestamp (imgmvp: the row's save; "
+             "plan_direct: just before group_send); celery_progress, the first poll answer showing the stage or a "
+             f"later one minus the time set_progress returned (the task's stageTimes), polling every "
+             f"{config['poll_seconds']} s.",
+             "Ratio: ours / the best peer's median; the others' load row is the noise: read figures measured "
+             "above ~0.3 cores as noisy."]
+    for name in peers["systems"]:
+        entry = peers["results"].get(name, {})
+        if entry.get("skipped"):
+            notes.append(f"{name}: skipped: {entry['skipped']}")
+            continue
+        rounds = entry.get("rounds", [])
+        others = [value for round_ in rounds for value in (round_["many"].get("others_cores"),
+                                                            round_["one"].get("others_cores")) if value is not None]
+        errors = sorted({error for round_ in rounds for run in ("many", "one")
+                         for error in round_[run]["error_examples"] + round_[run]["miss_examples"]})
+        seen = [round_["one"].get("stages_seen_mean") for round_ in rounds if round_["one"].get("stages_seen_mean")
+                is not None]
+        procs = max((round_["many"].get("processes") or 0 for round_ in rounds), default=0)
+        notes.append(f"{name}: {procs} process(es) measured; other processes used up to "
+                     f"{max(others) if others else 0:.1f} cores"
+                     + (f"; the poller saw {sum(seen) / len(seen):.1f} of 6 stages per session" if seen else "")
+                     + (f"; problems: {'; '.join(errors[:3])}" if errors else ""))
+    return notes
+
+
+def peer_table(peers: dict) -> str:
+    columns = peer_columns(peers)
+    rows = peer_rows(peers)
+    cells = [[row[column] for column in columns] for row in rows]
+    widths = [max(len(column), *(len(cell[i]) for cell in cells)) for i, column in enumerate(columns)]
+    line = lambda values: "  ".join(value.ljust(width) for value, width in zip(values, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(columns), line("-" * width for width in widths), *(line(cell) for cell in cells),
+                      "", *peer_notes(peers)])
+
+
+def peer_markdown(peers: dict) -> str:
+    columns = peer_columns(peers)
+    head = "| " + " | ".join(columns) + " |\n|" + "---|" * len(columns) + "\n"
+    body = "".join("| " + " | ".join(row[column] for column in columns) + " |\n" for row in peer_rows(peers))
+    return head + body + "\n" + "".join(f"- {note}\n" for note in peer_notes(peers))
+
+
+async def section_peers(args) -> dict:
+    """Ours and each peer measured by the same client in the same run, systems alternating, per round."""
+    uploads = peer_photos(args.peer_low_mb * 1e6, args.peer_high_mb * 1e6)
+    one = one_photo(uploads)
+    systems = [OURS, *args.peers]
+    sizes = [len(upload.data) for upload in uploads]
+    peers = {"systems": systems, "results": {name: {"rounds": []} for name in systems},
+             "config": {"rounds": args.peer_rounds, "clients": args.peer_clients,
+                        "sessions_each": max(1, args.peer_sessions // args.peer_clients),
+                        "photos": len(uploads), "low_mb": min(sizes) / 1e6, "high_mb": max(sizes) / 1e6,
+                        "one_sessions": args.peer_one_sessions, "one_name": one.name, "one_mb": len(one.data) / 1e6,
+                        "ours": args.peers_ours, "poll_seconds": args.poll_seconds}}
+    for name in systems:
+        reason = _skip_reason(name, args)
+        if reason:
+            print(f"[bench] peers: {name} skipped: {reason}", flush=True)
+            peers["results"][name] = {"skipped": reason}
+    live = [name for name in systems if not peers["results"][name].get("skipped")]
+    for index in range(args.peer_rounds):
+        order = live[index % len(live):] + live[:index % len(live)] if live else []
+        for name in order:
+            print(f"[bench] peers: round {index + 1}/{args.peer_rounds}: {name}", flush=True)
+            with _peer_deployment(name, args) as deployment:
+                round_ = await peer_round(name, deployment, args, uploads, one)
+            peers["results"][name]["rounds"].append(round_)
+            many, single = round_["many"], round_["one"]
+            print(f"[bench] peers:   {many['per_second']:.1f} sessions/s, p99 {_ms(many['complete_p99'])} ms, "
+                  f"one client p50 {_ms(single['complete_p50'])} ms, missed {many['missed'] + single['missed']}",
+                  flush=True)
+    return peers
+
+
 # ---------------------------------------------------------------- profiling
 
 def start_profiler(pid: int, folder: Path, name: str) -> subprocess.Popen | None:
@@ -297,7 +532,7 @@ def _ratio_row(section, mode, case, measured, baseline, ratio, goal, passed):
 
 
 # The goals against a bare route and a bare websockets server were retired by issue 17 (goals are now
-# ratios to same-run peers, which the bench does not run yet): those rows show the floor, not a verdict.
+# ratios to same-run peers: the `peers` section's own table): those rows show the floor, not a verdict.
 RETIRED = "floor only"
 
 
@@ -419,13 +654,29 @@ def parse_args(argv=None):
                         help="before each measurement wait until other processes use fewer cores than this")
     parser.add_argument("--quiet-wait", type=float, default=30.0, help="but wait at most this many seconds")
     parser.add_argument("--render", metavar="JSON", help="only print the table of an earlier results file")
+    peers = parser.add_argument_group("peers (issue 17): ours against bench/peers/ in the same run")
+    peers.add_argument("--peers-only", action="store_true", help="run only the peer table (same as --only peers)")
+    peers.add_argument("--peers", default=",".join(PEERS), help=f"comma list of {', '.join(PEERS)} (default: all)")
+    peers.add_argument("--peers-ours", default="daphne-memory", help="our mode in the peer table (default daphne-memory)")
+    peers.add_argument("--peer-rounds", type=int, default=3, help="rounds, systems alternating (default 3)")
+    peers.add_argument("--peer-clients", type=int, default=30, help="concurrent clients (default 30)")
+    peers.add_argument("--peer-sessions", type=int, default=120, help="sessions at --peer-clients (default 120)")
+    peers.add_argument("--peer-one-sessions", type=int, default=60, help="sessions of the one client (default 60)")
+    peers.add_argument("--peer-low-mb", type=float, default=0.8, help="smallest corpus photo, MB (default 0.8)")
+    peers.add_argument("--peer-high-mb", type=float, default=3.5, help="largest corpus photo, MB (default 3.5)")
+    peers.add_argument("--poll-seconds", type=float, default=workloads.POLL_SECONDS,
+                       help="the celery-progress client's poll interval (default 0.5, its JavaScript's)")
     args = parser.parse_args(argv)
+    if args.peers_only:
+        args.only = "peers"
     if args.quick:
         args.clients, args.rounds = min(args.clients, 5), 1
         args.latency_clients, args.latency_sessions = "1,2", 4
         args.sockets, args.idle_window, args.ping_seconds = min(args.sockets, 100), 3.0, 1
         args.big_clients, args.big_mb = 2, 5
         args.quiet_wait = min(args.quiet_wait, 5.0)  # a smoke run: its figures are not results anyway
+        args.peer_rounds, args.peer_clients = 1, min(args.peer_clients, 5)
+        args.peer_sessions, args.peer_one_sessions = min(args.peer_sessions, 10), min(args.peer_one_sessions, 5)
     for item in args.env:
         name, sep, value = item.partition("=")
         if not sep:
@@ -436,6 +687,12 @@ def parse_args(argv=None):
     unknown = set(args.only) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
+    args.peers = [name.strip() for name in args.peers.split(",") if name.strip()]
+    unknown = set(args.peers) - set(PEERS)
+    if unknown:
+        parser.error(f"unknown peer(s): {', '.join(sorted(unknown))}")
+    if args.peers_ours not in MODES:
+        parser.error(f"unknown mode for --peers-ours: {args.peers_ours}")
     args.modes = [name.strip() for name in args.modes.split(",")] if args.modes else list(DEFAULT_MODES)
     unknown = set(args.modes) - set(MODES)
     if unknown:
@@ -451,7 +708,7 @@ async def run(args) -> dict:
     for name in args.modes:
         mode = MODES[name]
         wanted = [section for section in args.only if mode.sections is None or section in mode.sections]
-        if not set(wanted) - {"extraction"}:
+        if not set(wanted) - {"extraction", "peers"}:
             continue  # nothing this mode would run
         reason = mode.skip_reason()
         if reason:
@@ -477,30 +734,54 @@ async def run(args) -> dict:
     if "extraction" in args.only:
         print("[bench] extraction", flush=True)
         results["extraction"] = section_extraction(args)
+    if "peers" in args.only:
+        print(f"[bench] peers: {OURS} ({args.peers_ours}) against {', '.join(args.peers)}", flush=True)
+        results["peers"] = await section_peers(args)
     return results
+
+
+def write_peers(results: dict, output: Path) -> Path:
+    """The peer table beside the results: peers.json (with the machine and the time) and peers.md."""
+    path = output.with_name("peers.json")
+    path.write_text(json.dumps({key: results.get(key) for key in ("started", "argv", "machine", "config", "peers")},
+                               indent=2, default=str) + "\n")
+    path.with_suffix(".md").write_text(
+        f"Peer table, {results['started']} ({results['machine']['nproc']} CPUs); "
+        f"`python -m bench {' '.join(results.get('argv') or [])}`\n\n" + peer_markdown(results["peers"]))
+    return path
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.render:
         results = json.loads(Path(args.render).read_text())
-        print(table(goal_rows(results)))
+        if results.get("modes") is not None:
+            print(table(goal_rows(results)))
+        if results.get("peers"):
+            print("\n" + peer_table(results["peers"]))
         return 0
     raise_fd_limit()
     results = asyncio.run(run(args))
+    results["argv"] = sys.argv[1:] if argv is None else list(argv)
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2, default=str) + "\n")  # first: the data outlives a table bug
     rows = goal_rows(results)
     results["table"] = rows
     output.write_text(json.dumps(results, indent=2, default=str) + "\n")
-    output.with_suffix(".md").write_text(markdown(rows))
+    if rows:
+        output.with_suffix(".md").write_text(markdown(rows))
     facts = results["machine"]
     print()
     print(f"imgmvp bench, {results['started']}: {facts['nproc']} CPUs ({facts['cpu']}), {facts['ram_gb']} GB RAM, "
           f"Python {facts['python']}, daphne {facts['versions']['daphne']}, uvicorn {facts['versions']['uvicorn']}, "
           f"Redis {facts['redis_server']}; {'quick' if args.quick else 'full'} run")
-    print(table(rows))
+    if rows:
+        print(table(rows))
+    if results.get("peers"):
+        print(f"\npeers: ours / the best peer, same run ({' '.join(results['argv'])})")
+        print(peer_table(results["peers"]))
+        print(f"\npeer table written to {write_peers(results, output)} (and .md)")
     print(f"\nwritten to {output}")
     return 0
 

@@ -350,3 +350,88 @@ class OtherLoad:
         others = (_machine_busy_seconds() - self._busy) - (self._own() - self._own_start)
         self.cores = max(0.0, others / elapsed) if elapsed > 0 else None
         self.server_seconds = self._servers() - self._servers_start
+
+
+# ---------------------------------------------------------------- peers (bench/peers/, issue 17)
+
+PEERS_DIR = ROOT / "bench" / "peers"
+
+
+@dataclass(frozen=True)
+class Peer:
+    """A peer project under bench/peers/: its folder, its Django package, its extra processes."""
+
+    name: str
+    folder: str  # under bench/peers/
+    package: str  # its Django project package (settings, asgi)
+    redis: bool = False
+    # argv after `python`, run from the repository root; "{package}" is replaced by the package.
+    extra_processes: tuple[tuple[str, ...], ...] = ()
+    note: str = ""
+
+    def skip_reason(self) -> str | None:
+        if self.redis and redis_url() is None:
+            return f"no Redis answers at {os.environ.get('REDIS_URL') or DEFAULT_REDIS_URL} (set REDIS_URL)"
+        return None
+
+
+PEERS = {
+    peer.name: peer
+    for peer in (
+        Peer("plan_direct", "plan_direct", "plan_direct_site",
+             note="the original plan, direct: Channels in-memory layer, create_task + sync_to_async, one row at the end"),
+        # Celery's default pool: prefork, one process per CPU (what `celery worker` gives unconfigured).
+        Peer("celery_progress", "celery_progress", "celery_progress_site", redis=True,
+             extra_processes=(("-m", "celery", "-A", "{package}", "worker", "-l", "WARNING"),),
+             note="Celery task (Redis broker + backend), celery-progress ProgressRecorder, client polls every 500 ms"),
+    )
+}
+
+
+class PeerDeployment(Deployment):
+    """One running peer: daphne (with our multipart fix, applied by the peer's asgi.py) and its extra
+    processes, its own SQLite file and media folder, the repository root on PYTHONPATH for our pipeline."""
+
+    def __init__(self, peer: Peer, label: str = ""):
+        self.peer = peer
+        mode = Mode(peer.name, "daphne", redis=peer.redis, app=f"{peer.package}.asgi:application")
+        super().__init__(mode, label=label or peer.name)
+        folder = PEERS_DIR / peer.folder
+        self.folder = folder
+        for name in ("BENCH_BARE_DIR", "DATABASE_URL", "LOOKUP_FAILURES_PER_MINUTE"):
+            self.env.pop(name, None)
+        self.env.update(
+            DJANGO_SETTINGS_MODULE=f"{peer.package}.settings",
+            PYTHONPATH=os.pathsep.join([str(folder), str(ROOT)]),
+            PEER_DB=str(self.tmp / "db.sqlite3"),
+            PEER_QUEUE=f"bench-{self.tmp.name}",  # its own Celery queue: no job left by an earlier run
+        )
+
+    def start(self, timeout: float = 60) -> "PeerDeployment":
+        with open(self.tmp / "migrate.log", "wb") as log:
+            subprocess.run([sys.executable, str(self.folder / "manage.py"), "migrate", "--noinput", "-v0"], cwd=ROOT,
+                           env=self.env, stdout=log, stderr=subprocess.STDOUT, check=True, timeout=180)
+        self.server = self._spawn(_server_argv("daphne", self.port, self.mode.app), "server.log")
+        for index, argv in enumerate(self.peer.extra_processes):
+            self._spawn([sys.executable, *(item.replace("{package}", self.peer.package) for item in argv)],
+                        f"extra-{index}.log")
+        self._wait_http(timeout)
+        if self.peer.extra_processes:
+            self._wait_celery(timeout)
+        for process in self.processes[1:]:
+            if process.poll() is not None:
+                raise RuntimeError(f"{self.peer.name}: {process.args[1:5]} exited with {process.returncode}")
+        return self
+
+    def _wait_celery(self, timeout: float) -> None:
+        """Until a worker answers a ping: the first session must not time the worker's boot."""
+        argv = [sys.executable, "-m", "celery", "-A", self.peer.package, "inspect", "ping", "--timeout", "2"]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if subprocess.run(argv, cwd=ROOT, env=self.env, capture_output=True, timeout=30).returncode == 0:
+                return
+            time.sleep(0.5)
+        raise TimeoutError(f"{self.peer.name}: no Celery worker answered within {timeout}s")
+
+    def __enter__(self) -> "PeerDeployment":
+        return self.start()

@@ -39,6 +39,7 @@ class SessionRecord:
     miss_reason: str | None = None
     late: list[str] | None = None  # messages that came after the terminal one
     error: str | None = None
+    stages_seen: int | None = None  # how many stages before the end the client learnt of (polling skips some)
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -347,3 +348,107 @@ class RssSampler:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
+
+
+# ---------------------------------------------------------------- the polling peer (bench/peers/celery_progress)
+
+POLL_SECONDS = 0.5  # celery-progress's JavaScript default (`pollInterval`)
+
+
+def _judge_polled(record: SessionRecord, polls: list[tuple[float, float, dict]], started: float) -> None:
+    """Timings, staleness and order from the polls of one celery-progress session.
+
+    Staleness of a stage: from when the task recorded it (its result's `stageTimes`, taken just after
+    `set_progress` wrote it to the result backend) to the first poll answer showing it or a later stage;
+    of the end: from the task's `finished` (just before it returned) to the poll answer saying complete.
+    A poller never sees every stage: stages it skipped count as known at the poll that passed them.
+    """
+    shown = []  # the progress each poll showed, the end as 100
+    for arrived, wall, info in polls:
+        if info.get("complete"):
+            shown.append(100)
+        elif info.get("state") == "PROGRESS":
+            shown.append(int(info["progress"]["current"]))
+            if record.first_progress_seconds is None:
+                record.first_progress_seconds = arrived - started
+        else:
+            shown.append(0)  # PENDING or STARTED: no stage recorded yet
+    last = polls[-1][2] if polls else {}
+    if not last.get("complete"):
+        record.miss_reason = f"no complete after {len(polls)} polls"
+    elif not last.get("success"):
+        record.error = f"failed: {str(last.get('result'))[:200]}"
+        record.miss_reason = "failed"
+    elif any(later < earlier for earlier, later in zip(shown, shown[1:])):
+        record.miss_reason = f"progress went backwards: {shown}"
+    elif any(value not in (0, 100, *EXPECTED_PROGRESS) for value in shown):
+        record.miss_reason = f"unknown progress values: {shown}"
+    record.missed = record.miss_reason is not None
+    record.stages_seen = len({value for value in shown if value in EXPECTED_PROGRESS})
+    if not last.get("complete") or not last.get("success"):
+        return
+    record.complete_seconds = polls[-1][0] - started
+    if record.first_progress_seconds is None:
+        record.first_progress_seconds = record.complete_seconds
+    outcome = last.get("result") or {}
+    marks = sorted((int(progress), moment) for progress, moment in (outcome.get("stageTimes") or {}).items())
+    for progress, moment in marks:
+        for (arrived, wall, _), value in zip(polls, shown):
+            if value >= progress:
+                record.latencies.append(wall - moment)
+                record.stages.append(str(progress))
+                break
+    if outcome.get("finished") is not None:
+        record.latencies.append(polls[-1][1] - outcome["finished"])
+        record.stages.append("complete")
+
+
+async def polled_session(client: httpx.AsyncClient, http: str, upload: Upload, timeout: float,
+                         poll_seconds: float = POLL_SECONDS) -> SessionRecord:
+    """Upload (multipart), then poll the celery-progress URL as its JavaScript does (at once, then
+    `poll_seconds` after each answer) until it says complete: one user's session, timed."""
+    record = SessionRecord()
+    started = time.perf_counter()
+    try:
+        response = await post_upload(client, f"{http}{EXTRACT_PATH}", upload, new_session_id(), "multipart")
+        record.response_seconds = time.perf_counter() - started
+        if response.status_code != 202:
+            raise RuntimeError(f"HTTP {response.status_code}: {response.text[:200]}")
+        url = f"{http}{response.json()['progressUrl']}"
+        polls: list[tuple[float, float, dict]] = []
+        while True:
+            answer = await client.get(url)
+            arrived, wall = time.perf_counter(), time.time()
+            if answer.status_code != 200:
+                raise RuntimeError(f"poll: HTTP {answer.status_code}: {answer.text[:200]}")
+            polls.append((arrived, wall, answer.json()))
+            if polls[-1][2].get("complete"):
+                break
+            if arrived - started > timeout:
+                raise TimeoutError(f"not complete after {timeout} s")
+            await asyncio.sleep(poll_seconds)
+        _judge_polled(record, polls, started)
+    except Exception as exc:  # counted and reported, never hidden
+        record.error = record.error or f"{type(exc).__name__}: {exc}"[:300]
+        record.missed = True
+    return record
+
+
+class TotalRssSampler(RssSampler):
+    """Samples the summed RSS of every process `pids()` names (a server, its workers and their
+    children), every `interval` seconds in a thread."""
+
+    def __init__(self, pids, interval: float = 0.05):
+        super().__init__(0, interval)
+        self.pids = pids
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            for pid in self.pids():
+                try:
+                    total += rss_bytes(pid)
+                except (FileNotFoundError, ProcessLookupError, AttributeError):
+                    pass  # a process that ended between the listing and the read
+            self.samples.append(total)
+            self._stop.wait(self.interval)
