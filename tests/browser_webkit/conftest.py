@@ -132,6 +132,10 @@ class WebKit:
         self.driver.find_element(By.CSS_SELECTOR, selector).click()  # scrolls it into view, checks it is hit
 
     def screenshot(self, path: Path) -> None:
+        # WebKitGTK under Xvfb can hand back the last painted frame: wait until two frames have painted.
+        self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "requestAnimationFrame(() => requestAnimationFrame(() => done(true)));")
         self.driver.save_screenshot(str(path))
 
     def stop(self) -> None:
