@@ -267,7 +267,7 @@ async def test_wrong_admin_passwords_lock_the_right_one_out(guarded_server):
         codes = [(await login(client, f"wrong-{n}", csrf)).status_code for n in range(30)]
         assert codes[:10] == [200] * 10 and set(codes[10:]) == {429}, codes
         right = await login(client, "the-right-password-1", csrf)
-        # Fixed 15-minute windows: the lockout lasts until the window ends (1 to 900 s; a known limit).
+        # A sliding 15 minutes: locked out until the 10th latest failure is 15 minutes old.
         assert right.status_code == 429 and 1 <= int(right.headers["Retry-After"]) <= 900
         assert "sessionid" not in client.cookies
     no_traceback(server)

@@ -45,14 +45,43 @@ def test_a_limit_of_zero_is_off(lookups, settings):
     assert lookups.retry_after("10.0.0.1") == 0
 
 
-def test_the_window_ends(lookups, monkeypatch):
+def test_the_window_slides(lookups, monkeypatch):
     now = [1_000_040.0]
     monkeypatch.setattr(throttle.time, "time", lambda: now[0])
     for _ in range(5):
         lookups.failed("10.0.0.1")
-    assert lookups.retry_after("10.0.0.1") == 40  # the minute ends at 1_000_080
-    now[0] += 40
+    assert lookups.retry_after("10.0.0.1") == 60  # until the oldest of the five is a minute old
+    now[0] += 59.5
+    assert lookups.retry_after("10.0.0.1") == 1
+    now[0] += 0.5
     assert lookups.retry_after("10.0.0.1") == 0
+
+
+def a_client_that_tries_every_half_second(lookups, now: list[float], seconds: int) -> list[float]:
+    """Try every 0.5 s for `seconds`, each try that is let through failing; the times let through."""
+    let_through = []
+    for step in range(seconds * 2):
+        now[0] = 1_000_000.0 + step * 0.5
+        if lookups.retry_after("10.0.0.1") == 0:
+            lookups.failed("10.0.0.1")
+            let_through.append(now[0])
+    return let_through
+
+
+def no_minute_has_more_than(times: list[float], limit: int) -> bool:
+    return all(sum(1 for t in times if start <= t < start + 60) <= limit for start in times)
+
+
+def test_a_burst_at_a_window_edge_gets_no_more_than_the_limit(lookups, monkeypatch):
+    now = [1_000_059.0]  # a second before a fixed minute would have ended
+    monkeypatch.setattr(throttle.time, "time", lambda: now[0])
+    for _ in range(5):
+        lookups.failed("10.0.0.1")
+    now[0] = 1_000_061.0  # a fixed window would start counting afresh here
+    assert lookups.retry_after("10.0.0.1") == 58
+    let_through = a_client_that_tries_every_half_second(lookups, now, 300)
+    assert no_minute_has_more_than(let_through, 5), let_through
+    assert len(let_through) >= 15  # and it is let through again as the minute slides: 5 a minute
 
 
 @pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379")
@@ -62,10 +91,30 @@ def test_with_redis_every_process_shares_one_count(lookups, settings):
     throttle._down_until = 0.0
     for _ in range(5):
         lookups.failed("10.0.0.9")
-    lookups._counts.clear()  # what another process sees: nothing of this one's memory
+    lookups._failures.clear()  # what another process sees: nothing of this one's memory
     assert lookups.retry_after("10.0.0.9") > 0
     lookups.clear()
     assert lookups.retry_after("10.0.0.9") == 0
+
+
+@pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379")
+def test_with_redis_the_window_slides_too(lookups, settings, monkeypatch):
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
+    settings.REDIS_PREFIX = f"test-throttle-{uuid.uuid4().hex}"
+    throttle._down_until = 0.0
+    now = [1_000_059.0]
+    monkeypatch.setattr(throttle.time, "time", lambda: now[0])
+    try:
+        for _ in range(5):
+            lookups.failed("10.0.0.1")
+        now[0] = 1_000_061.0
+        assert lookups.retry_after("10.0.0.1") == 58
+        let_through = a_client_that_tries_every_half_second(lookups, now, 150)
+        assert no_minute_has_more_than(let_through, 5), let_through
+        assert len(let_through) == 5  # once the first five are a minute old
+        assert not lookups._failures  # counted in Redis, not here
+    finally:
+        lookups.clear()
 
 
 def test_a_redis_that_does_not_answer_falls_back_to_this_process(lookups, settings):
@@ -115,4 +164,4 @@ async def test_an_upload_with_a_taken_id_answers_as_a_free_one_and_counts(lookup
     assert taken_again.status_code == 409  # only where a free id would have been stored
     raw = await client.post(f"/api/images_mvp/extract?session_id={taken}", jpeg_bytes(), content_type="image/jpeg")
     assert raw.status_code == 409
-    assert throttle.lookups._counts and sum(throttle.lookups._counts.values()) == 3
+    assert sum(len(times) for times in throttle.lookups._failures.values()) == 3
