@@ -165,3 +165,47 @@ async def test_an_upload_with_a_taken_id_answers_as_a_free_one_and_counts(lookup
     raw = await client.post(f"/api/images_mvp/extract?session_id={taken}", jpeg_bytes(), content_type="image/jpeg")
     assert raw.status_code == 409
     assert sum(len(times) for times in throttle.lookups._failures.values()) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_unknown_resumable_upload_ids_are_counted_then_refused_alike(lookups, settings):
+    from tests.extraction.test_tus import TUS, UPLOADS, create
+
+    client = AsyncClient()
+    held = await create(client, 1000)
+    assert held.status_code == 201
+    unknown = f"{UPLOADS}{uuid.uuid4().hex}"
+    answers = [(await client.head(unknown, headers=TUS)).status_code for _ in range(3)]
+    answers += [(await client.delete(unknown, headers=TUS)).status_code]
+    answers += [(await client.patch(unknown, data=b"x", content_type="application/offset+octet-stream",
+                                    headers={**TUS, "Upload-Offset": "0"})).status_code]
+    assert answers == [404] * 5
+    refused = [await client.head(unknown, headers=TUS), await client.head(held["Location"], headers=TUS)]
+    # Past the limit: the same 429 for an id that names nothing and for one that names an upload.
+    assert [r.status_code for r in refused] == [429, 429]
+    assert refused[0]["Retry-After"] == refused[1]["Retry-After"] and int(refused[0]["Retry-After"]) >= 1
+    patched = await client.patch(held["Location"], data=b"x", content_type="application/offset+octet-stream",
+                                 headers={**TUS, "Upload-Offset": "0"})
+    assert patched.status_code == 429 and patched.json()["error"] == "too_many_requests"
+    assert sum(len(times) for times in throttle.lookups._failures.values()) == 5  # refusals count nothing
+    lookups.clear()
+    assert (await client.head(held["Location"], headers=TUS)).status_code == 200  # the upload itself was kept
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_resumable_creation_with_a_taken_id_is_counted_then_refused(lookups, settings):
+    from tests.extraction.test_tus import create
+
+    settings.EXTRACTION_WORKERS = "inline"
+    client = AsyncClient()
+    taken = str(uuid.uuid4())
+    image = SimpleUploadedFile("a.jpg", jpeg_bytes(), content_type="image/jpeg")
+    assert (await client.post("/api/images_mvp/extract", {"file": image, "session_id": taken})).status_code == 202
+    await wait_for_inline_tasks()
+    codes = [(await create(client, 1000, session_id=taken)).status_code for _ in range(5)]
+    assert codes == [409] * 5
+    for session_id in (taken, str(uuid.uuid4())):  # a taken id and a free one: the same answer now
+        refused = await create(client, 1000, session_id=session_id)
+        assert refused.status_code == 429 and refused.json()["error"] == "too_many_requests"
+        assert int(refused["Retry-After"]) >= 1
+    assert (await create(client, 1000)).status_code == 201  # a server-made id looks nothing up
