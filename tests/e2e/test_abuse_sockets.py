@@ -236,6 +236,7 @@ async def test_guessing_session_ids_is_throttled_and_answers_alike(guarded_serve
             statuses.append(response.status_code)
             if response.status_code == 429:
                 refused = response
+        print(f"\n200 lookups of missing ids: {statuses.count(404)} answered 404, {statuses.count(429)} refused 429")
         assert set(statuses) == {404, 429}
         assert statuses.count(429) >= 130, statuses.count(429)  # at most 60 a minute get through
         assert refused.json()["error"] == "too_many_requests" and set(refused.json()) == {"error", "message"}
@@ -268,6 +269,8 @@ async def test_wrong_admin_passwords_lock_the_right_one_out(guarded_server):
         assert codes[:10] == [200] * 10 and set(codes[10:]) == {429}, codes
         right = await login(client, "the-right-password-1", csrf)
         # A sliding 15 minutes: locked out until the 10th latest failure is 15 minutes old.
+        print(f"\n30 wrong admin passwords: {codes.count(200)} answered, {codes.count(429)} refused; the right "
+              f"one then: {right.status_code}, Retry-After {right.headers.get('Retry-After')} s")
         assert right.status_code == 429 and 1 <= int(right.headers["Retry-After"]) <= 900
         assert "sessionid" not in client.cookies
     no_traceback(server)

@@ -403,6 +403,7 @@ def test_a_database_write_lock_held_10_s_fails_no_session(tmp_path):
         time.sleep(max(0.0, 10 - (time.monotonic() - held_from)))
         lock.execute("COMMIT")
         lock.close()
+        released_at = time.monotonic()
         for thread in threads:
             thread.join(60)
         for session_id, response in answers.items():
@@ -413,6 +414,7 @@ def test_a_database_write_lock_held_10_s_fails_no_session(tmp_path):
         accepted = before + [key for key, response in answers.items() if response.status_code == 202]
         print(f"uploads during the lock: {sorted(r.status_code for r in answers.values())}")
         found = wait_terminal(tmp_path, accepted, within=30)
+        print(f"all {len(found)} sessions ended {time.monotonic() - released_at:.1f} s after the 10 s lock was released")
         assert set(found) == set(accepted)
         assert {key: value for key, value in found.items() if value != ("complete", "")} == {}
         assert "Traceback" not in server.output()
