@@ -150,6 +150,7 @@ class TusStore:
                 while chunk := stream.read(COPY_CHUNK_BYTES):
                     received += len(chunk)
                     if received > room:
+                        writing = True  # cutting back flushes first
                         part.truncate(start)
                         raise TooManyBytes(info.id)
                     writing = True
