@@ -209,3 +209,46 @@ async def test_resumable_creation_with_a_taken_id_is_counted_then_refused(lookup
         assert refused.status_code == 429 and refused.json()["error"] == "too_many_requests"
         assert int(refused["Retry-After"]) >= 1
     assert (await create(client, 1000)).status_code == 201  # a server-made id looks nothing up
+
+
+def test_after_a_redis_restart_the_next_count_goes_to_redis_on_a_fresh_connection(lookups, settings, tmp_path):
+    """The pooled connection the restart dropped is replaced at once (one retry), not taken for a Redis
+    that does not answer (which would count in this process for REDIS_RETRY_SECONDS)."""
+    import shutil
+    import subprocess
+    import time as clock
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("no redis-server binary to start a Redis of this test's own")
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    args = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--dir", str(tmp_path)]
+
+    def start() -> subprocess.Popen:
+        process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return process
+            except OSError:
+                clock.sleep(0.05)
+        raise AssertionError("redis-server did not start")
+
+    redis_server = start()
+    try:
+        settings.REDIS_URL = f"redis://127.0.0.1:{port}/0"
+        throttle._down_until = 0.0
+        lookups.failed("10.0.0.5")
+        redis_server.terminate()
+        redis_server.wait(10)
+        redis_server = start()  # empty: what it held is gone
+        lookups.failed("10.0.0.5")
+        assert throttle._down_until == 0.0  # no fallback: Redis answered on a new connection
+        assert not lookups._failures
+        assert len(throttle._redis().zrange(lookups._key("10.0.0.5"), 0, -1)) == 1
+    finally:
+        redis_server.terminate()
+        redis_server.wait(10)
+        throttle._down_until = 0.0
