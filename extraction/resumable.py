@@ -7,6 +7,8 @@ when the upload is whole, through `session_submit`, exactly as for a plain uploa
 import logging
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import BinaryIO
 
 from django.conf import settings
@@ -15,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from .models import ExtractionSession
 from .pipeline.formats import HEAD_BYTES, detect_format
 from .services import UploadRejected, session_id_check, session_submit
+from .storage import storage_failure
 from .tus_store import TooManyBytes, TusStore, UploadBusy, UploadInfo
 
 logger = logging.getLogger(__name__)
@@ -34,6 +37,18 @@ def too_large_message() -> str:
     return f"The file is larger than the {limit / 1048576:.1f} MiB ({limit} bytes) allowed."
 
 
+@contextmanager
+def _storing(upload_id: str) -> Iterator[None]:
+    """A disk error while the partial upload is written: `storage_full` (507) or `storage_unavailable`
+    (503), never a 500; the store has already taken back what the failed write left."""
+    try:
+        yield
+    except OSError as exc:
+        logger.warning("tus upload %s: could not write to the upload folder: %s", upload_id, exc)
+        failure = storage_failure(exc)
+        raise UploadRejected(failure.code, failure.message) from exc
+
+
 def resumable_create(*, length: int, metadata: dict[str, str], owner_key: str = "") -> UploadInfo:
     """Open a new partial upload of `length` bytes, or raise UploadRejected before any byte is stored."""
     if length > settings.MAX_UPLOAD_BYTES:
@@ -45,7 +60,8 @@ def resumable_create(*, length: int, metadata: dict[str, str], owner_key: str = 
         session_id_check(requested)
         if ExtractionSession.objects.filter(pk=requested).exists():
             raise UploadRejected("session_exists", f"Session {requested} already exists; use a new session id.")
-    return tus_store().create(length=length, metadata=metadata, owner_key=owner_key, session_id=requested)
+    with _storing("(new)"):
+        return tus_store().create(length=length, metadata=metadata, owner_key=owner_key, session_id=requested)
 
 
 def resumable_get(upload_id: str) -> UploadInfo | None:
@@ -78,7 +94,7 @@ def resumable_append(*, upload_id: str, offset: int, stream: BinaryIO) -> tuple[
     store = tus_store()
     if store.get(upload_id) is None:  # checked before locking: no lock file for an id that names nothing
         raise UploadRejected("upload_not_found", f"No upload {upload_id}; it may have expired or ended.")
-    with store.locked(upload_id):
+    with _storing(upload_id), store.locked(upload_id):
         info = _live(store, upload_id)
         if info is None:
             store.delete(upload_id)  # it went while we waited: drop the lock file we made
@@ -101,7 +117,10 @@ def resumable_append(*, upload_id: str, offset: int, stream: BinaryIO) -> tuple[
                 store.delete(upload_id)
                 raise UploadRejected("unsupported_format", UNSUPPORTED)
             info.format = fmt.name
-            store.save(info)
+            try:
+                store.save(info)
+            except OSError as exc:  # the bytes and their count are saved: the format is sniffed again next time
+                logger.warning("tus upload %s: could not record its format: %s", upload_id, exc)
         if info.offset < info.length:
             return info, None
         return info, _session_from(store, info)

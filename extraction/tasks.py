@@ -36,6 +36,22 @@ def session_dispatch(session_id: str) -> None:
             _inline_submit(session_id)
     except Exception:
         logger.warning("could not dispatch session %s; the sweep will retry", session_id, exc_info=True)
+        if settings.EXTRACTION_WORKERS == "celery":
+            _due_at_next_sweep(session_id)
+
+
+def _due_at_next_sweep(session_id: str) -> None:
+    """A job that could not be published is known lost: its row is made due at the sweep's next pass
+    (as if pending for EXTRACTION_PENDING_TIMEOUT_SECONDS), not only after that timeout."""
+    from django.utils import timezone
+
+    from .models import ExtractionSession
+
+    due = timezone.now() - timedelta(seconds=settings.EXTRACTION_PENDING_TIMEOUT_SECONDS)
+    try:
+        ExtractionSession.objects.filter(pk=session_id, status=ExtractionSession.Status.PENDING).update(updated_at=due)
+    except Exception:
+        logger.warning("session %s: could not mark it for the sweep; it waits for the pending timeout", session_id)
 
 
 def sessions_recover_now(*, pending_older_than: timedelta | None = None) -> list[str]:
@@ -62,8 +78,28 @@ def session_run(session_id: str) -> None:
 
 @app.task(name="extraction.sessions_sweep")
 def sessions_sweep() -> int:
-    """The sweep, run every EXTRACTION_REAPER_SECONDS by Celery beat; returns how many were dispatched."""
-    return len(sessions_recover_now())
+    """The sweep, run every EXTRACTION_REAPER_SECONDS by Celery beat; returns how many were dispatched.
+
+    When the broker lost its queue (Redis restarted without its data), every pending session is
+    dispatched again at this pass, not after the pending timeout (a repeated job is harmless)."""
+    lost = _broker_lost_its_queue()
+    if lost:
+        logger.warning("the broker lost its queue (Redis restarted empty?): dispatching every pending session again")
+    return len(sessions_recover_now(pending_older_than=timedelta(0) if lost else None))
+
+
+def _broker_lost_its_queue() -> bool:
+    """True when the marker this sweep keeps beside the broker's queue is gone (the first sweep, too)."""
+    import redis
+
+    prefix = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("global_keyprefix", "")
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=5, socket_connect_timeout=5)
+    try:
+        return bool(client.set(f"{prefix}queue-kept", "1", nx=True))
+    except redis.RedisError:
+        return False  # Redis is down: no job can be sent now anyway
+    finally:
+        client.close()
 
 
 # Inline mode --------------------------------------------------------------------------------------

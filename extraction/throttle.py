@@ -1,14 +1,23 @@
-"""Counts failures per client address in fixed windows, and says how long an address must wait.
+"""Counts failures per client address over a sliding window, and says how long an address must wait.
 
-Per process by default; with REDIS_URL set the counts live in Redis (one counter for every process),
-and a Redis that does not answer falls back to this process's own count rather than failing requests.
-Called straight from async code (no thread per call): a dict lookup, or one Redis round trip bounded
-by REDIS_TIMEOUT_SECONDS, and after a Redis error none for REDIS_RETRY_SECONDS.
+A sliding log: the times of an address's failures in the last `window` seconds (at most `limit` of
+them are kept). An address is refused while `limit` failures lie in the last `window` seconds, so no
+span of `window` seconds ever counts more than `limit` (a fixed window let a burst at its edge have
+twice that); it may try again when the oldest of them is `window` seconds old.
+
+Per process by default; with REDIS_URL set the log lives in Redis (a sorted set per address, one for
+every process), and a Redis that does not answer falls back to this process's own log rather than
+failing requests. Called straight from async code (no thread per call): a dict lookup, or one Redis
+round trip bounded by REDIS_TIMEOUT_SECONDS (one retry on a fresh connection), and after a Redis
+error none for REDIS_RETRY_SECONDS.
 """
 
 import logging
+import math
+import secrets
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -21,12 +30,12 @@ REDIS_RETRY_SECONDS = 5  # after a Redis error, count locally this long before t
 
 @dataclass
 class Throttle:
-    """At most `limit` failures per address in each `window` seconds (a limit of 0 or less: off)."""
+    """At most `limit` failures per address in any `window` seconds (a limit of 0 or less: off)."""
 
     name: str
     limit_setting: str
     window: int
-    _counts: dict = field(default_factory=dict, repr=False)
+    _failures: dict = field(default_factory=dict, repr=False)  # address -> deque of failure times
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -35,51 +44,63 @@ class Throttle:
 
     def retry_after(self, address: str) -> int:
         """Seconds until `address` may try again; 0 when it is not over the limit."""
-        if self.limit <= 0:
+        limit = self.limit
+        if limit <= 0:
             return 0
-        index, left = self._window()
-        return left if self._count(address, index) >= self.limit else 0
+        now = time.time()
+        times = self._recent(address, now)
+        if len(times) < limit:
+            return 0
+        # Once the limit-th latest failure leaves the window, fewer than `limit` are left in it.
+        return max(1, math.ceil(times[-limit] + self.window - now))
 
     def failed(self, address: str) -> None:
-        """Count one failure of `address` in the current window."""
-        if self.limit <= 0:
+        """Log one failure of `address`, now."""
+        limit = self.limit
+        if limit <= 0:
             return
-        index, _ = self._window()
-        key = self._key(address, index)
+        now = time.time()
         client = _redis()
         if client is not None:
+            key = self._key(address)
             try:
-                with client.pipeline() as pipe:
-                    pipe.incr(key).expire(key, self.window * 2).execute()
+                with client.pipeline(transaction=True) as pipe:
+                    pipe.zadd(key, {f"{now:.6f}:{secrets.token_hex(4)}": now})
+                    pipe.zremrangebyscore(key, "-inf", now - self.window)
+                    pipe.zremrangebyrank(key, 0, -(limit + 1))  # keep the latest `limit`
+                    pipe.expire(key, self.window + 1)
+                    pipe.execute()
                 return
             except Exception as exc:  # any Redis failure: count here instead
                 _redis_failed(exc)
         with self._lock:
-            self._counts = {k: v for k, v in self._counts.items() if k[1] >= index}  # forget past windows
-            self._counts[(address, index)] = self._counts.get((address, index), 0) + 1
+            if len(self._failures) > 1024:  # forget addresses with nothing in the window
+                self._failures = {a: t for a, t in self._failures.items() if t and t[-1] > now - self.window}
+            times = self._failures.setdefault(address, deque(maxlen=limit))
+            if times.maxlen != limit:  # the setting changed
+                times = self._failures[address] = deque(times, maxlen=limit)
+            times.append(now)
 
-    def _count(self, address: str, index: int) -> int:
+    def _recent(self, address: str, now: float) -> list[float]:
+        """The times of `address`'s failures in the window ending now, oldest first."""
         client = _redis()
         if client is not None:
             try:
-                return int(client.get(self._key(address, index)) or 0)
+                return [score for _, score in client.zrangebyscore(
+                    self._key(address), f"({now - self.window}", "+inf", withscores=True)]
             except Exception as exc:
                 _redis_failed(exc)
         with self._lock:
-            return self._counts.get((address, index), 0)
+            times = self._failures.get(address, ())
+            return [t for t in times if t > now - self.window]
 
-    def _window(self) -> tuple[int, int]:
-        now = time.time()
-        index = int(now // self.window)
-        return index, max(1, int((index + 1) * self.window - now + 0.999))
-
-    def _key(self, address: str, index: int) -> str:
-        return f"{settings.REDIS_PREFIX}:throttle:{self.name}:{address}:{index}"
+    def _key(self, address: str) -> str:
+        return f"{settings.REDIS_PREFIX}:throttle:{self.name}:{address}"
 
     def clear(self) -> None:
-        """Forget every count, here and in Redis (tests)."""
+        """Forget every failure, here and in Redis (tests)."""
         with self._lock:
-            self._counts.clear()
+            self._failures.clear()
         client = _redis()
         if client is not None:
             try:
@@ -89,7 +110,8 @@ class Throttle:
                 _redis_failed(exc)
 
 
-# Failed lookups of a session (status URL, socket, upload with a taken id) and failed admin logins.
+# Failed lookups of a session (status URL, socket, upload with a taken id, resumable uploads) and
+# failed admin logins.
 lookups = Throttle("lookup", "LOOKUP_FAILURES_PER_MINUTE", 60)
 admin_logins = Throttle("admin-login", "ADMIN_LOGIN_FAILURES", 900)
 
@@ -105,9 +127,16 @@ def _redis():
         return None
     if _client is None or _client_url != settings.REDIS_URL:
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
         _client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
+            settings.REDIS_URL,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            # One retry, at once, on a fresh connection (a pooled one a Redis restart dropped); not
+            # redis-py's default ten with backoff: this runs on the event loop, which would wait.
+            retry=Retry(NoBackoff(), 1),
         )
         _client_url = settings.REDIS_URL
     return _client

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
-from . import resumable
+from . import resumable, throttle
 from .access import owner_fingerprint, session_token
 from .connections import with_kept_connection
 from .resumable import UploadBusy, UploadRejected
@@ -37,6 +37,7 @@ HTTP_STATUS = {
     "invalid_content_type": 415,
     "unsupported_format": 415,
     "upload_locked": 423,
+    "too_many_requests": 429,
     "busy": 503,
     "storage_unavailable": 503,
     "storage_full": 507,
@@ -60,11 +61,39 @@ def _tus_headers(response: HttpResponse) -> HttpResponse:
 
 def _error(code: str, message: str) -> HttpResponse:
     response = _tus_headers(JsonResponse({"error": code, "message": message}, status=HTTP_STATUS[code]))
+    response.error_code = code
     if code == "tus_version_unsupported":
         response["Tus-Version"] = TUS_VERSION
     if response.status_code in (503, 507):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _throttled(request: HttpRequest) -> HttpResponse | None:
+    """The 429 for an address past the failed-lookup limit (asked before any lookup: the answer is the
+    same whether the id exists or not), else None."""
+    retry_after = throttle.lookups.retry_after(_address(request))
+    if not retry_after:
+        return None
+    response = _error("too_many_requests",
+                      f"Too many failed session lookups from this address; try again in {retry_after} s.")
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _counted(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Count a lookup that found nothing (an unknown upload id) or a taken session id as a failure."""
+    if response.status_code in (404, 409) and getattr(response, "error_code", "") in LOOKUP_FAILURES:
+        throttle.lookups.failed(_address(request))
+    return response
+
+
+# The answers that tell a guesser something: counted against the address like a failed session lookup.
+LOOKUP_FAILURES = ("upload_not_found", "session_exists")
 
 
 def _method(request: HttpRequest) -> str:
@@ -145,12 +174,14 @@ async def uploads(request: HttpRequest) -> HttpResponse:
         metadata = parse_metadata(request.headers.get("Upload-Metadata", ""))
     except ValueError as exc:
         return _error("invalid_request", str(exc))
+    if metadata.get("session_id") and (refused := _throttled(request)):
+        return refused  # a client-chosen id is a lookup (a taken one answers 409)
     session = getattr(request, "session", None)
     owner_key = owner_fingerprint(session.session_key if session is not None else "")
     try:
         info = await _in_pool(resumable.resumable_create)(length=length, metadata=metadata, owner_key=owner_key)
     except UploadRejected as exc:
-        return _error(exc.code, exc.message)
+        return _counted(request, _error(exc.code, exc.message))
     response = _expiry_headers(_tus_headers(HttpResponse(status=201)), info)
     response["Location"] = request.build_absolute_uri(reverse("extraction:tus-upload", args=[info.id]))
     response["Upload-Offset"] = "0"
@@ -167,6 +198,12 @@ async def upload(request: HttpRequest, upload_id: str) -> HttpResponse:
         return _error("method_not_allowed", "Use HEAD, PATCH or DELETE on an upload.")
     if request.headers.get("Tus-Resumable") != TUS_VERSION:
         return _error("tus_version_unsupported", f"Send Tus-Resumable: {TUS_VERSION}.")
+    if refused := _throttled(request):
+        return refused
+    return _counted(request, await _on_upload(request, method, upload_id))
+
+
+async def _on_upload(request: HttpRequest, method: str, upload_id: str) -> HttpResponse:
     not_found = f"No upload {upload_id}; it may have expired or ended."
     if method == "HEAD":
         info = await _in_pool(resumable.resumable_get)(upload_id)

@@ -105,8 +105,12 @@ class TusStore:
         record = asdict(info)
         record.pop("offset")
         temporary = self.root / f".{info.id}.info.{secrets.token_hex(4)}"
-        temporary.write_text(json.dumps(record))
-        os.replace(temporary, self._info_path(info.id))
+        try:
+            temporary.write_text(json.dumps(record))
+            os.replace(temporary, self._info_path(info.id))
+        except BaseException:
+            temporary.unlink(missing_ok=True)  # a full disk leaves no half-written record behind
+            raise
 
     @contextmanager
     def locked(self, upload_id: str) -> Iterator[None]:
@@ -129,31 +133,62 @@ class TusStore:
     def append(self, info: UploadInfo, stream: BinaryIO, *, now: float | None = None) -> int:
         """Copy `stream` to the end of the part file in chunks; return the bytes written.
 
-        Whatever was written before a failure stays (the offset grows by it). More bytes than the
-        declared length leaves room for: the part file is cut back to where it was, TooManyBytes.
+        Whatever was written before the stream failed (a client gone) stays: the offset grows by it.
+        More bytes than the declared length leaves room for: the part file is cut back to where it
+        was, TooManyBytes. Writing the bytes or their record failed (a full disk: OSError): cut back
+        too, so nothing of this body stays and the record is as it was; the OSError is raised.
         """
         start = info.offset
         room = info.length - start
-        written = 0
+        path = self.part_path(info.id)
+        writing = False  # True while an OSError would be the disk's, not the stream's
         try:
-            with open(self.part_path(info.id), "r+b") as part:
+            with open(path, "r+b") as part:
                 part.seek(start)
                 part.truncate()  # drop a tail no record counts (cannot happen while offset is the size)
+                received = 0
                 while chunk := stream.read(COPY_CHUNK_BYTES):
-                    if written + len(chunk) > room:
+                    received += len(chunk)
+                    if received > room:
+                        writing = True  # cutting back flushes first
                         part.truncate(start)
-                        written = 0
                         raise TooManyBytes(info.id)
+                    writing = True
                     part.write(chunk)
-                    written += len(chunk)
+                    writing = False
+                writing = True  # closing flushes the last bytes
+            writing = False
+        except OSError:
+            if writing:
+                self._cut(info.id, start)
+            raise
         finally:
-            info.offset = start + written
-            if written:
+            info.offset = self._size(info.id)
+            written = info.offset - start
+            if written > 0:
                 info.written += written
                 info.requests += 1
                 info.touched_at = time.time() if now is None else now
-                self.save(info)
+                try:
+                    self.save(info)
+                except OSError:
+                    self._cut(info.id, start)  # no record of these bytes: they are not kept either
+                    info.offset = start
+                    raise
         return written
+
+    def _size(self, upload_id: str) -> int:
+        try:
+            return self.part_path(upload_id).stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def _cut(self, upload_id: str, size: int) -> None:
+        """Cut the part file back to `size` bytes (truncating frees room, even on a full disk)."""
+        try:
+            os.truncate(self.part_path(upload_id), size)
+        except FileNotFoundError:
+            pass
 
     def head(self, upload_id: str, size: int) -> bytes:
         with open(self.part_path(upload_id), "rb") as part:

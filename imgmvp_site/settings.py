@@ -129,6 +129,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": str(Path(tempfile.gettempdir()) / f"imgmvp-test-{os.getpid()}.sqlite3"),
     }
 
+def _redis_retry():
+    """One more try, at once and on a fresh connection, of a command whose connection failed: a pooled
+    connection that a Redis restart dropped is replaced at its next use instead of failing it. Not more:
+    with Redis down, each socket's read must fail fast (they fail one after another, 4503).
+    The asyncio Retry: channels-redis's client awaits it (the sync one would retry nothing)."""
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
+
+    return Retry(NoBackoff(), 1)
+
+
 # REDIS_URL unset: one process, in-memory layer. Set: channels-redis carries groups across processes.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -142,7 +153,11 @@ if REDIS_URL:
                     {
                         "address": REDIS_URL,
                         "socket_timeout": env_int("REDIS_SOCKET_TIMEOUT_SECONDS", 15),
+                        "socket_connect_timeout": 5,
                         "max_connections": 1000,
+                        # A pooled connection Redis dropped (a restart) is replaced at its next use
+                        # instead of failing that call: channels-redis's pools retry nothing by default.
+                        "retry": _redis_retry(),
                     }
                 ],
                 # A prefix keeps several deployments (or test runs) apart on one Redis.

@@ -13,6 +13,7 @@ import os
 import random
 import socket
 import sqlite3
+import subprocess
 import threading
 import time
 import uuid
@@ -276,6 +277,80 @@ def test_a_full_disk_answers_507_and_leaves_no_bytes(full_disk):
     assert "Traceback" not in server.output()
 
 
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A real 2 MiB tmpfs as MEDIA_ROOT (uploads and the resumable-upload folder both on it)."""
+    media = tmp_path / "media"
+    media.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0755", "tmpfs", str(media)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.strip()}")
+    try:
+        process, _ = start(tmp_path, MEDIA_ROOT=str(media))
+        yield process, tmp_path, media
+        process.stop()
+    finally:
+        subprocess.run(["umount", "-l", str(media)], capture_output=True)
+
+
+def fill(folder: Path) -> Path:
+    """Write a file into `folder` until its disk is full; the file."""
+    filler = folder / "filler"
+    with open(filler, "wb", buffering=0) as out:
+        for _ in range(1000):  # bounded: 64 MiB at most
+            try:
+                out.write(b"\0" * 65536)
+            except OSError:
+                break
+        for _ in range(1000):  # the last pages, less than a chunk
+            try:
+                out.write(b"\0" * 1024)
+            except OSError:
+                break
+    return filler
+
+
+def test_a_full_tmpfs_answers_507_to_resumable_uploads_and_keeps_no_bytes_of_the_failed_body(tiny_disk):
+    server, tmp, media = tiny_disk
+    photo = jpeg_bytes() + os.urandom(3 * MiB)  # more than the 2 MiB disk holds
+    octets = {**TUS, "Content-Type": "application/offset+octet-stream"}
+    with httpx.Client(timeout=30) as client:
+        plain = client.post(f"{server.base_url}/api/images_mvp/extract", content=photo,
+                            headers={"Content-Type": "image/jpeg"})
+        assert plain.status_code == 507 and plain.json()["error"] == "storage_full", plain.text
+        assert files_under(media / "uploads") == {}
+
+        created = client.post(f"{server.base_url}/api/images_mvp/uploads/",
+                              headers={**TUS, "Upload-Length": str(len(photo))})
+        assert created.status_code == 201, created.text
+        location = created.headers["Location"]
+        first = client.patch(location, content=photo[:MiB], headers={**octets, "Upload-Offset": "0"})
+        assert first.status_code == 204 and first.headers["Upload-Offset"] == str(MiB), first.text
+        rest = client.patch(location, content=photo[MiB:], headers={**octets, "Upload-Offset": str(MiB)})
+        assert rest.status_code == 507, rest.text
+        assert rest.json()["error"] == "storage_full" and int(rest.headers["Retry-After"]) > 0
+        # The failed body's bytes are gone; what was acknowledged before stays, and resumes from there.
+        assert client.head(location, headers=TUS).headers["Upload-Offset"] == str(MiB)
+        parts = {name: size for name, size in files_under(media / "tus").items() if name.endswith(".part")}
+        assert list(parts.values()) == [MiB], parts
+
+        filler = fill(media)  # not a byte of room left: even a new upload's record cannot be written
+        refused = client.post(f"{server.base_url}/api/images_mvp/uploads/", headers={**TUS, "Upload-Length": "1000"})
+        assert refused.status_code == 507 and refused.json()["error"] == "storage_full", refused.text
+        # Only the first upload's files (its part, record and lock): nothing of the refused one.
+        assert {Path(name).name.split(".")[0] for name in files_under(media / "tus")} == {location.rstrip("/").rsplit("/", 1)[1]}
+        filler.unlink()
+
+        assert client.delete(location, headers=TUS).status_code == 204
+        assert files_under(media / "tus") == {}
+        assert rows(tmp) == {}
+        small = client.post(f"{server.base_url}/api/images_mvp/extract", content=jpeg_bytes(),
+                            headers={"Content-Type": "image/jpeg"})  # room again
+        assert small.status_code == 202, small.text
+    assert "Traceback" not in server.output()
+
+
 def test_a_media_root_that_cannot_be_made_answers_503_storage_unavailable(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where MEDIA_ROOT's parent should be")
@@ -328,6 +403,7 @@ def test_a_database_write_lock_held_10_s_fails_no_session(tmp_path):
         time.sleep(max(0.0, 10 - (time.monotonic() - held_from)))
         lock.execute("COMMIT")
         lock.close()
+        released_at = time.monotonic()
         for thread in threads:
             thread.join(60)
         for session_id, response in answers.items():
@@ -338,6 +414,7 @@ def test_a_database_write_lock_held_10_s_fails_no_session(tmp_path):
         accepted = before + [key for key, response in answers.items() if response.status_code == 202]
         print(f"uploads during the lock: {sorted(r.status_code for r in answers.values())}")
         found = wait_terminal(tmp_path, accepted, within=30)
+        print(f"all {len(found)} sessions ended {time.monotonic() - released_at:.1f} s after the 10 s lock was released")
         assert set(found) == set(accepted)
         assert {key: value for key, value in found.items() if value != ("complete", "")} == {}
         assert "Traceback" not in server.output()
