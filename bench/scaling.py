@@ -7,8 +7,10 @@ It measures, on real processes on this machine, the figures docs/scaling.md plan
   (by table), new connections and statement time;
 - sessions/s with W daphne + C Celery workers ("WxC", `--configs`, default 1x1 and 2x2), configs
   alternating, `--rounds` rounds each, min / median / max;
-- idle progress sockets: server RSS and Redis memory per socket, Redis commands per socket opened,
-  server CPU per ping.
+- idle progress sockets: server RSS and Redis memory per socket, Redis commands and server CPU per
+  socket opened, server CPU per ping;
+- one progress `group_send` from sync code, as a worker makes it today (`async_to_sync`: an event
+  loop, so a Redis connection, per send) and from one kept loop: Redis and sender CPU per send.
 
 What it starts: its own `redis-server` on a random port (other traffic on 6379 would pollute the
 counts), a fresh PostgreSQL database per deployment (on BENCH_POSTGRES_URL, default
@@ -29,7 +31,7 @@ Usage:
 
     python -m bench.scaling                       # 1x1 and 2x2, 3 rounds each, then 2,000 idle sockets
     python -m bench.scaling --configs 1x1,1x2,2x2 --rounds 3 --clients 30 --sessions 4
-    python -m bench.scaling --quick               # smoke: one short round each, 100 sockets
+    python -m bench.scaling --quick               # smoke: one short round each, 100 sockets, 50 sends
     python -m bench.scaling --render bench/results/scaling.json   # the tables of an earlier run
 
 Results: bench/results/scaling.json, and the tables on stdout. Projections (the last tables) are
@@ -61,7 +63,7 @@ from imgmvp_site import settings as product_settings
 from . import workloads
 from .__main__ import photos
 from .servers import (HOST, MODES, ROOT, Deployment, Mode, OtherLoad, _server_argv, cpu_seconds, descendants,
-                      free_port, raise_fd_limit, rss_bytes, wait_for_quiet)
+                      free_port, raise_fd_limit, wait_for_quiet)
 
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -582,6 +584,7 @@ def broadcast_cost(redis_server: RedisServer, sends: int, payload_bytes: int = 3
     finally:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(5)
+        loop.close()  # here, with no loop running in this thread (channels-redis flushes on close)
     probe.close()
     return {"sends": sends, "payload_bytes": payload_bytes, "ways": out}
 
@@ -865,7 +868,8 @@ async def run(args) -> dict:
                 results["rounds"].append(entry)
         if args.broadcasts:
             print(f"[scaling] {args.broadcasts} group_sends each way", flush=True)
-            results["broadcasts"] = broadcast_cost(redis_server, args.broadcasts)
+            # In a thread of its own: it calls async_to_sync, as a Celery worker's thread does.
+            results["broadcasts"] = await asyncio.to_thread(broadcast_cost, redis_server, args.broadcasts)
         if args.sockets:
             print(f"[scaling] {args.sockets} idle sockets", flush=True)
             results["sockets"] = await idle_sockets(redis_server, args)

@@ -39,8 +39,9 @@ def test_a_tiny_round_counts_each_session_once(services):
     # One row per session, none from the warm-up: the window and the subtraction of our own reads are right.
     assert entry["db_tables"]["extraction_extractionsession"]["inserted"] == 1.0, entry["db_tables"]
     assert entry["db_tables"]["extraction_extractionsession"]["updated"] >= 1.0, entry["db_tables"]
-    # One Celery job published per session (kombu's Redis transport: LPUSH), the idle background aside.
-    assert entry["redis_commands"]["lpush"] == pytest.approx(1.0, abs=0.05), entry["redis_commands"]
+    # One Celery job published per session (kombu's Redis transport: LPUSH); beat's sweep, a job every
+    # 10 s, may land in this few-second window once or twice beside them.
+    assert 1.0 - 0.05 <= entry["redis_commands"]["lpush"] <= 1.0 + 2 / 8 + 0.05, entry["redis_commands"]
     cost = entry["per_session"]
     assert cost["web_cpu_ms"] > 0 and cost["worker_cpu_ms"] > 0 and cost["redis_in_bytes"] > 0, cost
     sockets = results["sockets"]
