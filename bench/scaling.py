@@ -657,52 +657,53 @@ def tables(results: dict) -> str:
                f"{meta['clients']} clients x {meta['sessions']} sessions per round, {meta['rounds']} rounds per config "
                f"(alternating), uploads {meta['upload_mb']:.2f} MB mean; load average at start {meta['loadavg_start']}, "
                f"at end {meta.get('loadavg_end', '?')}")
-    out.append("\nMEASURED: throughput (client spreads sessions over the daphne ports; min-max over rounds in brackets)")
-    rows = []
-    for name in names:
-        entries = configs[name]
-        summaries = [entry["summary"] for entry in entries]
-        cores = lambda tier: spread([entry["cores"].get(tier) for entry in entries])  # noqa: E731
-        rows.append([
-            name, fmt(spread([s["per_second"] for s in summaries])),
-            fmt(spread([s["complete_p50"] * 1000 for s in summaries if s["complete_p50"]]), 0),
-            fmt(spread([s["complete_p99"] * 1000 for s in summaries if s["complete_p99"]]), 0),
-            f"{sum(s['errors'] for s in summaries)} / {sum(s['missed'] for s in summaries)}",
-            fmt(cores("web"), 2), fmt(cores("worker"), 2), fmt(cores("redis"), 2), fmt(cores("postgres"), 2),
-            fmt(cores("client"), 2), fmt(cores("others"), 2),
-        ])
-    out.append(render(["config", "sessions/s", "p50 ms", "p99 ms", "errors/missed", "web cores", "worker cores",
-                       "redis cores", "PG cluster cores", "client cores", "others cores"], rows))
-    out.append("(others: every process not ours, the PostgreSQL cluster's included; cores are of the load window)")
-    if len(names) > 1:
-        base = names[0]
-        base_rate = statistics.median([entry["summary"]["per_second"] for entry in configs[base]])
-        ratios = ", ".join(
-            f"{name}: {statistics.median([entry['summary']['per_second'] for entry in configs[name]]) / base_rate:.2f}x"
-            for name in names[1:]) if base_rate else "-"
-        out.append(f"median sessions/s against {base}: {ratios}")
-    out.append("\nMEASURED: per-session cost (median over rounds, min-max in brackets; idle background subtracted)")
-    rows = [[label, *(fmt(spread([entry["per_session"].get(key) for entry in configs[name]]), digits) for name in names)]
-            for label, key, digits in COST_ROWS]
-    out.append(render(["per session", *names], rows))
-    out.append("\nMEASURED: Redis commands per session (median over rounds)")
-    commands = sorted({command for entry in results["rounds"] for command in entry["redis_commands"]})
-    rows = [[command, *(fmt(statistics.median([entry["redis_commands"].get(command, 0.0) for entry in configs[name]]), 2)
-                        for name in names)] for command in commands]
-    rows = [row for row in rows if any(cell not in ("0.00", "-0.00") for cell in row[1:])]
-    rows.sort(key=lambda row: -float(row[1]))
-    out.append(render(["command", *names], rows))
-    out.append("\nMEASURED: PostgreSQL rows written per session, by table (median over rounds)")
-    table_names = sorted({table for entry in results["rounds"] for table in entry["db_tables"]})
-    rows = []
-    for table in table_names:
-        cells = []
+    if names:  # none when only the sockets or the broadcasts were measured (--configs '')
+        out.append("\nMEASURED: throughput (client spreads sessions over the daphne ports; min-max over rounds in brackets)")
+        rows = []
         for name in names:
-            cells.append(" / ".join(
-                fmt(statistics.median([entry["db_tables"].get(table, {}).get(key, 0.0) for entry in configs[name]]), 2)
-                for key in ("inserted", "updated", "deleted")))
-        rows.append([table, *cells])
-    out.append(render(["table (inserted / updated / deleted)", *names], rows))
+            entries = configs[name]
+            summaries = [entry["summary"] for entry in entries]
+            cores = lambda tier: spread([entry["cores"].get(tier) for entry in entries])  # noqa: E731
+            rows.append([
+                name, fmt(spread([s["per_second"] for s in summaries])),
+                fmt(spread([s["complete_p50"] * 1000 for s in summaries if s["complete_p50"]]), 0),
+                fmt(spread([s["complete_p99"] * 1000 for s in summaries if s["complete_p99"]]), 0),
+                f"{sum(s['errors'] for s in summaries)} / {sum(s['missed'] for s in summaries)}",
+                fmt(cores("web"), 2), fmt(cores("worker"), 2), fmt(cores("redis"), 2), fmt(cores("postgres"), 2),
+                fmt(cores("client"), 2), fmt(cores("others"), 2),
+            ])
+        out.append(render(["config", "sessions/s", "p50 ms", "p99 ms", "errors/missed", "web cores", "worker cores",
+                           "redis cores", "PG cluster cores", "client cores", "others cores"], rows))
+        out.append("(others: every process not ours, the PostgreSQL cluster's included; cores are of the load window)")
+        if len(names) > 1:
+            base = names[0]
+            base_rate = statistics.median([entry["summary"]["per_second"] for entry in configs[base]])
+            ratios = ", ".join(
+                f"{name}: {statistics.median([entry['summary']['per_second'] for entry in configs[name]]) / base_rate:.2f}x"
+                for name in names[1:]) if base_rate else "-"
+            out.append(f"median sessions/s against {base}: {ratios}")
+        out.append("\nMEASURED: per-session cost (median over rounds, min-max in brackets; idle background subtracted)")
+        rows = [[label, *(fmt(spread([entry["per_session"].get(key) for entry in configs[name]]), digits) for name in names)]
+                for label, key, digits in COST_ROWS]
+        out.append(render(["per session", *names], rows))
+        out.append("\nMEASURED: Redis commands per session (median over rounds)")
+        commands = sorted({command for entry in results["rounds"] for command in entry["redis_commands"]})
+        rows = [[command, *(fmt(statistics.median([entry["redis_commands"].get(command, 0.0) for entry in configs[name]]), 2)
+                            for name in names)] for command in commands]
+        rows = [row for row in rows if any(cell not in ("0.00", "-0.00") for cell in row[1:])]
+        rows.sort(key=lambda row: -float(row[1]))
+        out.append(render(["command", *names], rows))
+        out.append("\nMEASURED: PostgreSQL rows written per session, by table (median over rounds)")
+        table_names = sorted({table for entry in results["rounds"] for table in entry["db_tables"]})
+        rows = []
+        for table in table_names:
+            cells = []
+            for name in names:
+                cells.append(" / ".join(
+                    fmt(statistics.median([entry["db_tables"].get(table, {}).get(key, 0.0) for entry in configs[name]]), 2)
+                    for key in ("inserted", "updated", "deleted")))
+            rows.append([table, *cells])
+        out.append(render(["table (inserted / updated / deleted)", *names], rows))
     idle = results.get("sockets")
     if idle:
         out.append(f"\nMEASURED: {idle['sockets']} idle progress sockets on one daphne (Redis layer; failed {idle['failed']}; "
@@ -723,15 +724,20 @@ def tables(results: dict) -> str:
         ]
         out.append(render(["idle sockets", "value"], rows))
     broadcasts = results.get("broadcasts")
+    if isinstance(broadcasts, dict):
+        broadcasts = [broadcasts]  # a results file from before the rounds
     if broadcasts:
-        out.append(f"\nMEASURED: one progress group_send from sync code ({broadcasts['sends']} each way, "
-                   f"{broadcasts['payload_bytes']} B payload, the product's channels-redis config, no web process)")
-        rows = [[name, fmt(way["redis_cpu_us"], 0), fmt(way["redis_command_us"], 0), fmt(way["commands"], 2),
-                 fmt(way["connections"], 2), fmt(way["in_bytes"], 0), fmt(way["sender_cpu_us"], 0), fmt(way["wall_us"], 0)]
-                for name, way in broadcasts["ways"].items()]
+        first = broadcasts[0]
+        out.append(f"\nMEASURED: one progress group_send from sync code ({len(broadcasts)} rounds x {first['sends']} "
+                   f"each way, alternating; {first['payload_bytes']} B payload, the product's channels-redis config, "
+                   "no web process; median (min-max))")
+        keys = ("redis_cpu_us", "redis_command_us", "commands", "connections", "in_bytes", "sender_cpu_us", "wall_us")
+        rows = [[name, *(fmt(spread([run["ways"][name][key] for run in broadcasts]), 2 if key in ("commands", "connections") else 0)
+                        for key in keys)] for name in first["ways"]]
         out.append(render(["way", "Redis CPU us", "in commands us", "commands", "connections", "bytes in",
                            "sender CPU us", "wall us"], rows))
-    out.append("\n" + projections(results))
+    if names:
+        out.append("\n" + projections(results))
     return "\n".join(out)
 
 
@@ -867,9 +873,10 @@ async def run(args) -> dict:
                       f"others {entry['cores']['others'] or 0:.2f} cores", flush=True)
                 results["rounds"].append(entry)
         if args.broadcasts:
-            print(f"[scaling] {args.broadcasts} group_sends each way", flush=True)
+            print(f"[scaling] {args.broadcasts} group_sends each way, {max(1, args.rounds)} rounds", flush=True)
             # In a thread of its own: it calls async_to_sync, as a Celery worker's thread does.
-            results["broadcasts"] = await asyncio.to_thread(broadcast_cost, redis_server, args.broadcasts)
+            results["broadcasts"] = [await asyncio.to_thread(broadcast_cost, redis_server, args.broadcasts)
+                                     for _ in range(max(1, args.rounds))]
         if args.sockets:
             print(f"[scaling] {args.sockets} idle sockets", flush=True)
             results["sockets"] = await idle_sockets(redis_server, args)
