@@ -2,9 +2,11 @@
 
 import asyncio
 import logging
+import os
+import threading
 import time
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 
@@ -41,10 +43,41 @@ def broadcast_session(session: ExtractionSession) -> None:
     # reading the row again (the consumer never forwards it).
     message = {"type": EVENT_TYPE, "state": session_state(session), "access": access_facts(session)}
     try:
-        async_to_sync(_group_send_bounded)(layer, session_group(session.id), message)
+        _run(_group_send_bounded, layer, session_group(session.id), message)
     except Exception:
         _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE_SECONDS
         logger.warning("could not broadcast session %s (seq %s)", session.id, session.seq, exc_info=True)
+
+
+def _run(function, *args) -> None:
+    """Run the coroutine `function(*args)` to its end from this (sync) thread, on a loop that lives on."""
+    main_loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if main_loop is not None and getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) == os.getpid():
+        # Called from a `sync_to_async` thread (inline mode): the server's own loop sends.
+        async_to_sync(function)(*args)
+        return
+    # A thread with no loop behind it (a Celery worker): `async_to_sync` would make a new event loop
+    # per send, and channels-redis a new connection per loop. One kept loop keeps one connection.
+    future = asyncio.run_coroutine_threadsafe(function(*args), _sender_loop())
+    try:
+        future.result(timeout=settings.CHANNEL_SEND_TIMEOUT_SECONDS + 1)
+    finally:
+        future.cancel()  # a no-op once it ended; else the send is not left running behind us
+
+
+_sender: tuple[int, asyncio.AbstractEventLoop] | None = None
+_sender_lock = threading.Lock()
+
+
+def _sender_loop() -> asyncio.AbstractEventLoop:
+    """This process's loop for sends from threads that have none (made again after a fork)."""
+    global _sender
+    with _sender_lock:
+        if _sender is None or _sender[0] != os.getpid():
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="progress-sender", daemon=True).start()
+            _sender = (os.getpid(), loop)
+        return _sender[1]
 
 
 async def _group_send_bounded(layer, group: str, message: dict) -> None:

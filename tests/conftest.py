@@ -43,3 +43,13 @@ def temp_files(settings) -> list:
     from pathlib import Path
 
     return sorted(Path(settings.FILE_UPLOAD_TEMP_DIR).iterdir())
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of the test's own (tests/support/redis_server.py), stopped afterwards."""
+    from tests.support.redis_server import OwnRedis
+
+    redis = OwnRedis(tmp_path).start()
+    yield redis
+    redis.stop()

@@ -139,56 +139,19 @@ async def test_sockets_dropped_by_their_clients_give_their_slots_back(server):
     no_traceback(server)
 
 
-class PrivateRedis:
-    """A redis-server of this test's own on a free port (never the machine's shared one on 6379)."""
-
-    def __init__(self, tmp_path):
-        self.port = servers.free_port()
-        self.tmp_path = tmp_path
-        self.process = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> "PrivateRedis":
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.tmp_path)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        for _ in range(100):
-            if subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True).stdout.strip() == "PONG":
-                return self
-            time.sleep(0.1)
-        raise RuntimeError("the private redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    redis = PrivateRedis(tmp_path).start()
-    yield redis
-    redis.stop()
-
-
-async def test_a_redis_restart_under_open_sockets_leaks_no_slot(tmp_path, redis_server):
-    server = start(tmp_path, "daphne-redis", REDIS_URL=redis_server.url, PROGRESS_MAX_SOCKETS=str(CAP),
+async def test_a_redis_restart_under_open_sockets_leaks_no_slot(tmp_path, own_redis):
+    server = start(tmp_path, "daphne-redis", REDIS_URL=own_redis.url, PROGRESS_MAX_SOCKETS=str(CAP),
                    LOOKUP_FAILURES_PER_MINUTE="100000")
     try:
         sockets, answers = await open_sockets(server, CAP)
         assert answers == ["connected"] * CAP
         stopped = time.monotonic()
-        redis_server.stop()
+        own_redis.stop()
         # Each socket's layer read fails: closed 4503 (reconnect shortly), not 1011 with a traceback.
         codes = await asyncio.wait_for(asyncio.gather(*(close_code(socket) for socket in sockets)), 60)
         print(f"\n{len(codes)} open sockets closed {set(codes)} within {time.monotonic() - stopped:.2f} s of Redis stopping")
         assert set(codes) == {4503}, codes
-        redis_server.start()
+        own_redis.start()
         # The very first socket after the restart is greeted: the layer's pooled connections that
         # Redis dropped are replaced at their next use (settings: one retry on a fresh connection),
         # not failed (it used to wait 10 s, then 4503).

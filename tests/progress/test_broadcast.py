@@ -75,3 +75,16 @@ def test_a_hung_redis_is_given_up_on_after_the_send_timeout(settings, silent_ser
     assert elapsed < 2 * 1 + 1.5
     assert "skipped broadcasting session" in caplog.text
     print(f"\nextraction with a hung Redis took {elapsed:.2f}s (1s send timeout)")
+
+
+def test_sends_from_a_thread_with_no_loop_share_one_redis_connection(settings, own_redis):
+    """A Celery worker's thread has no event loop: its sends go through one kept loop, so the layer
+    keeps one connection instead of opening one per send (async_to_sync's new loop each time)."""
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [own_redis.url]}}
+    }
+    before = int(own_redis.info()["total_connections_received"])
+    session, _ = run_with_redis_at(settings, own_redis.port)
+    assert session.status == "complete" and session.seq >= 8  # every stage was saved, so sent
+    opened = int(own_redis.info()["total_connections_received"]) - before
+    assert opened <= 2, f"{opened} connections for {session.seq} sends"  # the layer's one, and the second INFO's

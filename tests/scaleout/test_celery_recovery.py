@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.support.scaleout import beat, hold, release, rows, stop_all, stored_path, upload, wait_until, worker
+from tests.support.redis_server import OwnRedis
 from tests.support.servers import ServerProcess, daphne, free_port
 
 pytestmark = pytest.mark.e2e
@@ -70,31 +71,6 @@ async def test_with_default_settings_a_sigkill_of_every_process_loses_no_session
         assert rows(env, [running])[running]["attempts"] == 2
     finally:
         stop_all(*processes)
-
-
-class OwnRedis:
-    """A redis-server of this test's own on a free port (the machine's 6379 is shared), with or without
-    its data kept across a restart (append-only file)."""
-
-    def __init__(self, tmp_path, *, keep_data: bool):
-        self.port = free_port()
-        self.args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                     "--dir", str(tmp_path), "--appendonly", "yes" if keep_data else "no", "--appendfsync", "always"]
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self) -> "OwnRedis":
-        self.process = subprocess.Popen(self.args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True).stdout.strip() != b"PONG":
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
-        return self
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
 
 
 @pytest.mark.parametrize("keep_data", [False, True], ids=["restarted-empty", "restarted-with-its-data"])
