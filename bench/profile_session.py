@@ -113,7 +113,7 @@ def summarise_profile(path: Path, sessions: int, top: int) -> None:
         own[frames[-1]] += count
         for frame in set(frames):
             inclusive[frame] += count
-    print(f"\npy-spy: {total} samples over {sessions} sessions (non-idle threads)")
+    print(f"\npy-spy --gil: {total} samples over {sessions} calls (the thread holding the GIL)")
     print(f"{'inclusive':>9} {'self':>6}  function")
     for frame, count in inclusive.most_common(top):
         print(f"{100 * count / total:8.1f}% {100 * own[frame] / total:5.1f}%  {frame}")
@@ -175,7 +175,7 @@ async def _run(args) -> None:
                 out = Path(tempfile.mkdtemp()) / "profile.txt"
                 py_spy = Path(sys.executable).parent / "py-spy"
                 spy = subprocess.Popen([str(py_spy), "record", "--pid", str(deployment.pid), "--rate", str(args.rate),
-                                        "--format", "raw", "--output", str(out), "--nonblocking"],
+                                        "--format", "raw", "--output", str(out), "--nonblocking", "--gil"],
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 await asyncio.sleep(1.0)  # py-spy attached
             user0, system0 = cpu_user_system(deployment.pid)
