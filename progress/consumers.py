@@ -13,6 +13,7 @@ import time
 from collections import deque
 from urllib.parse import parse_qs
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 from django.conf import settings
 
@@ -21,7 +22,6 @@ from extraction.access import may_view, token_session_id
 from extraction.selectors import REFUSED, session_state_for
 from extraction.session_ids import is_valid_session_id
 from imgmvp_site.errors import ApiError
-from imgmvp_site.patches.channels_consumer import HandlersWithoutConnectionHop, reader
 
 from .groups import session_group
 from .messages import connected_message, error_message, pong_message
@@ -57,10 +57,10 @@ except ImportError:  # pragma: no cover - served by something other than daphne
 # This process's open progress sockets by session id (kept for tests and metrics; progress/slots.py).
 open_sockets = slots.by_session
 
-state_for = reader(session_state_for)
+state_for = database_sync_to_async(session_state_for)
 
 
-class ProgressConsumer(HandlersWithoutConnectionHop, AsyncJsonWebsocketConsumer):
+class ProgressConsumer(AsyncJsonWebsocketConsumer):
     group_name: str | None = None
     ping_slot: int | None = None  # kept by the pinger
     counted: str | None = None
