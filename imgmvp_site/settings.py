@@ -298,6 +298,9 @@ ADMIN_LOGIN_FAILURES = env_int("ADMIN_LOGIN_FAILURES", 10)
 REDIS_PREFIX = os.environ.get("REDIS_PREFIX", "asgi")
 # A watched, unfinished session silent this long is re-read from its row (the layer may drop messages).
 PROGRESS_HEAL_SECONDS = env_int("PROGRESS_HEAL_SECONDS", 5)
+# A state that arrives ahead of the one before it waits this long for it (the web process's and the
+# worker's sends can cross); then the row is read and its state sent.
+PROGRESS_GAP_WAIT_MS = env_int("PROGRESS_GAP_WAIT_MS", 250)
 # imgmvp_site/patches/daphne.py: 0 serves with daphne's own request class.
 DAPHNE_MULTIPART_PATCH = env_bool("DAPHNE_MULTIPART_PATCH", True)
 

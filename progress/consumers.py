@@ -3,7 +3,9 @@
 The row is the truth and the channel layer only notifies (at-most-once): a socket that sees a `seq`
 gap, or hears nothing for PROGRESS_HEAL_SECONDS while the session it watches is not finished, re-reads
 the row and sends its state, so a lost, late or reordered message never leaves a watcher stuck. A
-socket opened before its upload has no row to re-read: the first change that reaches it heals it.
+state that comes ahead of the one before it (two processes' sends can cross) waits up to
+PROGRESS_GAP_WAIT_MS for it, so a reorder costs the watcher no stage. A socket opened before its
+upload has no row to re-read: the first change that reaches it heals it.
 """
 
 import asyncio
@@ -72,6 +74,9 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
     last_seq = 0
     heal_timer: asyncio.TimerHandle | None = None
     heal_task: asyncio.Task | None = None
+    gap_timer: asyncio.TimerHandle | None = None
+    gap_task: asyncio.Task | None = None
+    early: dict[int, dict] | None = None  # states that came ahead of the one before them, by seq
 
     async def __call__(self, scope, receive, send):
         """Run the socket; however it ends (close, error, layer failure, cancel), give its slot back here."""
@@ -174,12 +179,44 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
                 await self._close(CLOSE_FORBIDDEN)
                 return
             self.allowed = True
-        if state["seq"] != self.last_seq + 1:
-            logger.info("session %s: seq %s after %s; sending the saved state", self.session_id, state["seq"], self.last_seq)
-            saved = await self._read()
-            if isinstance(saved, dict) and saved["seq"] > state["seq"]:
-                state = saved
+        await self._offer(state)
+
+    async def _offer(self, state: dict) -> None:
+        """Send `state` if it is the next one (and any that came early behind it); hold it if it is ahead."""
+        if self.closing or state["seq"] <= self.last_seq:
+            return
+        if state["seq"] > self.last_seq + 1:
+            if self.early is None:
+                self.early = {}
+            self.early[state["seq"]] = state
+            if self.gap_timer is None and (self.gap_task is None or self.gap_task.done()):
+                self.gap_timer = asyncio.get_running_loop().call_later(settings.PROGRESS_GAP_WAIT_MS / 1000, self._gap_start)
+            return
         await self._send_if_newer(state)
+        while self.early and (following := self.early.pop(self.last_seq + 1, None)) is not None:
+            await self._send_if_newer(following)
+        if self.early:
+            for seq in [seq for seq in self.early if seq <= self.last_seq]:
+                del self.early[seq]
+        if not self.early and self.gap_timer is not None:
+            self.gap_timer.cancel()
+            self.gap_timer = None
+
+    def _gap_start(self) -> None:
+        self.gap_timer = None
+        self.gap_task = asyncio.get_running_loop().create_task(self._gap_close())
+
+    async def _gap_close(self) -> None:
+        """The states before those held never came: send the newest of them and the row's state."""
+        if not self.early or self.closing:
+            return
+        newest = self.early[max(self.early)]
+        logger.info("session %s: seq %s after %s; sending the saved state", self.session_id, newest["seq"], self.last_seq)
+        saved = await self._read()
+        if isinstance(saved, dict) and saved["seq"] > newest["seq"]:
+            newest = saved
+        self.early = None
+        await self._send_if_newer(newest)
 
     async def _send_if_newer(self, state: dict) -> None:
         # seq is checked and recorded with no await before the send, so the heal task and the
@@ -218,7 +255,7 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
             return
         if isinstance(state, dict) and state["seq"] > self.last_seq:
             logger.info("session %s: quiet at seq %s, row at %s; sending it", self.session_id, self.last_seq, state["seq"])
-            await self._send_if_newer(state)
+            await self._offer(state)  # messages still on their way before it get their turn first
             return
         self._heal_later()
 
@@ -229,6 +266,11 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
             self.heal_timer = None
         if self.heal_task is not None and self.heal_task is not asyncio.current_task():
             self.heal_task.cancel()
+        if self.gap_timer is not None:
+            self.gap_timer.cancel()
+            self.gap_timer = None
+        if self.gap_task is not None and self.gap_task is not asyncio.current_task():
+            self.gap_task.cancel()
 
     # -- plumbing -------------------------------------------------------------------------------------
 

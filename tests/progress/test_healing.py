@@ -18,11 +18,13 @@ from tests.support.images import corrupt_jpeg_bytes, jpeg_bytes
 pytestmark = pytest.mark.django_db(transaction=True)
 
 HEAL = 0.3  # seconds: short, so the tests wait little
+GAP_WAIT_MS = 50
 
 
 @pytest.fixture
 def heal_soon(settings):
     settings.PROGRESS_HEAL_SECONDS = HEAL
+    settings.PROGRESS_GAP_WAIT_MS = GAP_WAIT_MS
     return settings
 
 
@@ -39,8 +41,26 @@ async def test_a_seq_gap_sends_the_saved_state_instead(heal_soon):
     saved = await saved_at("gap-heal-1-long-client-chosen-id", 6, progress=70, stage="analyse")
     stale = {**session_state(saved), "seq": 3, "progress": 20}  # 2 was lost on the way
     await get_channel_layer().group_send(session_group("gap-heal-1-long-client-chosen-id"), {"type": "progress.update", "state": stale})
-    healed = await watcher.receive_json_from(timeout=HEAL / 2)  # at once, not after the quiet timeout
+    healed = await watcher.receive_json_from(timeout=HEAL / 2)  # after the gap wait, not the quiet timeout
     assert healed == session_state(saved)
+    await watcher.disconnect()
+
+
+async def test_states_that_cross_on_the_way_reach_the_watcher_in_order_and_none_is_skipped(settings):
+    """The web process sends `queued` and the worker `start`: two senders, so the later state can
+    come first. It waits for the one before it (up to PROGRESS_GAP_WAIT_MS) instead of jumping to the row."""
+    settings.PROGRESS_HEAL_SECONDS = 30
+    settings.PROGRESS_GAP_WAIT_MS = 2000
+    session_id = "crossed-1-long-client-chosen-id-x"
+    await ExtractionSession.objects.acreate(id=session_id, seq=1, client_chose_id=True)
+    watcher = await connect(session_id)
+    assert (await watcher.receive_json_from())["seq"] == 1
+    at = {seq: session_state(await saved_at(session_id, seq, progress=10 * seq, stage="extract")) for seq in (2, 3, 4)}
+    group = session_group(session_id)
+    for seq in (3, 4, 2):  # 3 and 4 overtook 2; the row is at 4 meanwhile
+        await get_channel_layer().group_send(group, {"type": "progress.update", "state": at[seq]})
+    assert [(await watcher.receive_json_from(timeout=1))["seq"] for _ in range(3)] == [2, 3, 4]
+    assert await watcher.receive_nothing(timeout=0.3)
     await watcher.disconnect()
 
 
