@@ -377,8 +377,8 @@ def session_cancel(*, session: ExtractionSession) -> ExtractionSession:
             for name, value in fields.items():
                 setattr(session, name, value)
             session.seq += 1
+            _files_discard(session.id, *files)  # first, so `cancelled` reaching a watcher means they are gone
             notify(session)
-            _files_discard(session.id, *files)
             logger.info("session %s cancelled", session.id)
             return session
         session = session_get(session.pk)
