@@ -51,8 +51,9 @@ def broadcast_session(session: ExtractionSession) -> None:
 
 def _run(function, *args) -> None:
     """Run the coroutine `function(*args)` to its end from this (sync) thread, on a loop that lives on."""
-    main_loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
-    if main_loop is not None and getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) == os.getpid():
+    main_loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)  # left behind once its call ended
+    if (main_loop is not None and main_loop.is_running()
+            and getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) == os.getpid()):
         # Called from a `sync_to_async` thread (inline mode): the server's own loop sends.
         async_to_sync(function)(*args)
         return

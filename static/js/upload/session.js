@@ -411,7 +411,9 @@ export class UploadSession {
     let unsure = false; // true when the server may or may not have made a session of this card's bytes
     let deleted = Promise.resolve();
     if (this.tus || !this.uploadStarted || this.xhr) {
-      const sent = this.bodySent;
+      // A state from the server (e.g. "Queued" on the socket before the upload's answer) means it has
+      // every byte, whatever the browser's upload events said (Firefox may fire none on loopback).
+      const sent = this.bodySent || this.lastSeq > 0;
       clearTimeout(this.connectWait);
       this.uploadStarted = true; // a late `connected` must not start it
       if (this.tus) {
