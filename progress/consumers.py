@@ -210,13 +210,14 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
         """The states before those held never came: send the newest of them and the row's state."""
         if not self.early or self.closing:
             return
-        newest = self.early[max(self.early)]
-        logger.info("session %s: seq %s after %s; sending the saved state", self.session_id, newest["seq"], self.last_seq)
+        logger.info("session %s: seq %s after %s; sending the saved state", self.session_id, max(self.early), self.last_seq)
         saved = await self._read()
-        if isinstance(saved, dict) and saved["seq"] > newest["seq"]:
-            newest = saved
+        held = list((self.early or {}).values())  # with any that came while the row was read
         self.early = None
-        await self._send_if_newer(newest)
+        if isinstance(saved, dict):
+            held.append(saved)
+        if held:
+            await self._send_if_newer(max(held, key=lambda state: state["seq"]))
 
     async def _send_if_newer(self, state: dict) -> None:
         # seq is checked and recorded with no await before the send, so the heal task and the
