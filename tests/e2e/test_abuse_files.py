@@ -4,8 +4,6 @@ by the admin. No traceback in the server log."""
 
 import io
 import struct
-import subprocess
-import sys
 import time
 
 import httpx
@@ -25,10 +23,7 @@ def server(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("abuse-files")
     env = servers.server_env(tmp_path)
     servers.migrate(env)
-    subprocess.run(
-        [sys.executable, "manage.py", "createsuperuser", "--noinput", "--username", "admin", "--email", "a@example.com"],
-        cwd=servers.ROOT, env={**env, "DJANGO_SUPERUSER_PASSWORD": "the-right-password-1"}, check=True, timeout=120,
-    )
+    servers.create_superuser(env, password="the-right-password-1")
     process = servers.daphne(tmp_path, env, name="daphne-files")
     yield process
     process.stop()

@@ -4,8 +4,6 @@ passwords are locked out; no traceback in the server log. Every loop is bounded.
 import asyncio
 import json
 import re
-import subprocess
-import sys
 import time
 import uuid
 
@@ -171,10 +169,7 @@ def guarded_server(tmp_path):
     """Default limits: 60 failed lookups a minute, 10 failed admin logins per 15 minutes."""
     env = servers.server_env(tmp_path)
     servers.migrate(env)
-    subprocess.run(
-        [sys.executable, "manage.py", "createsuperuser", "--noinput", "--username", "admin", "--email", "admin@example.com"],
-        cwd=servers.ROOT, env={**env, "DJANGO_SUPERUSER_PASSWORD": "the-right-password-1"}, check=True, timeout=120,
-    )
+    servers.create_superuser(env, password="the-right-password-1")
     process = servers.daphne(tmp_path, env, name="daphne-guarded")
     yield process
     process.stop()

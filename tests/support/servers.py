@@ -43,6 +43,15 @@ def migrate(env: dict[str, str]) -> None:
     )
 
 
+def create_superuser(env: dict[str, str], *, password: str, username: str = "admin") -> None:
+    """An admin account in the database `env` points at (after `migrate`)."""
+    subprocess.run(
+        [sys.executable, "manage.py", "createsuperuser", "--noinput", "--username", username,
+         "--email", f"{username}@example.com"],
+        cwd=ROOT, env={**env, "DJANGO_SUPERUSER_PASSWORD": password}, check=True, timeout=120,
+    )
+
+
 class ServerProcess:
     """One child process with its output in a log file, stopped on exit."""
 
