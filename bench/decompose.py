@@ -21,7 +21,7 @@ import time
 import websockets
 
 from .__main__ import photos
-from .servers import MODES, ROOT, Deployment, cpu_user_system, wait_for_quiet
+from .servers import MODES, ROOT, Deployment, cpu_user_system_between, cpu_user_system_of, wait_for_quiet
 from .workloads import (BARE_UPLOAD_PATH, EXTRACT_PATH, PROGRESS_PATH, bare_upload, finish_lingering, http_client,
                         new_session_id, post_upload, product_session)
 
@@ -30,13 +30,13 @@ async def measure(deployment: Deployment, rounds: int, part) -> tuple[float, flo
     """Milliseconds of server user and system CPU per call of `part` (calls one after another)."""
     await finish_lingering()
     wait_for_quiet(0.3, 30)
-    user0, system0 = cpu_user_system(deployment.pid)
+    before = cpu_user_system_of(deployment.pids)  # the server and its extraction children
     for index in range(rounds):
         await part(index)
     await finish_lingering()
     await asyncio.sleep(0.3)  # background work started by the last call (an extraction) ends
-    user1, system1 = cpu_user_system(deployment.pid)
-    return (user1 - user0) / rounds * 1000, (system1 - system0) / rounds * 1000
+    user, system = cpu_user_system_between(before, cpu_user_system_of(deployment.pids))
+    return user / rounds * 1000, system / rounds * 1000
 
 
 async def run(args) -> list[tuple[str, float, float]]:

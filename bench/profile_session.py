@@ -126,7 +126,7 @@ async def _run(args) -> None:
     import httpx
 
     from bench.__main__ import photos
-    from bench.servers import MODES, Deployment, cpu_user_system
+    from bench.servers import MODES, Deployment, cpu_user_system_between, cpu_user_system_of
     import websockets
 
     from bench.workloads import (EXTRACT_PATH, PROGRESS_PATH, finish_lingering, http_client, new_session_id,
@@ -178,16 +178,16 @@ async def _run(args) -> None:
                                         "--format", "raw", "--output", str(out), "--nonblocking", "--gil"],
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 await asyncio.sleep(1.0)  # py-spy attached
-            user0, system0 = cpu_user_system(deployment.pid)
+            before = cpu_user_system_of(deployment.pids)  # the server and its extraction children
             await sessions(args.rounds)
-            user1, system1 = cpu_user_system(deployment.pid)
+            user, system = cpu_user_system_between(before, cpu_user_system_of(deployment.pids))
             counts = (await client.get(f"{deployment.http}{COUNTS_PATH}")).json()
     finally:
         if spy is not None:
             spy.send_signal(2)
             spy.wait(30)
         deployment.stop()
-    cpu = ((user1 - user0) + (system1 - system0)) / args.rounds * 1000
+    cpu = (user + system) / args.rounds * 1000
     print(f"{args.rounds} x {args.part}, {args.mode}, {args.kind}, env {overrides or '-'}, "
           f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}: server CPU {cpu:.2f} ms per session "
           "(includes the counters' own cost)")

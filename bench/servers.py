@@ -288,6 +288,26 @@ def cpu_user_system(pid: int) -> tuple[float, float]:
     return int(fields[11]) / _CLK_TCK, int(fields[12]) / _CLK_TCK
 
 
+def cpu_user_system_of(pids: list[int]) -> dict[int, tuple[float, float]]:
+    """`cpu_user_system` of each process that is still there (the server and its children)."""
+    readings = {}
+    for pid in pids:
+        try:
+            readings[pid] = cpu_user_system(pid)
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return readings
+
+
+def cpu_user_system_between(before: dict[int, tuple[float, float]], after: dict[int, tuple[float, float]]
+                            ) -> tuple[float, float]:
+    """User and system CPU seconds spent between two `cpu_user_system_of` readings, over every process
+    of the later one (one started in between, such as an extraction child, counts whole)."""
+    user = sum(u - before.get(pid, (0.0, 0.0))[0] for pid, (u, _) in after.items())
+    system = sum(s - before.get(pid, (0.0, 0.0))[1] for pid, (_, s) in after.items())
+    return user, system
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of the process (all its threads) so far."""
     return sum(cpu_user_system(pid))

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from imgmvp_site import metrics
 
-from . import tasks
+from . import pipeline_pool, tasks
 from .clean_copies import FOLDER as CLEAN_FOLDER, clean_copies_expire, clean_discard, clean_kept_fields, clean_target
 from .connections import TRANSIENT_DATABASE_ERRORS, connection_checked, is_transient, with_retries
 from .models import ExtractionSession
@@ -271,9 +271,9 @@ def _session_process(session: ExtractionSession, renewer: _LeaseRenewer) -> None
     target = clean_target(session)
     try:
         with local_path(session.stored_path) as path:
-            result = run_pipeline(path, on_progress=on_progress, name=session.original_name,
-                                  clean_to=target.path if target else None,
-                                  preview_to=preview.path if preview else None)
+            result = _pipeline_run(path, on_progress=on_progress, name=session.original_name,
+                                   clean_to=target.path if target else None,
+                                   preview_to=preview.path if preview else None)
     except LostOwnership:
         clean_discard(target)
         preview_discard(preview)  # cancelled or taken over: whoever holds the row now keeps its own files
@@ -295,6 +295,13 @@ def _session_process(session: ExtractionSession, renewer: _LeaseRenewer) -> None
         if preview is not None and session.preview_path != preview.name:
             preview_discard(preview)  # written after the last saved stage, or not at all: never named
         session_complete(session=session, result=result, clean=clean_kept_fields(target, result))
+
+
+def _pipeline_run(path: str, **kwargs) -> dict[str, Any]:
+    """The pure pipeline, in this thread or (EXTRACTION_PROCESSES > 0) in a child process."""
+    if settings.EXTRACTION_PROCESSES > 0:
+        return pipeline_pool.run(run_pipeline, path, processes=settings.EXTRACTION_PROCESSES, **kwargs)
+    return run_pipeline(path, **kwargs)
 
 
 def session_complete(*, session: ExtractionSession, result: dict[str, Any], clean: dict[str, Any] | None = None

@@ -217,9 +217,15 @@ FILE_UPLOAD_HANDLERS = ["extraction.uploads.LimitedTemporaryFileUploadHandler"]
 RESUMABLE_UPLOAD_MIN_BYTES = env_int("RESUMABLE_UPLOAD_MIN_BYTES", 8 * 1024 * 1024)
 UPLOAD_EXPIRY_SECONDS = env_int("UPLOAD_EXPIRY_SECONDS", 86400)
 
-# Extraction threads share one GIL with the event loop that delivers progress: leave it a core.
-# On 2 cores, 1 at a time gave the same throughput as 2 and a lower latency (docs/performance.md).
-MAX_CONCURRENT_EXTRACTIONS = env_int("MAX_CONCURRENT_EXTRACTIONS", max(1, (os.cpu_count() or 1) - 1))
+# Inline mode runs each session in a thread; EXTRACTION_PROCESSES > 0 runs its pure pipeline in one
+# of that many spawned processes (extraction/pipeline_pool.py), so extractions use every core instead
+# of sharing the web process's GIL: on 2 cores +50-90% sessions/s (docs/performance.md). 0 keeps the
+# pipeline in the thread (one process, ~80 MB less). Celery workers are processes already: 0 there.
+EXTRACTION_PROCESSES = env_int("EXTRACTION_PROCESSES", (os.cpu_count() or 1) if (os.cpu_count() or 1) > 1 else 0)
+# At most this many sessions extract at once in a process: one per child process; without children,
+# leave the event loop a core (threads share its GIL).
+MAX_CONCURRENT_EXTRACTIONS = env_int(
+    "MAX_CONCURRENT_EXTRACTIONS", EXTRACTION_PROCESSES or max(1, (os.cpu_count() or 1) - 1))
 PROGRESS_PING_SECONDS = env_int("PROGRESS_PING_SECONDS", 30)
 
 # --- Dispatch: where extractions run (extraction/tasks.py) ------------------------------------------
@@ -230,6 +236,8 @@ if EXTRACTION_WORKERS not in {"inline", "celery"}:
     raise ImproperlyConfigured(f"EXTRACTION_WORKERS must be 'inline' or 'celery', got {EXTRACTION_WORKERS!r}")
 if EXTRACTION_WORKERS == "celery" and not REDIS_URL:
     raise ImproperlyConfigured("EXTRACTION_WORKERS=celery needs REDIS_URL (Celery's broker)")
+if EXTRACTION_WORKERS == "celery":
+    EXTRACTION_PROCESSES = 0  # a Celery worker's pool processes are the processes (they may not have children)
 # A worker holds a session for this long, renewing it while it works; past it, the sweep takes it back.
 EXTRACTION_LEASE_SECONDS = env_int("EXTRACTION_LEASE_SECONDS", 30)
 # A run that takes longer stops renewing its lease (a hung read, a runaway decoder): the session is

@@ -20,6 +20,10 @@ def isolated_settings(settings, tmp_path):
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     # The process-wide reaper would outlive each test's event loop; tests that need it start it.
     settings.EXTRACTION_REAPER_SECONDS = 0
+    # The pipeline in this process: tests swap `services.run_pipeline` for their own functions, which a
+    # child process cannot import. tests/extraction/test_pipeline_pool.py and every e2e server run the
+    # default, child processes.
+    settings.EXTRACTION_PROCESSES = 0
     settings.PREVIEWS = True  # the default; explicit, so a developer's PREVIEWS=0 cannot turn the tests' previews off
     # Failed lookups are counted per client address, and every test client is 127.0.0.1.
     throttle.lookups.clear()

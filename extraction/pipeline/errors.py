@@ -9,5 +9,8 @@ class PipelineError(Exception):
         self.code = code
         self.message = message
 
+    def __reduce__(self):  # picklable with both arguments (a child process raises it, docs/deploy.md)
+        return (type(self), (self.code, self.message))
+
     def as_dict(self) -> dict:
         return {"code": self.code, "message": self.message}
