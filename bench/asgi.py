@@ -51,10 +51,18 @@ async def introspect(scope, receive, send):
     import gc
     import threading
 
+    from concurrent.futures import ThreadPoolExecutor
+
     gc.collect()  # a closed socket's consumer may wait in a reference cycle: count only the reachable
-    consumers = sum(1 for obj in gc.get_objects() if type(obj).__name__.endswith("Consumer"))
+    objects = gc.get_objects()
+    consumers = sum(1 for obj in objects if type(obj).__name__.endswith("Consumer"))
+    # Thread pools start threads as work comes, up to their max, and keep them: their threads are
+    # judged against that bound, every other thread against the idle count (bench/soak.py).
+    pools = [obj for obj in objects if isinstance(obj, ThreadPoolExecutor) and not obj._shutdown]
     body = json.dumps({"tasks": len(asyncio.all_tasks()), "threads": threading.active_count(),
-                       "consumers": consumers}).encode()
+                       "consumers": consumers, "pools": len(pools),
+                       "pool_threads": sum(len(pool._threads) for pool in pools),
+                       "pool_max": sum(pool._max_workers for pool in pools)}).encode()
     await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
     await send({"type": "http.response.body", "body": body})
 

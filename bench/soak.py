@@ -48,7 +48,7 @@ class Round:
     fds: int  # open files other than the database's (sockets, pipes, uploads, logs)
     db_fds: int  # the database files' (SQLite: each thread that kept its connection holds two)
     redis: int  # connections to Redis (channels-redis's pool)
-    threads: int
+    threads: int  # all of the web server's, /proc (its thread pools' and the rest)
     tasks: int
     consumers: int
     rows: dict[str, int]
@@ -56,15 +56,23 @@ class Round:
     temp_files: int
     kept: int  # clean copies and previews the retention keeps (named by rows): the media files allowed
     errors: list[str] = field(default_factory=list)
+    pools: int = 0  # live ThreadPoolExecutors in the web server
+    pool_threads: int = 0  # their threads: started on demand up to pool_max, then kept
+    pool_max: int = 0
+
+    @property
+    def other_threads(self) -> int:
+        """Threads outside the thread pools: these must come back to the idle count after every round."""
+        return self.threads - self.pool_threads
 
     def line(self) -> str:
         rows = " ".join(f"{k}={v}" for k, v in sorted(self.rows.items()))
-        return (f"{self.index:>5} {self.rss_mb:>8.1f} {self.workers_mb:>9.1f} {self.fds:>5} {self.db_fds:>6} {self.redis:>5} {self.threads:>7} {self.tasks:>5} "
+        return (f"{self.index:>5} {self.rss_mb:>8.1f} {self.workers_mb:>9.1f} {self.fds:>5} {self.db_fds:>6} {self.redis:>5} {self.threads:>7} {self.pool_threads:>4}/{self.pool_max:<4} {self.tasks:>5} "
                 f"{self.consumers:>9} {self.media_files:>6} {self.kept:>5} {self.temp_files:>5}  {rows}"
                 + (f"  errors: {len(self.errors)}" if self.errors else ""))
 
 
-HEADER = f"{'round':>5} {'rss MB':>8} {'worker MB':>9} {'fds':>5} {'db fds':>6} {'redis':>5} {'threads':>7} {'tasks':>5} {'consumers':>9} {'media':>6} {'kept':>5} {'temp':>5}  rows"
+HEADER = f"{'round':>5} {'rss MB':>8} {'worker MB':>9} {'fds':>5} {'db fds':>6} {'redis':>5} {'threads':>7} {'in pools':>9} {'tasks':>5} {'consumers':>9} {'media':>6} {'kept':>5} {'temp':>5}  rows"
 
 
 def photos(limit: int = 6) -> list[tuple[str, bytes]]:
@@ -178,7 +186,7 @@ def measure(deployment: Deployment, index: int, errors: list[str], temp: Path) -
     return Round(index, rss_bytes(pid) / 2**20, sum(tree_rss(p) for p in workers) / 2**20, fds, db_fds, redis, threads, inside["tasks"],
                  inside["consumers"], rows_by_status(deployment.tmp / "db.sqlite3"),
                  count_files(deployment.tmp / "media"), count_files(temp), clean_copies_kept(deployment.tmp / "db.sqlite3"),
-                 errors)
+                 errors, inside.get("pools", 0), inside.get("pool_threads", 0), inside.get("pool_max", 0))
 
 
 def tree_rss(pid: int) -> int:
@@ -303,10 +311,16 @@ def verdicts(rounds: list[Round]) -> list[tuple[str, bool, str]]:
         worker_growth = (worker_end - third.workers_mb) / third.workers_mb
         out.append(("worker rss", worker_growth < 0.05, f"{third.workers_mb:.1f} MB at round {third.index} -> "
                                                        f"{worker_end:.1f} MB at the end ({worker_growth:+.1%}; goal < +5%)"))
-    for name in ("fds", "threads", "tasks", "consumers"):
+    # Threads: those outside the thread pools come back to the idle count; a pool may start threads up
+    # to its max at any round (work arriving at once), never past it, and no pool is added after warm-up.
+    for name in ("fds", "other_threads", "pools", "tasks", "consumers"):
         idle = max(getattr(r, name) for r in warm)
         worst = max(getattr(r, name) for r in later)
-        out.append((name, worst <= idle, f"idle {idle}, highest after a later round {worst}"))
+        out.append((name.replace("_", " "), worst <= idle, f"idle {idle}, highest after a later round {worst}"))
+    over_max = [r for r in rounds if r.pool_threads > r.pool_max]
+    out.append(("pool threads", not over_max, f"within the pools' max in every round (highest {max(r.pool_threads for r in rounds)}"
+                                              f" of {max(r.pool_max for r in rounds)})" if not over_max else
+                f"round {over_max[0].index}: {over_max[0].pool_threads} pool threads over their max {over_max[0].pool_max}"))
     if third.redis:  # a pool keeps its high-water mark: judged as a plateau, like RSS
         redis_end = max(r.redis for r in rounds[-2:])
         out.append(("redis conns", redis_end <= third.redis * 1.05 + 1,

@@ -15,6 +15,7 @@ def test_a_few_rounds_of_use_leave_no_fds_threads_tasks_files_or_sessions_behind
     print(out.getvalue())
     judged = {name: (passed, detail) for name, passed, detail in results}
     # Never timings or RSS here (a benchmark is not a test): only what must return exactly.
-    for figure in ("fds", "db fds", "threads", "tasks", "consumers", "files", "sessions", "errors"):
+    for figure in ("fds", "db fds", "other threads", "pools", "pool threads", "tasks", "consumers", "files", "sessions",
+                   "errors"):
         passed, detail = judged[figure]
         assert passed, f"{figure}: {detail}\n{out.getvalue()}"
