@@ -552,7 +552,8 @@ def broadcast_cost(redis_server: RedisServer, sends: int, payload_bytes: int = 3
 
     config = product_settings.CHANNEL_LAYERS["default"].get("CONFIG", {})
     hosts = [{**host, "address": redis_server.url} for host in config.get("hosts", [{}])]
-    message = {"type": "progress.update", "state": {"stage": "extract", "progress": 50, "result": "x" * payload_bytes}}
+    # The shape of progress.broadcast.state_event: the frame's text, encoded once by the sender.
+    message = {"type": "progress.update", "seq": 1, "kind": "progress", "text": "x" * payload_bytes}
     probe = RedisProbe(redis_server.port)
     out = {}
 

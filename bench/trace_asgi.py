@@ -33,16 +33,16 @@ def broadcast_session(session):
 
 
 async def group_send_bounded(layer, group, message):
-    _record(("loop", _now(), message["state"]["seq"]))
+    _record(("loop", _now(), message["seq"]))
     return await _group_send_bounded(layer, group, message)
 
 
 async def progress_update(self, event):
-    _record(("consumer", _now(), event["state"]["seq"]))
+    _record(("consumer", _now(), event["seq"]))
     try:
         return await _progress_update(self, event)
     finally:
-        _record(("to_daphne", _now(), event["state"]["seq"]))
+        _record(("to_daphne", _now(), event["seq"]))
 
 
 def write_some_data(self, data):

@@ -1,6 +1,7 @@
 """Tells a session's watchers about its newly saved state through the channel layer."""
 
 import asyncio
+import json
 import logging
 import os
 import threading
@@ -39,14 +40,24 @@ def broadcast_session(session: ExtractionSession) -> None:
     if not session.is_finished and time.monotonic() < _paused_until:
         logger.info("skipped broadcasting session %s (seq %s): the channel layer just failed", session.id, session.seq)
         return
-    # `access` lets a socket that connected before the upload decide whether it may watch without
-    # reading the row again (the consumer never forwards it).
-    message = {"type": EVENT_TYPE, "state": session_state(session), "access": access_facts(session)}
+    message = state_event(session_state(session), access_facts(session))
     try:
         _run(_group_send_bounded, layer, session_group(session.id), message)
     except Exception:
         _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE_SECONDS
         logger.warning("could not broadcast session %s (seq %s)", session.id, session.seq, exc_info=True)
+
+
+def state_event(state: dict, access: dict | None = None) -> dict:
+    """The group message for a saved state: the frame's JSON text, encoded once here for every watcher
+    and every layer (a string is copied and packed whole, not walked key by key as a `complete`
+    state's result would be), beside the `seq` and type the consumer orders by. `access` lets a socket
+    that connected before the upload decide whether it may watch without reading the row again (the
+    consumer never forwards it)."""
+    event = {"type": EVENT_TYPE, "seq": state["seq"], "kind": state["type"], "text": json.dumps(state)}
+    if access is not None:
+        event["access"] = access
+    return event
 
 
 def _run(function, *args) -> None:

@@ -13,6 +13,7 @@ import json
 import logging
 import time
 from collections import deque
+from typing import NamedTuple
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -62,6 +63,18 @@ open_sockets = slots.by_session
 state_for = database_sync_to_async(session_state_for)
 
 
+class Frame(NamedTuple):
+    """A state to send: its `seq` and type (for ordering) and its JSON text (encoded once by the sender)."""
+
+    seq: int
+    kind: str
+    text: str
+
+    @classmethod
+    def of(cls, state: dict) -> "Frame":
+        return cls(state["seq"], state["type"], json.dumps(state))
+
+
 class ProgressConsumer(AsyncJsonWebsocketConsumer):
     group_name: str | None = None
     ping_slot: int | None = None  # kept by the pinger
@@ -76,7 +89,7 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
     heal_task: asyncio.Task | None = None
     gap_timer: asyncio.TimerHandle | None = None
     gap_task: asyncio.Task | None = None
-    early: dict[int, dict] | None = None  # states that came ahead of the one before them, by seq
+    early: dict[int, Frame] | None = None  # states that came ahead of the one before them, by seq
 
     async def __call__(self, scope, receive, send):
         """Run the socket; however it ends (close, error, layer failure, cancel), give its slot back here."""
@@ -131,7 +144,7 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(connected_message(session_id))
         if isinstance(state, dict):
             self.allowed = True
-            await self._send_if_newer(state)
+            await self._send_if_newer(Frame.of(state))
         pinger().add(self)
 
     async def disconnect(self, code):
@@ -165,9 +178,11 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
             )
 
     async def progress_update(self, event):
-        """Forward a saved state newer than what this socket sent; after a `seq` gap, send the row's state."""
-        state = event["state"]
-        if self.closing or state["seq"] <= self.last_seq:
+        """Forward a saved state newer than what this socket sent; after a `seq` gap, send the row's state.
+
+        The event is `progress.broadcast.state_event`'s: `seq`, `kind`, the frame's `text` and `access`."""
+        frame = Frame(event["seq"], event["kind"], event["text"])
+        if self.closing or frame.seq <= self.last_seq:
             return  # e.g. a change queued for us while the snapshot was read
         if not self.allowed:
             facts = event.get("access")
@@ -179,20 +194,20 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
                 await self._close(CLOSE_FORBIDDEN)
                 return
             self.allowed = True
-        await self._offer(state)
+        await self._offer(frame)
 
-    async def _offer(self, state: dict) -> None:
-        """Send `state` if it is the next one (and any that came early behind it); hold it if it is ahead."""
-        if self.closing or state["seq"] <= self.last_seq:
+    async def _offer(self, frame: Frame) -> None:
+        """Send `frame` if it is the next one (and any that came early behind it); hold it if it is ahead."""
+        if self.closing or frame.seq <= self.last_seq:
             return
-        if state["seq"] > self.last_seq + 1:
+        if frame.seq > self.last_seq + 1:
             if self.early is None:
                 self.early = {}
-            self.early[state["seq"]] = state
+            self.early[frame.seq] = frame
             if self.gap_timer is None and (self.gap_task is None or self.gap_task.done()):
                 self.gap_timer = asyncio.get_running_loop().call_later(settings.PROGRESS_GAP_WAIT_MS / 1000, self._gap_start)
             return
-        await self._send_if_newer(state)
+        await self._send_if_newer(frame)
         while self.early and (following := self.early.pop(self.last_seq + 1, None)) is not None:
             await self._send_if_newer(following)
         if self.early:
@@ -215,19 +230,19 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
         held = list((self.early or {}).values())  # with any that came while the row was read
         self.early = None
         if isinstance(saved, dict):
-            held.append(saved)
+            held.append(Frame.of(saved))
         if held:
-            await self._send_if_newer(max(held, key=lambda state: state["seq"]))
+            await self._send_if_newer(max(held, key=lambda frame: frame.seq))
 
-    async def _send_if_newer(self, state: dict) -> None:
+    async def _send_if_newer(self, frame: Frame) -> None:
         # seq is checked and recorded with no await before the send, so the heal task and the
         # handlers (which run concurrently) never send a state older than one already sent.
-        if self.closing or state["seq"] <= self.last_seq:
+        if self.closing or frame.seq <= self.last_seq:
             return
-        self.last_seq = state["seq"]
-        self.finished = state["type"] in TERMINAL_TYPES
+        self.last_seq = frame.seq
+        self.finished = frame.kind in TERMINAL_TYPES
         self._heal_later()
-        await self.send_json(state)
+        await self.send(text_data=frame.text)
 
     # -- healing a quiet session from its row ------------------------------------------------------
 
@@ -256,7 +271,7 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
             return
         if isinstance(state, dict) and state["seq"] > self.last_seq:
             logger.info("session %s: quiet at seq %s, row at %s; sending it", self.session_id, self.last_seq, state["seq"])
-            await self._offer(state)  # messages still on their way before it get their turn first
+            await self._offer(Frame.of(state))  # messages still on their way before it get their turn first
             return
         self._heal_later()
 

@@ -17,6 +17,7 @@ from extraction.tasks import wait_for_inline_tasks
 from extraction.models import ExtractionSession
 from imgmvp_site.asgi import application
 from progress import consumers
+from progress.broadcast import state_event
 from progress.groups import session_group
 from extraction.selectors import session_state
 from tests.support.sample_images import jpeg_bytes
@@ -178,7 +179,7 @@ async def test_a_change_without_access_facts_is_decided_from_the_row():
         await communicator.connect()
         assert (await communicator.receive_json_from())["type"] == "connected"
     session = await ExtractionSession.objects.acreate(id=session_id, seq=1, owner_key=owner_fingerprint(owner))
-    change = {"type": "progress.update", "state": session_state(session)}  # no "access"
+    change = state_event(session_state(session))  # no "access"
     await get_channel_layer().group_send(session_group(session_id), change)
     assert await closed_with(stranger) == consumers.CLOSE_FORBIDDEN
     assert (await uploader.receive_json_from())["seq"] == 1

@@ -13,6 +13,7 @@ from extraction.tasks import wait_for_inline_tasks
 from extraction.models import ExtractionSession
 from extraction.selectors import session_state
 from imgmvp_site.asgi import application
+from progress.broadcast import state_event
 from progress.groups import session_group
 from tests.support.communicators import connect, receive_until_end, upload
 from tests.support.images import corrupt_jpeg_bytes
@@ -206,6 +207,6 @@ async def test_a_change_older_than_the_snapshot_is_not_forwarded():
     assert (await watcher.receive_json_from())["seq"] == saved.seq
     # As when a change queued for the group arrives after the (newer) snapshot was sent.
     stale = {**session_state(saved), "type": "progress", "seq": saved.seq - 1}
-    await get_channel_layer().group_send(session_group(saved.id), {"type": "progress.update", "state": stale})
+    await get_channel_layer().group_send(session_group(saved.id), state_event(stale))
     assert await watcher.receive_nothing(timeout=0.3)
     await watcher.disconnect()

@@ -11,6 +11,7 @@ from extraction.tasks import wait_for_inline_tasks
 from extraction.models import ExtractionSession
 from extraction.selectors import session_get, session_state
 from progress import consumers
+from progress.broadcast import state_event
 from progress.groups import session_group
 from tests.support.communicators import TERMINAL, connect, upload
 from tests.support.images import corrupt_jpeg_bytes, jpeg_bytes
@@ -40,7 +41,7 @@ async def test_a_seq_gap_sends_the_saved_state_instead(heal_soon):
     assert (await watcher.receive_json_from())["seq"] == 1
     saved = await saved_at("gap-heal-1-long-client-chosen-id", 6, progress=70, stage="analyse")
     stale = {**session_state(saved), "seq": 3, "progress": 20}  # 2 was lost on the way
-    await get_channel_layer().group_send(session_group("gap-heal-1-long-client-chosen-id"), {"type": "progress.update", "state": stale})
+    await get_channel_layer().group_send(session_group("gap-heal-1-long-client-chosen-id"), state_event(stale))
     healed = await watcher.receive_json_from(timeout=HEAL / 2)  # after the gap wait, not the quiet timeout
     assert healed == session_state(saved)
     await watcher.disconnect()
@@ -58,7 +59,7 @@ async def test_states_that_cross_on_the_way_reach_the_watcher_in_order_and_none_
     at = {seq: session_state(await saved_at(session_id, seq, progress=10 * seq, stage="extract")) for seq in (2, 3, 4)}
     group = session_group(session_id)
     for seq in (3, 4, 2):  # 3 and 4 overtook 2; the row is at 4 meanwhile
-        await get_channel_layer().group_send(group, {"type": "progress.update", "state": at[seq]})
+        await get_channel_layer().group_send(group, state_event(at[seq]))
     assert [(await watcher.receive_json_from(timeout=1))["seq"] for _ in range(3)] == [2, 3, 4]
     assert await watcher.receive_nothing(timeout=0.3)
     await watcher.disconnect()
@@ -81,7 +82,7 @@ async def test_a_socket_opened_before_its_upload_heals_from_the_first_change_tha
     watcher = await connect("late-row-1-long-client-chosen-id")
     saved = await ExtractionSession.objects.acreate(id="late-row-1-long-client-chosen-id", seq=5, client_chose_id=True)  # 1-4 lost
     late = {**session_state(saved), "seq": 2}  # a delayed message, older than the row
-    await get_channel_layer().group_send(session_group("late-row-1-long-client-chosen-id"), {"type": "progress.update", "state": late})
+    await get_channel_layer().group_send(session_group("late-row-1-long-client-chosen-id"), state_event(late))
     assert await watcher.receive_json_from(timeout=HEAL / 2) == session_state(saved)
     await watcher.disconnect()
 
