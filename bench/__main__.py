@@ -20,7 +20,7 @@ from pathlib import Path
 from . import servers, workloads
 from .servers import (DEFAULT_MODES, MODES, PEERS, ROOT, BareWebsocketServer, Deployment, OtherLoad, PeerDeployment,
                       raise_fd_limit, redis_url, rss_bytes, wait_for_quiet)
-from .workloads import RssSampler, TotalRssSampler, Upload
+from .workloads import TotalRssSampler, Upload
 
 RESULTS = ROOT / "bench" / "results"
 CORPUS = ROOT.parent / "shared" / "corpus" / "images"
@@ -178,7 +178,8 @@ async def section_idle(mode, args) -> dict:
 
 
 async def section_memory(mode, args, uploads: list[Upload]) -> dict:
-    """Peak server RSS while several clients upload a large file at once, above the warmed-up idle RSS."""
+    """Peak server RSS (all its processes) while several clients upload a large file at once, above the
+    warmed-up idle RSS."""
     big = big_upload(uploads[0], args.big_mb * 1_000_000)
     out = {}
     for kind in UPLOAD_KINDS:  # a fresh server per kind: memory kept by the allocator would hide growth
@@ -193,9 +194,10 @@ async def section_memory(mode, args, uploads: list[Upload]) -> dict:
 
                 await workloads.run_clients(2, 1, warm)
                 await asyncio.sleep(1)
-                idle = rss_bytes(deployment.pid)
+                # Every process of the server: its extraction children (EXTRACTION_PROCESSES) decode there.
+                idle = sum(rss_bytes(pid) for pid in deployment.pids)
                 quiet(args)
-                with RssSampler(deployment.pid, 0.05) as sampler, OtherLoad(deployment.pid) as load:
+                with TotalRssSampler(lambda: deployment.pids) as sampler, OtherLoad(*deployment.pids) as load:
                     records, wall = await workloads.run_clients(args.big_clients, 1, upload)
         summary = workloads.summarise(records, wall)
         out[kind] = {
