@@ -113,8 +113,9 @@ def _server_argv(server: str, port: int, app: str = "bench.asgi:application") ->
 class Deployment:
     """One running mode: its own SQLite file and media folder, a server process, its extra processes."""
 
-    def __init__(self, mode: Mode, label: str = "", **env_overrides: str):
+    def __init__(self, mode: Mode, label: str = "", root: Path | None = None, **env_overrides: str):
         self.mode = mode
+        self.root = root or ROOT  # the checkout the server runs from (bench/trees.py runs older ones)
         self.label = label or mode.name
         self.tmp = Path(tempfile.mkdtemp(prefix=f"imgmvp-bench-{mode.name}-"))
         self.port = free_port()
@@ -164,7 +165,7 @@ class Deployment:
 
     def _spawn(self, argv: list[str], log_name: str) -> subprocess.Popen:
         log = open(self.tmp / log_name, "ab")
-        process = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        process = subprocess.Popen(argv, cwd=self.root, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True, preexec_fn=raise_fd_limit)
         log.close()
         self.processes.append(process)
@@ -173,7 +174,7 @@ class Deployment:
     def start(self, timeout: float = 60) -> "Deployment":
         (self.tmp / "bare").mkdir()
         with open(self.tmp / "migrate.log", "wb") as log:
-            subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=self.env,
+            subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=self.root, env=self.env,
                            stdout=log, stderr=subprocess.STDOUT, check=True, timeout=180)
         self.server = self._spawn(_server_argv(self.mode.server, self.port, self.mode.app), "server.log")
         for index, argv in enumerate(self.mode.extra_processes):

@@ -3,127 +3,129 @@
 The pipeline is Python that holds the GIL most of its time: in the web process's threads, extractions
 and the event loop share one core's worth of Python (docs/performance.md). Here the session still runs
 in its `sync_to_async` thread (the row, the lease and the notifications stay there); only the pure
-function runs in one of N spawned processes, which send each stage back to that thread as it happens.
+function runs in a spawned child process, which sends each stage back over a pipe as it happens.
 
-When `on_progress` raises (the lease was lost, the session cancelled), the relay waits for the child
-to finish before raising, so no child writes a file after its caller discarded it. A child that dies
-(a crash in a decoder, the kernel's OOM killer) breaks the pool: the sessions then in its children
-fail, the server does not, and the next session gets a new pool.
+Each child runs one job at a time and talks to the one thread that gave it the job, over its own
+pipe: that thread reads the stages itself (no relay thread between). Up to `processes` children are
+made, on demand, and kept.
+
+When `on_progress` raises (the lease was lost, the session cancelled), the thread reads on until the
+child has finished before raising, so no child writes a file after its caller discarded it. A child
+that dies (a crash in a decoder, the kernel's OOM killer) fails the one session it ran and nothing
+else: it is replaced at the next job.
 """
 
-import itertools
 import logging
 import multiprocessing
-import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from .pipeline.stages import Stage
 
 logger = logging.getLogger(__name__)
 
-_END = "end"  # sent by the child after the function returned or raised: every stage came before it
-_DONE = "done"  # put here when the child's future is done (its result, its error or its death)
-
-_lock = threading.Lock()
-_pool: ProcessPoolExecutor | None = None
-_events: Any = None  # the queue every child sends its stages on (one reader: `_relay`)
-_waiting: dict[int, "queue.SimpleQueue"] = {}
-_tokens = itertools.count(1)
-_child_events: Any = None  # in a child: the same queue
+_context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
+_lock = threading.Condition()
+_idle: list["_Child"] = []
+_made = 0  # children alive or being made
 
 
 class ProcessDied(RuntimeError):
     """The child running a session's pipeline exited before it answered."""
 
 
-def _child_start(events) -> None:
-    global _child_events
-    _child_events = events
+class _Child:
+    def __init__(self):
+        self.conn, child_end = _context.Pipe(duplex=True)
+        self.process = _context.Process(target=_child_main, args=(child_end,), name="extraction", daemon=True)
+        self.process.start()
+        child_end.close()
+
+    def discard(self) -> None:
+        self.conn.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
 
 
-def _child_run(token: int, func: Callable[..., Any], path: str, kwargs: dict) -> Any:
+def _child_main(conn) -> None:
+    """A child's life: run the jobs its thread sends, one at a time, until the pipe closes."""
     def on_progress(stage: Stage) -> None:
-        _child_events.put((token, stage))
+        conn.send(("stage", stage))
 
-    try:
-        return func(path, on_progress=on_progress, **kwargs)
-    finally:
-        _child_events.put((token, _END))
-
-
-def _relay(events) -> None:
-    """The parent's one reader of the children's stages: each goes to the thread waiting for it."""
     while True:
         try:
-            token, event = events.get()
+            func, path, kwargs = conn.recv()
         except (EOFError, OSError):
-            return  # the queue was closed (the pool was replaced)
-        waiting = _waiting.get(token)
-        if waiting is not None:
-            waiting.put(event)
+            return  # the parent closed the pipe or is gone
+        try:
+            answer = ("result", func(path, on_progress=on_progress, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, as the thread would raise it
+            answer = ("error", exc)
+        try:
+            conn.send(answer)
+        except Exception:  # an error that does not pickle: its text still reaches the caller
+            conn.send(("error", RuntimeError(f"{type(answer[1]).__name__}: {answer[1]}")))
 
 
-def _pool_for(processes: int) -> ProcessPoolExecutor:
-    global _pool, _events
+def _checkout(processes: int) -> _Child:
+    global _made
     with _lock:
-        if _pool is None:
-            context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
-            _events = context.Queue()
-            _pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_child_start, initargs=(_events,))
-            threading.Thread(target=_relay, args=(_events,), name="pipeline-relay", daemon=True).start()
-        return _pool
+        while not _idle and _made >= processes:
+            _lock.wait()
+        if _idle:
+            return _idle.pop()
+        _made += 1
+    try:
+        return _Child()  # outside the lock: a spawn takes a while
+    except BaseException:
+        _checkin(None)
+        raise
 
 
-def _pool_broken(pool: ProcessPoolExecutor) -> None:
-    """Forget a pool whose child died (once, whichever session noticed first); the next run makes another."""
-    global _pool
+def _checkin(child: _Child | None) -> None:
+    """Give a healthy child back (or, with None, the place of one that is gone)."""
+    global _made
     with _lock:
-        if _pool is pool:
-            _pool = None
-            pool.shutdown(wait=False, cancel_futures=True)
+        if child is None:
+            _made -= 1
+        else:
+            _idle.append(child)
+        _lock.notify()
 
 
 def run(func: Callable[..., Any], path: str, *, on_progress: Callable[[Stage], None], processes: int, **kwargs) -> Any:
     """`func(path, on_progress=..., **kwargs)` in a child process (`func` importable by name, like
     `run_pipeline`); its stages reach `on_progress` in this thread, in order, before this returns."""
-    pool = _pool_for(processes)
-    token = next(_tokens)
-    events: queue.SimpleQueue = queue.SimpleQueue()
-    _waiting[token] = events
+    child = _checkout(processes)
+    healthy = False
     try:
-        try:
-            future = pool.submit(_child_run, token, func, path, kwargs)
-        except BrokenProcessPool:  # broken since we took it: one more try on a new pool
-            _pool_broken(pool)
-            pool = _pool_for(processes)
-            future = pool.submit(_child_run, token, func, path, kwargs)
-        future.add_done_callback(lambda _: events.put(_DONE))
+        child.conn.send((func, path, kwargs))
         raised: BaseException | None = None
-        ended = done = False
-        while not (ended and done):
-            event = events.get()
-            if event == _END:
-                ended = True
-            elif event == _DONE:
-                done = True
-                if future.exception() is not None:
-                    break  # raised in the child (its _END may be lost with it) or the child died
-            elif raised is None:
+        while True:
+            try:
+                kind, value = child.conn.recv()
+            except (EOFError, OSError) as exc:
+                logger.error("an extraction process died while it ran %s (exit code %s)", path,
+                             child.process.exitcode if not child.process.is_alive() else "?")
+                raise ProcessDied("the extraction process died") from exc
+            if kind != "stage":
+                healthy = True
+                break
+            if raised is None:
                 try:
-                    on_progress(event)
+                    on_progress(value)
                 except BaseException as exc:  # noqa: BLE001 - raised once the child is done
                     raised = exc
         if raised is not None:
             raise raised
-        try:
-            return future.result()
-        except BrokenProcessPool as exc:
-            _pool_broken(pool)
-            logger.error("an extraction process died while it ran %s", path)
-            raise ProcessDied("the extraction process died") from exc
+        if kind == "error":
+            raise value
+        return value
     finally:
-        _waiting.pop(token, None)
+        if healthy:
+            _checkin(child)
+        else:
+            child.discard()
+            _checkin(None)
