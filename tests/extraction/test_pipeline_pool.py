@@ -59,13 +59,32 @@ def test_when_on_progress_raises_the_child_has_finished_its_files_before_the_cal
     assert copy.exists()  # written before the raise: a caller that discards it now leaves nothing behind
 
 
-def test_a_child_that_dies_fails_its_run_and_the_next_run_gets_a_new_pool(jpeg):
+def test_a_child_that_dies_fails_its_run_and_the_next_run_gets_a_new_child(jpeg):
     stages = []
     with pytest.raises(pipeline_pool.ProcessDied):
         pipeline_pool.run(pool_targets.dies, jpeg, on_progress=stages.append, processes=2)
     after = pipeline_pool.run(run_pipeline, jpeg, on_progress=lambda stage: None, processes=2)
     assert after["groups"]["File"]
     assert stages[:1] in ([], [pool_targets.START])  # the stage before the death may or may not have come
+
+
+def test_a_child_that_dies_leaves_the_run_in_the_other_child_to_finish(jpeg, tmp_path):
+    answers, running = {}, threading.Event()
+
+    def long_run():
+        answers["long"] = pipeline_pool.run(pool_targets.waits_for_flag, jpeg, on_progress=lambda stage: running.set(),
+                                            processes=2)
+
+    other = threading.Thread(target=long_run)
+    other.start()
+    try:
+        assert running.wait(20)  # its child is at work when the other one dies
+        with pytest.raises(pipeline_pool.ProcessDied):
+            pipeline_pool.run(pool_targets.dies, jpeg, on_progress=lambda stage: None, processes=2)
+    finally:
+        Path(f"{jpeg}.go").touch()
+        other.join(30)
+    assert answers["long"]["groups"]["File"]
 
 
 @pytest.mark.django_db(transaction=True)
