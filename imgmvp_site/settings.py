@@ -222,10 +222,8 @@ UPLOAD_EXPIRY_SECONDS = env_int("UPLOAD_EXPIRY_SECONDS", 86400)
 # of sharing the web process's GIL: on 2 cores +50-90% sessions/s (docs/performance.md). 0 keeps the
 # pipeline in the thread (one process, ~80 MB less). Celery workers are processes already: 0 there.
 EXTRACTION_PROCESSES = env_int("EXTRACTION_PROCESSES", (os.cpu_count() or 1) if (os.cpu_count() or 1) > 1 else 0)
-# At most this many sessions extract at once in a process: one per child process; without children,
-# leave the event loop a core (threads share its GIL).
-MAX_CONCURRENT_EXTRACTIONS = env_int(
-    "MAX_CONCURRENT_EXTRACTIONS", EXTRACTION_PROCESSES or max(1, (os.cpu_count() or 1) - 1))
+# At most this many sessions extract at once in a process: one per child process, or per core.
+MAX_CONCURRENT_EXTRACTIONS = env_int("MAX_CONCURRENT_EXTRACTIONS", EXTRACTION_PROCESSES or (os.cpu_count() or 1))
 PROGRESS_PING_SECONDS = env_int("PROGRESS_PING_SECONDS", 30)
 
 # --- Dispatch: where extractions run (extraction/tasks.py) ------------------------------------------
