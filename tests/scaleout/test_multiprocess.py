@@ -20,6 +20,7 @@ from tests.support.scaleout import (
     STAGES,
     beat,
     hold,
+    log_lines,
     pipeline_runs,
     release,
     rows,
@@ -88,7 +89,7 @@ async def test_two_web_and_two_worker_processes_complete_20_uploads_watched_acro
             for i, (body, watched) in enumerate(zip(accepted, seen)):
                 assert watched.last["type"] == "complete", (watched.session_id, watched.messages)
                 # Watchers joined before their upload: every stage arrives, once, in order, seq rising.
-                assert watched.stages == STAGES, (watched.session_id, watched.stages)
+                assert watched.stages == STAGES, (watched.session_id, watched.stages, log_lines(tmp_path, watched.session_id))
                 seqs = [m["seq"] for m in watched.messages]
                 assert seqs == sorted(set(seqs))
                 # The token works through the other process too.

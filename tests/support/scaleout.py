@@ -91,6 +91,14 @@ def pipeline_runs(*workers: ServerProcess) -> int:
                for w in workers)
 
 
+def log_lines(folder: Path, needle: str, limit: int = 40) -> list[str]:
+    """The lines of the processes' logs in `folder` that mention `needle` (for a failure's message)."""
+    found = []
+    for log in sorted(folder.glob("*.log")):
+        found += [f"{log.name}: {line.rstrip()}" for line in log.read_text(errors="replace").splitlines() if needle in line]
+    return found[-limit:]
+
+
 def stop_all(*processes: ServerProcess) -> None:
     for process in processes:
         process.stop()
