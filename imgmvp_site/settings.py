@@ -219,8 +219,9 @@ UPLOAD_EXPIRY_SECONDS = env_int("UPLOAD_EXPIRY_SECONDS", 86400)
 
 # Inline mode runs each session in a thread; EXTRACTION_PROCESSES > 0 runs its pure pipeline in one
 # of that many spawned processes (extraction/pipeline_pool.py), so extractions use every core instead
-# of sharing the web process's GIL: on 2 cores +50-90% sessions/s (docs/performance.md). 0 keeps the
-# pipeline in the thread (one process, ~80 MB less). Celery workers are processes already: 0 there.
+# of sharing the web process's GIL: on 2 cores +14-28% sessions/s against two threads (change 23 in
+# docs/performance.md). 0 keeps the pipeline in the thread (one process, ~70 MB less). Celery workers
+# are processes already: 0 there.
 EXTRACTION_PROCESSES = env_int("EXTRACTION_PROCESSES", (os.cpu_count() or 1) if (os.cpu_count() or 1) > 1 else 0)
 # At most this many sessions extract at once in a process: one per child process, or per core.
 MAX_CONCURRENT_EXTRACTIONS = env_int("MAX_CONCURRENT_EXTRACTIONS", EXTRACTION_PROCESSES or (os.cpu_count() or 1))
