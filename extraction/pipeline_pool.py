@@ -101,7 +101,12 @@ def run(func: Callable[..., Any], path: str, *, on_progress: Callable[[Stage], N
     child = _checkout(processes)
     healthy = False
     try:
-        child.conn.send((func, path, kwargs))
+        try:
+            child.conn.send((func, path, kwargs))
+        except OSError:  # it died while idle (the OOM killer, a kill): the job has not begun, so a new child takes it
+            child.discard()
+            child = _Child()
+            child.conn.send((func, path, kwargs))
         raised: BaseException | None = None
         while True:
             try:

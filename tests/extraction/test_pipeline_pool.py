@@ -68,6 +68,19 @@ def test_a_child_that_dies_fails_its_run_and_the_next_run_gets_a_new_child(jpeg)
     assert stages[:1] in ([], [pool_targets.START])  # the stage before the death may or may not have come
 
 
+def test_children_killed_while_idle_are_replaced_before_a_job_reaches_them(jpeg):
+    pipeline_pool.run(run_pipeline, jpeg, on_progress=lambda stage: None, processes=2)
+    killed = list(pipeline_pool._idle)  # as the OOM killer would leave them
+    assert killed
+    for child in killed:
+        child.process.kill()
+        child.process.join(5)
+    for _ in killed:  # each run takes one of them first, finds it dead, and gives the job to a new child
+        result = pipeline_pool.run(run_pipeline, jpeg, on_progress=lambda stage: None, processes=2)
+        assert result["groups"]["File"]
+    assert all(child.process.is_alive() for child in pipeline_pool._idle)
+
+
 def test_a_child_that_dies_leaves_the_run_in_the_other_child_to_finish(jpeg, tmp_path):
     answers, running = {}, threading.Event()
 
