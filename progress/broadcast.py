@@ -1,7 +1,6 @@
 """Tells a session's watchers about its newly saved state through the channel layer."""
 
 import asyncio
-import json
 import logging
 import os
 import threading
@@ -16,6 +15,7 @@ from extraction.models import ExtractionSession
 from extraction.selectors import session_state
 
 from .groups import session_group
+from .messages import Frame
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def state_event(state: dict, access: dict | None = None) -> dict:
     state's result would be), beside the `seq` and type the consumer orders by. `access` lets a socket
     that connected before the upload decide whether it may watch without reading the row again (the
     consumer never forwards it)."""
-    event = {"type": EVENT_TYPE, "seq": state["seq"], "kind": state["type"], "text": json.dumps(state)}
+    event = {"type": EVENT_TYPE, **Frame.of(state)._asdict()}
     if access is not None:
         event["access"] = access
     return event

@@ -13,7 +13,6 @@ import json
 import logging
 import time
 from collections import deque
-from typing import NamedTuple
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -27,7 +26,7 @@ from extraction.session_ids import is_valid_session_id
 from imgmvp_site.errors import ApiError
 
 from .groups import session_group
-from .messages import connected_message, error_message, pong_message
+from .messages import Frame, connected_message, error_message, pong_message
 from .pinger import pinger
 from .slots import slots
 
@@ -61,18 +60,6 @@ except ImportError:  # pragma: no cover - served by something other than daphne
 open_sockets = slots.by_session
 
 state_for = database_sync_to_async(session_state_for)
-
-
-class Frame(NamedTuple):
-    """A state to send: its `seq` and type (for ordering) and its JSON text (encoded once by the sender)."""
-
-    seq: int
-    kind: str
-    text: str
-
-    @classmethod
-    def of(cls, state: dict) -> "Frame":
-        return cls(state["seq"], state["type"], json.dumps(state))
 
 
 class ProgressConsumer(AsyncJsonWebsocketConsumer):

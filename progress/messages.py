@@ -1,7 +1,8 @@
 """The socket's own frames of the progress protocol (docs/protocol.md); session states come from
 `extraction.selectors.session_state`."""
 
-from typing import Any
+import json
+from typing import Any, NamedTuple
 
 from extraction.selectors import iso
 from imgmvp_site.errors import ApiError
@@ -21,3 +22,15 @@ def ping_message() -> dict[str, Any]:
 
 def error_message(error: ApiError) -> dict[str, Any]:
     return {"type": "error", **error.body(), "timestamp": iso()}
+
+
+class Frame(NamedTuple):
+    """A session state to send: its `seq` and type (for ordering) and its JSON text, encoded once."""
+
+    seq: int
+    kind: str
+    text: str
+
+    @classmethod
+    def of(cls, state: dict) -> "Frame":
+        return cls(state["seq"], state["type"], json.dumps(state))
