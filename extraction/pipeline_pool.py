@@ -12,12 +12,14 @@ made, on demand, and kept.
 When `on_progress` raises (the lease was lost, the session cancelled), the thread reads on until the
 child has finished before raising, so no child writes a file after its caller discarded it. A child
 that dies (a crash in a decoder, the kernel's OOM killer) fails the one session it ran and nothing
-else: it is replaced at the next job.
+else: it is replaced at the next job. A child still running at the run's time limit (a hung read, a
+runaway decoder) is killed, so it holds neither a core nor a pool place after its session was given up.
 """
 
 import logging
 import multiprocessing
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +35,10 @@ _made = 0  # children alive or being made
 
 class ProcessDied(RuntimeError):
     """The child running a session's pipeline exited before it answered."""
+
+
+class Overdue(TimeoutError):
+    """The child was still running at the run's time limit, and was killed."""
 
 
 class _Child:
@@ -95,10 +101,13 @@ def _checkin(child: _Child | None) -> None:
         _lock.notify()
 
 
-def run(func: Callable[..., Any], path: str, *, on_progress: Callable[[Stage], None], processes: int, **kwargs) -> Any:
+def run(func: Callable[..., Any], path: str, *, on_progress: Callable[[Stage], None], processes: int,
+        timeout: float | None = None, **kwargs) -> Any:
     """`func(path, on_progress=..., **kwargs)` in a child process (`func` importable by name, like
-    `run_pipeline`); its stages reach `on_progress` in this thread, in order, before this returns."""
+    `run_pipeline`); its stages reach `on_progress` in this thread, in order, before this returns.
+    Past `timeout` seconds the child is killed and Overdue raised."""
     child = _checkout(processes)
+    deadline = None if timeout is None else time.monotonic() + timeout
     healthy = False
     try:
         try:
@@ -109,6 +118,9 @@ def run(func: Callable[..., Any], path: str, *, on_progress: Callable[[Stage], N
             child.conn.send((func, path, kwargs))
         raised: BaseException | None = None
         while True:
+            if deadline is not None and not child.conn.poll(max(0.0, deadline - time.monotonic())):
+                logger.error("an extraction process still ran %s after %ss; killing it", path, timeout)
+                raise Overdue(f"the extraction ran past its {timeout:g} s limit")  # `finally` kills the child
             try:
                 kind, value = child.conn.recv()
             except (EOFError, OSError) as exc:

@@ -27,3 +27,10 @@ def waits_for_flag(path, *, on_progress, **kwargs):
 def says_its_pid(path, *, on_progress, **kwargs):
     """The real pipeline, its result marked with the process that ran it."""
     return {**run_pipeline(path, on_progress=on_progress, **kwargs), "ranInPid": os.getpid()}
+
+
+def hangs(path, *, on_progress, **kwargs):
+    """A hung read: the first stage, its pid in `<path>.pid`, then nothing for a minute."""
+    on_progress(START)
+    Path(f"{path}.pid").write_text(str(os.getpid()))
+    time.sleep(60)

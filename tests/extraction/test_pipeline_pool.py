@@ -4,9 +4,11 @@ calling thread; and a session run that way (EXTRACTION_PROCESSES > 0, the defaul
 import os
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from extraction import pipeline_pool, services
 from extraction.models import ExtractionSession
@@ -81,6 +83,26 @@ def test_children_killed_while_idle_are_replaced_before_a_job_reaches_them(jpeg)
     assert all(child.process.is_alive() for child in pipeline_pool._idle)
 
 
+def gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_a_child_still_running_at_the_time_limit_is_killed_and_the_next_run_gets_a_new_child(jpeg):
+    stages = []
+    started = time.monotonic()
+    with pytest.raises(pipeline_pool.Overdue):
+        pipeline_pool.run(pool_targets.hangs, jpeg, on_progress=stages.append, processes=2, timeout=1)
+    assert time.monotonic() - started < 5  # the child sleeps for a minute
+    assert stages == [pool_targets.START]
+    assert gone(int(Path(f"{jpeg}.pid").read_text()))
+    after = pipeline_pool.run(run_pipeline, jpeg, on_progress=lambda stage: None, processes=2, timeout=30)
+    assert after["groups"]["File"]
+
+
 def test_a_child_that_dies_leaves_the_run_in_the_other_child_to_finish(jpeg, tmp_path):
     answers, running = {}, threading.Event()
 
@@ -138,3 +160,20 @@ def test_a_session_cancelled_while_its_child_runs_leaves_no_file(new_session, se
     media = Path(settings.MEDIA_ROOT)
     left = [path for path in media.rglob("*") if path.is_file() and not path.name.endswith(".go")]
     assert left == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_whose_child_hangs_is_killed_at_its_limit_and_left_to_the_sweep(new_session, settings, monkeypatch):
+    settings.EXTRACTION_PROCESSES = 2
+    settings.EXTRACTION_LEASE_SECONDS = 1
+    settings.EXTRACTION_MAX_RUN_SECONDS = 1
+    monkeypatch.setattr(services, "run_pipeline", pool_targets.hangs)
+    session = new_session()
+    started = time.monotonic()
+    services.session_run(session_id=session.id)
+    assert time.monotonic() - started < 1 + 1 + 3  # the limit, one lease, and the kill; not the child's minute
+    assert gone(int(Path(upload_storage().path(session.stored_path) + ".pid").read_text()))
+    row = ExtractionSession.objects.get(pk=session.id)
+    assert (row.status, row.stage, row.error_code) == (ExtractionSession.Status.PROCESSING, "start", "")
+    time.sleep(max(0.0, (row.lease_expires_at - timezone.now()).total_seconds()) + 0.05)  # not renewed since
+    assert services.sessions_reap(pending_older_than=timedelta(hours=1)) == [session.id]  # tried again elsewhere
