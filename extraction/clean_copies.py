@@ -13,6 +13,7 @@ from django.utils import timezone
 from .models import ExtractionSession
 from .pipeline.clean import KEEP_NONE, clean_file
 from .pipeline.formats import detect_format
+from .rows import row_update
 from .storage import upload_storage
 
 logger = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ def clean_copies_expire() -> int:
     count = 0
     for session_id, name in expired.values_list("pk", "clean_path"):
         clean_discard(name)
-        count += ExtractionSession.objects.filter(pk=session_id, clean_path=name).update(clean_path="")
+        count += row_update(session_id, {"clean_path": name}, clean_path="")
     return count
 
 

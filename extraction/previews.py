@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from .models import ExtractionSession
+from .rows import row_update
 from .storage import upload_storage
 
 logger = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ def previews_expire() -> int:
     for rows in (ended, expired):
         for session_id, name in rows.values_list("pk", "preview_path"):
             preview_discard(name)
-            count += ExtractionSession.objects.filter(pk=session_id, preview_path=name).update(preview_path="")
+            count += row_update(session_id, {"preview_path": name}, preview_path="")
     return count
 
 

@@ -10,6 +10,7 @@ from imgmvp_site.errors import ApiError
 from .access import session_may_view
 from .models import ExtractionSession
 from .previews import preview_shown
+from .rows import row_get
 from .session_ids import is_valid_session_id
 
 Status = ExtractionSession.Status
@@ -31,7 +32,7 @@ def session_get(session_id: str) -> ExtractionSession | None:
     """The session's row, or None for an unknown or malformed id."""
     if not is_valid_session_id(session_id):
         return None
-    return ExtractionSession.objects.filter(pk=session_id).first()
+    return row_get(session_id)
 
 
 def session_state(session: ExtractionSession) -> dict[str, Any]:

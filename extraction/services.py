@@ -27,6 +27,7 @@ from .notifications import notify
 from .pipeline import PipelineError, Stage, run_pipeline
 from .pipeline.formats import HEAD_BYTES, detect_format
 from .previews import FOLDER as PREVIEW_FOLDER, preview_discard, preview_target
+from .rows import row_update
 from .selectors import session_get
 from .session_ids import is_valid_session_id, new_session_id
 from .storage import StorageFailed, local_path, upload_store, upload_storage
@@ -282,11 +283,11 @@ def _session_process(session: ExtractionSession, renewer: _LeaseRenewer) -> None
         clean_discard(target)
         preview_discard(preview)
         session_fail(session=session, code=exc.code, message=exc.message)
-    except Exception:
+    except Exception as exc:
         clean_discard(target)
         preview_discard(preview)
-        if renewer.gave_up.is_set():
-            # Stopped past its limit (Celery's soft time limit): leave it to the sweep, as a hung run.
+        if renewer.gave_up.is_set() or isinstance(exc, pipeline_pool.Overdue):
+            # Stopped past its limit (Celery's soft time limit, a killed child): left to the sweep, as a hung run.
             logger.warning("session %s: stopped after EXTRACTION_MAX_RUN_SECONDS; left to the sweep", session.id)
             return
         logger.exception("session %s: unexpected error in the pipeline", session.id)
@@ -300,7 +301,9 @@ def _session_process(session: ExtractionSession, renewer: _LeaseRenewer) -> None
 def _pipeline_run(path: str, **kwargs) -> dict[str, Any]:
     """The pure pipeline, in this thread or (EXTRACTION_PROCESSES > 0) in a child process."""
     if settings.EXTRACTION_PROCESSES > 0:
-        return pipeline_pool.run(run_pipeline, path, processes=settings.EXTRACTION_PROCESSES, **kwargs)
+        # Killed where Celery's soft time limit would stop it: one lease after the renewer gave up.
+        limit = settings.EXTRACTION_MAX_RUN_SECONDS + settings.EXTRACTION_LEASE_SECONDS
+        return pipeline_pool.run(run_pipeline, path, processes=settings.EXTRACTION_PROCESSES, timeout=limit, **kwargs)
     return run_pipeline(path, **kwargs)
 
 
@@ -332,7 +335,7 @@ def session_complete(*, session: ExtractionSession, result: dict[str, Any], clea
     _upload_discard(session)
 
 
-def session_fail(*, session: ExtractionSession, code: str, message: str, where: Q | None = None) -> bool:
+def session_fail(*, session: ExtractionSession, code: str, message: str, where: dict[str, Any] | None = None) -> bool:
     """End a session as failed with a stable error code (its stage is kept); False if it changed under us."""
     try:
         _session_advance(
@@ -430,13 +433,13 @@ def sessions_reap(*, pending_older_than: timedelta | None = None) -> list[str]:
         pending_older_than = timedelta(seconds=settings.EXTRACTION_PENDING_TIMEOUT_SECONDS)
     now = timezone.now()
     again: list[str] = []
-    expired = Q(status=Status.PROCESSING, lease_expires_at__lt=now)
+    expired = {"status": Status.PROCESSING, "lease_expires_at__lt": now}
     here = Q(lease_owner__startswith=f"{socket.gethostname()}:")
-    for session in ExtractionSession.objects.filter(expired | (here & Q(status=Status.PROCESSING))).order_by("created_at"):
+    for session in ExtractionSession.objects.filter(Q(**expired) | (here & Q(status=Status.PROCESSING))).order_by("created_at"):
         if session.lease_expires_at is not None and session.lease_expires_at < now:
             where = expired  # not renewed since we read it
         elif _owner_gone(session.lease_owner):
-            where = Q(status=Status.PROCESSING)  # its holder is gone: nobody renews it
+            where = {"status": Status.PROCESSING}  # its holder is gone: nobody renews it
         else:
             continue
         if session.attempts >= settings.EXTRACTION_MAX_ATTEMPTS:
@@ -564,7 +567,7 @@ def sessions_purge(*, older_than: timedelta) -> tuple[int, int]:
     return rows, files
 
 
-def _session_advance(session: ExtractionSession, *, where: Q | None = None, **fields: Any) -> None:
+def _session_advance(session: ExtractionSession, *, where: dict[str, Any] | None = None, **fields: Any) -> None:
     """Save `fields` if nobody else wrote since we read the row, then notify of the new state.
 
     The write also requires the lease we read (only the lease holder writes) and `where`, if given.
@@ -579,12 +582,10 @@ def _session_advance(session: ExtractionSession, *, where: Q | None = None, **fi
     notify(session)
 
 
-def _row_update(session_id: str, guard: dict[str, Any], *, where: Q | None = None, **fields: Any) -> bool:
-    """The one write to an existing row: `fields`, only where the `guard` lookups (and `where`) still
-    hold; True if the row was written."""
-    rows = ExtractionSession.objects.filter(pk=session_id, **guard)
-    if where is not None:
-        rows = rows.filter(where)
+def _row_update(session_id: str, guard: dict[str, Any], *, where: dict[str, Any] | None = None, **fields: Any) -> bool:
+    """The one write to an existing row (`rows.row_update`): `fields`, only where the `guard` lookups
+    (and `where`'s) still hold; True if the row was written."""
+    guard = {**guard, **(where or {})}
     # A locked or lost database is waited out, within the lease, instead of failing the session: the
     # guard makes a repeated write harmless (it writes nothing if another writer came in between).
-    return with_retries(lambda: rows.update(**fields) == 1, within=settings.EXTRACTION_LEASE_SECONDS)
+    return with_retries(lambda: row_update(session_id, guard, **fields), within=settings.EXTRACTION_LEASE_SECONDS)

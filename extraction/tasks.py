@@ -46,10 +46,11 @@ def _due_at_next_sweep(session_id: str) -> None:
     from django.utils import timezone
 
     from .models import ExtractionSession
+    from .rows import row_update
 
     due = timezone.now() - timedelta(seconds=settings.EXTRACTION_PENDING_TIMEOUT_SECONDS)
     try:
-        ExtractionSession.objects.filter(pk=session_id, status=ExtractionSession.Status.PENDING).update(updated_at=due)
+        row_update(session_id, {"status": ExtractionSession.Status.PENDING}, updated_at=due)
     except Exception:
         logger.warning("session %s: could not mark it for the sweep; it waits for the pending timeout", session_id)
 
