@@ -310,6 +310,10 @@ PROGRESS_HEAL_SECONDS = env_int("PROGRESS_HEAL_SECONDS", 5)
 PROGRESS_GAP_WAIT_MS = env_int("PROGRESS_GAP_WAIT_MS", 250)
 # imgmvp_site/patches/daphne.py: 0 serves with daphne's own request class.
 DAPHNE_MULTIPART_PATCH = env_bool("DAPHNE_MULTIPART_PATCH", True)
+# imgmvp_site/patches/channels_consumer.py: 0 runs Channels' own consumer dispatch and database reads.
+CHANNELS_CONSUMER_PATCH = env_bool("CHANNELS_CONSUMER_PATCH", True)
+# imgmvp_site/patches/django_rows.py: 0 writes and reads a session's row through the ORM's QuerySets.
+DJANGO_ROW_SQL_PATCH = env_bool("DJANGO_ROW_SQL_PATCH", True)
 
 # One handler, on the root logger, and none on ours or Django's: the `daphne` command line configures
 # the root logger itself (logging.basicConfig), and a handler of our own on each logger printed every

@@ -15,7 +15,6 @@ import time
 from collections import deque
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 from django.conf import settings
 
@@ -24,6 +23,7 @@ from extraction.access import may_view, token_session_id
 from extraction.selectors import REFUSED, session_state_for
 from extraction.session_ids import is_valid_session_id
 from imgmvp_site.errors import ApiError
+from imgmvp_site.patches.channels_consumer import HandlersWithoutConnectionHop, reader
 
 from .groups import session_group
 from .messages import Frame, connected_message, error_message, pong_message
@@ -59,10 +59,10 @@ except ImportError:  # pragma: no cover - served by something other than daphne
 # This process's open progress sockets by session id (kept for tests and metrics; progress/slots.py).
 open_sockets = slots.by_session
 
-state_for = database_sync_to_async(session_state_for)
+state_for = reader(session_state_for)
 
 
-class ProgressConsumer(AsyncJsonWebsocketConsumer):
+class ProgressConsumer(HandlersWithoutConnectionHop, AsyncJsonWebsocketConsumer):
     group_name: str | None = None
     ping_slot: int | None = None  # kept by the pinger
     counted: str | None = None
