@@ -1,7 +1,7 @@
 """The one write to an existing session row and the one read of a row by its id.
 
 Services (`services._row_update`), the selector (`selectors.session_get`) and the sweeps of previews
-and clean copies all go through these two. With DJANGO_ROW_SQL_PATCH on (the default) they run
+and clean copies and the mark of a job that could not be published (`tasks`) all go through these two. With DJANGO_ROW_SQL_PATCH on (the default) they run
 statements built once (`imgmvp_site/patches/django_rows.py`), else the ORM's `filter().update()` and
 `filter().first()`: the same rows, the same values.
 """

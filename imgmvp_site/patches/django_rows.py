@@ -1,7 +1,7 @@
 """Django's ORM: one model row's guarded UPDATE and its read by primary key, as statements built once.
 
 - Upstream: Django 5.2.19. `QuerySet.filter(...).update(...)` and `filter(pk=...).first()` build a
-  `Query`, its WHERE tree and its SQL again on every call: about 0.24 ms of Python per UPDATE and
+  `Query`, its WHERE tree and its SQL again on every call: about 0.27 ms of Python per UPDATE and
   0.3-0.4 ms per read on this machine, against 0.03 ms to run the UPDATE on SQLite
   (docs/performance.md, change 25). A session makes nine such writes and two reads in the web
   process, whose one GIL is the bottleneck once the pipeline runs in child processes. No upstream
